@@ -1,0 +1,193 @@
+#include "CommandLine.h"
+
+#include "config/Addresses.h"
+#include "config/ConfigValidator.h"
+#include "config/DeclarativeFormat.h"
+#include "demo/DemoConfig.h"
+#include "demo/MockServices.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+
+#include <cstdio>
+
+namespace portico {
+
+namespace {
+
+void printLine(FILE *stream, const QString &line)
+{
+    std::fputs(qPrintable(line), stream);
+    std::fputc('\n', stream);
+    std::fflush(stream);
+}
+
+QString configErrorLine(const ConfigError &e)
+{
+    return QStringLiteral("config error: ") + e.toString();
+}
+
+// A HOST:PORT override is checked here so the message names the option, not the settings field.
+bool checkAddressOption(const char *option, const QString &value, QStringList *errors)
+{
+    QString why;
+    if (parseHostPort(value, &why))
+        return true;
+    errors->append(QStringLiteral("invalid %1 '%2': %3")
+                       .arg(QLatin1String(option), value, why));
+    return false;
+}
+
+} // namespace
+
+CommandLineResult parseCommandLine(Program program, const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        program == Program::Daemon
+            ? QStringLiteral("Portico API gateway, headless.")
+            : QStringLiteral("Portico API gateway with its desktop control room."));
+    const QCommandLineOption configOpt(
+        QStringLiteral("config"),
+        QStringLiteral("Run the declarative configuration in <file> (YAML or JSON)."),
+        QStringLiteral("file"));
+    const QCommandLineOption demoOpt(
+        QStringLiteral("demo"),
+        program == Program::Daemon
+            ? QStringLiteral("Run the demo: built-in mock services behind a demo configuration.")
+            : QStringLiteral("Run the demo (the default when no --config is given)."));
+    const QCommandLineOption listenOpt(QStringLiteral("listen"),
+                                       QStringLiteral("Serve the gateway on <host:port>."),
+                                       QStringLiteral("host:port"));
+    const QCommandLineOption workersOpt(
+        QStringLiteral("workers"), QStringLiteral("Use <n> worker threads (0 = one per core)."),
+        QStringLiteral("n"));
+    const QCommandLineOption adminOpt(QStringLiteral("admin"),
+                                      QStringLiteral("Serve the Admin API on <host:port>."),
+                                      QStringLiteral("host:port"));
+    parser.addOptions({configOpt, demoOpt, listenOpt, workersOpt, adminOpt});
+    const QCommandLineOption helpOpt = parser.addHelpOption();
+    const QCommandLineOption versionOpt = parser.addVersionOption();
+
+    CommandLineResult result;
+    auto usageError = [&](const QString &message) {
+        printErrors({message, QStringLiteral("try '%1 --help'")
+                                  .arg(QCoreApplication::applicationName())});
+        result.exitCode = 2;
+        return result;
+    };
+
+    if (!parser.parse(arguments))
+        return usageError(parser.errorText());
+    if (parser.isSet(helpOpt)) {
+        printLine(stdout, parser.helpText());
+        return result;
+    }
+    if (parser.isSet(versionOpt)) {
+        printLine(stdout, QCoreApplication::applicationName() + u' '
+                              + QCoreApplication::applicationVersion());
+        return result;
+    }
+    if (!parser.positionalArguments().isEmpty())
+        return usageError(QStringLiteral("unexpected argument '%1'")
+                              .arg(parser.positionalArguments().constFirst()));
+
+    CommandLineOptions &o = result.options;
+    o.configFile = parser.value(configOpt);
+    o.demo = parser.isSet(demoOpt);
+    o.listen = parser.value(listenOpt);
+    o.admin = parser.value(adminOpt);
+    if (parser.isSet(workersOpt)) {
+        bool ok = false;
+        o.workers = parser.value(workersOpt).toInt(&ok);
+        if (!ok || o.workers < 0 || o.workers > 1024)
+            return usageError(QStringLiteral("invalid --workers '%1': expected 0..1024")
+                                  .arg(parser.value(workersOpt)));
+    }
+    if (o.demo && !o.configFile.isEmpty())
+        return usageError(QStringLiteral("--config and --demo cannot be combined"));
+    if (o.configFile.isEmpty() && !o.demo) {
+        if (program == Program::Daemon)
+            return usageError(QStringLiteral("nothing to run: give --config FILE or --demo"));
+        o.demo = true;
+    }
+    result.run = true;
+    return result;
+}
+
+PreparedConfig prepareConfig(const CommandLineOptions &options, MockServices &mocks)
+{
+    PreparedConfig prepared;
+    auto fail = [&prepared](int exitCode) {
+        prepared.exitCode = exitCode;
+        return prepared;
+    };
+
+    // Overrides first: a typo in them is a usage error whatever the config says.
+    if (!options.listen.isEmpty() && !checkAddressOption("--listen", options.listen,
+                                                         &prepared.errors))
+        return fail(2);
+    if (!options.admin.isEmpty() && !checkAddressOption("--admin", options.admin,
+                                                        &prepared.errors))
+        return fail(2);
+
+    if (options.demo) {
+        QString why;
+        if (!mocks.start(&why)) {
+            prepared.errors.append(QStringLiteral("cannot start the demo services: ") + why);
+            return fail(1);
+        }
+        prepared.config = makeDemoConfig(mocks);
+    } else {
+        ConfigLoadResult loaded = loadDeclarativeFile(options.configFile);
+        prepared.warnings = loaded.warnings;
+        if (!loaded.ok()) {
+            for (const ConfigError &e : loaded.errors)
+                prepared.errors.append(configErrorLine(e));
+            return fail(2);
+        }
+        prepared.config = std::move(loaded.config);
+    }
+
+    SettingsConfig &s = prepared.config.settings;
+    if (!options.listen.isEmpty())
+        s.listen = options.listen;
+    if (!options.admin.isEmpty())
+        s.adminListen = options.admin;
+    if (options.workers >= 0)
+        s.workers = options.workers;
+
+    for (const ConfigError &e : validateConfig(prepared.config))
+        prepared.errors.append(configErrorLine(e));
+    return prepared.errors.isEmpty() ? prepared : fail(2);
+}
+
+StartFailure describeStartFailure(const Config &config, const ConfigErrors &errors)
+{
+    StartFailure failure;
+    // The config was validated before start(), so an error against settings.listen can only
+    // mean the address could not be bound (in use, not local, no permission).
+    for (const ConfigError &e : errors) {
+        if (e.path == QLatin1String("settings.listen")) {
+            QString message = e.message;
+            const QString prefix = QStringLiteral("cannot listen on ");
+            if (!message.startsWith(prefix))
+                message = prefix + config.settings.listen + QStringLiteral(": ") + message;
+            failure.lines.append(message);
+        } else {
+            failure.lines.append(configErrorLine(e));
+            failure.exitCode = 2;
+        }
+    }
+    if (failure.lines.isEmpty())
+        failure.lines.append(QStringLiteral("the gateway could not start"));
+    return failure;
+}
+
+void printErrors(const QStringList &lines)
+{
+    for (const QString &line : lines)
+        printLine(stderr, QStringLiteral("portico: ") + line);
+}
+
+} // namespace portico

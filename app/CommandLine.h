@@ -1,0 +1,66 @@
+#pragma once
+
+#include "config/Config.h"
+
+#include <QString>
+#include <QStringList>
+
+namespace portico {
+
+class MockServices;
+
+// Which program is parsing: they share options but differ in defaults.
+enum class Program {
+    Daemon,  // porticod: needs --config or --demo
+    Desktop, // portico: runs the demo when no --config is given
+};
+
+struct CommandLineOptions
+{
+    QString configFile; // --config FILE (declarative YAML/JSON)
+    bool demo = false;  // --demo, or the desktop default
+    QString listen;     // --listen HOST:PORT; empty keeps the config's
+    QString admin;      // --admin HOST:PORT; empty keeps the config's
+    int workers = -1;   // --workers N; -1 keeps the config's
+};
+
+struct CommandLineResult
+{
+    bool run = false;  // false: exit now with exitCode (help, version, usage error)
+    int exitCode = 0;
+    CommandLineOptions options;
+};
+
+// Parses the arguments (arguments[0] is the program). Prints --help/--version to stdout and
+// usage errors ("portico: ...") to stderr. Needs a Q(Core)Application for name and version.
+CommandLineResult parseCommandLine(Program program, const QStringList &arguments);
+
+// The configuration to run, or why there is none.
+struct PreparedConfig
+{
+    Config config;
+    QStringList errors;   // one line each, e.g. "config error: routes[3].paths[0]: invalid regex"
+    QStringList warnings; // from loading the file
+    int exitCode = 0;     // non-zero when errors is not empty: 2 bad config, 1 runtime failure
+    bool ok() const { return errors.isEmpty(); }
+};
+
+// Loads --config, or starts `mocks` and builds the demo config for --demo, then applies the
+// --listen/--admin/--workers overrides and validates the result.
+PreparedConfig prepareConfig(const CommandLineOptions &options, MockServices &mocks);
+
+struct StartFailure
+{
+    QStringList lines;
+    int exitCode = 1;
+};
+
+// After GatewayEngine::start() failed on a validated config: the lines to print and the exit
+// code. A listen address that cannot be bound gives "cannot listen on HOST:PORT: ..." and 1;
+// anything else is reported as a config error with 2.
+StartFailure describeStartFailure(const Config &config, const ConfigErrors &errors);
+
+// Prints each line as "portico: <line>" to stderr.
+void printErrors(const QStringList &lines);
+
+} // namespace portico

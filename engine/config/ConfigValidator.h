@@ -1,0 +1,19 @@
+#pragma once
+
+#include "Config.h"
+
+namespace portico {
+
+// Checks every field of a configuration and every cross-reference (a route's service must
+// exist, names must be unique, ...). Returns one error per problem, in config order, each with
+// the path of the field it concerns ("routes[3].paths[0]"); empty means valid.
+ConfigErrors validateConfig(const Config &config);
+
+// Single-value checks shared with the import code; each returns an empty string when the value
+// is valid, else the message (without the field path).
+QString checkName(const QString &name);              // [A-Za-z0-9._-]{1,128}
+QString checkRoutePath(const QString &path);         // "/prefix", "=/exact" or "~regex"
+QString checkRouteHost(const QString &host);         // "api.example.test", "*.example.test"
+QString checkMethod(const QString &method);          // "GET", any uppercase RFC 9110 token
+
+} // namespace portico

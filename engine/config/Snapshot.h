@@ -1,0 +1,67 @@
+#pragma once
+
+#include "config/Config.h"
+#include "policy/PolicyChain.h"
+#include "proxy/LoadBalancer.h"
+#include "routing/Router.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <memory>
+#include <vector>
+
+namespace portico {
+
+class HealthRegistry;
+class TargetHealth;
+
+struct CompiledTarget
+{
+    QString url;
+    QString host;
+    quint16 port = 80;
+    QByteArray hostPort;   // "host:port", the pool key and the Host header when not preserved
+    QByteArray basePath;   // "" or "/base", prepended to the forwarded path
+    int weight = 0;
+    std::shared_ptr<TargetHealth> health;
+};
+
+struct CompiledService
+{
+    QString name;
+    std::vector<CompiledTarget> targets;
+    LoadBalancer balancer;
+    int connectTimeoutMs = 2000;
+    int readTimeoutMs = 30000;
+    bool preserveHost = true;
+    int retries = 1;
+};
+
+struct CompiledRoute
+{
+    QString name;
+    QByteArray nameUtf8;
+    int serviceIndex = -1;
+    qint64 maxBodyBytes = 0;
+    PolicyChain policies;
+};
+
+// An immutable, compiled configuration. Workers hold it through shared_ptr; each request keeps
+// the one it started with, so a swap never mixes two configurations in one request.
+struct Snapshot
+{
+    quint64 version = 0;
+    Config config;
+    Router router;
+    std::vector<CompiledService> services;
+    std::vector<CompiledRoute> routes; // same indices as config.routes
+
+    Snapshot(Config c, quint64 v);
+};
+
+// Validates and compiles a configuration. Returns null and fills `errors` when it is invalid.
+std::shared_ptr<const Snapshot> compileSnapshot(const Config &config, quint64 version,
+                                                HealthRegistry &health, ConfigErrors *errors);
+
+} // namespace portico

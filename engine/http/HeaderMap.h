@@ -1,0 +1,48 @@
+#pragma once
+
+#include <QByteArray>
+#include <QByteArrayView>
+
+#include <utility>
+#include <vector>
+
+namespace portico {
+
+// Ordered HTTP header fields with case-insensitive names. Order and duplicates are kept, as they
+// matter to a proxy (Set-Cookie, repeated Via).
+class HeaderMap
+{
+public:
+    using Field = std::pair<QByteArray, QByteArray>;
+
+    void add(QByteArray name, QByteArray value);
+    // Replaces every field of that name with one field (appended where the first one stood).
+    void set(const QByteArray &name, QByteArray value);
+    // Removes every field of that name; returns how many were removed.
+    int remove(QByteArrayView name);
+
+    bool contains(QByteArrayView name) const;
+    int count(QByteArrayView name) const;
+    // First value of that name, or a null QByteArray.
+    QByteArray value(QByteArrayView name) const;
+    // All values of that name joined with ", " (RFC 9110 5.3 list combination).
+    QByteArray combinedValue(QByteArrayView name) const;
+    // True when a comma-separated list header holds the token (case-insensitive).
+    bool hasToken(QByteArrayView name, QByteArrayView token) const;
+
+    const std::vector<Field> &fields() const { return m_fields; }
+    std::vector<Field> &fields() { return m_fields; }
+    qsizetype size() const { return qsizetype(m_fields.size()); }
+    bool isEmpty() const { return m_fields.empty(); }
+    void clear() { m_fields.clear(); }
+
+    static bool namesEqual(QByteArrayView a, QByteArrayView b);
+
+private:
+    std::vector<Field> m_fields;
+};
+
+// Splits a comma-separated header list into trimmed, non-empty tokens.
+std::vector<QByteArray> splitHeaderList(QByteArrayView value);
+
+} // namespace portico

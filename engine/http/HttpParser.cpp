@@ -1,0 +1,352 @@
+#include "HttpParser.h"
+
+#include "RequestValidation.h"
+
+#include <llhttp.h>
+
+namespace portico {
+
+// llhttp calls back through C function pointers; these trampolines forward to the parser.
+struct HttpParserCallbacks
+{
+    static HttpParser *self(llhttp_t *p) { return static_cast<HttpParser *>(p->data); }
+
+    static int onMessageBegin(llhttp_t *p)
+    {
+        HttpParser *s = self(p);
+        s->m_midMessage = true;
+        s->m_headDone = false;
+        s->m_field.clear();
+        s->m_value.clear();
+        if (s->m_kind == HttpParser::Kind::Request)
+            s->m_request = RequestHead{};
+        else
+            s->m_response = ResponseHead{};
+        return HPE_OK;
+    }
+
+    static int onMethod(llhttp_t *p, const char *at, size_t len)
+    {
+        self(p)->m_request.method.append(at, qsizetype(len));
+        return HPE_OK;
+    }
+
+    // The URI and head sizes are enforced on raw bytes by HeadScanner before llhttp runs.
+    static int onUrl(llhttp_t *p, const char *at, size_t len)
+    {
+        self(p)->m_request.target.append(at, qsizetype(len));
+        return HPE_OK;
+    }
+
+    static int onStatus(llhttp_t *p, const char *at, size_t len)
+    {
+        self(p)->m_response.reason.append(at, qsizetype(len));
+        return HPE_OK;
+    }
+
+    static int onHeaderField(llhttp_t *p, const char *at, size_t len)
+    {
+        HttpParser *s = self(p);
+        if (!s->m_headDone) // trailers are dropped
+            s->m_field.append(at, qsizetype(len));
+        return HPE_OK;
+    }
+
+    static int onHeaderFieldComplete(llhttp_t *p)
+    {
+        HttpParser *s = self(p);
+        // llhttp 8.1 accepts "Host : x", "Ho st: x" and ": x"; RFC 9112 5.1 says reject.
+        if (!s->m_headDone && !isHttpToken(s->m_field))
+            return s->failWith(400, "invalid header field name");
+        return HPE_OK;
+    }
+
+    static int onHeaderValue(llhttp_t *p, const char *at, size_t len)
+    {
+        HttpParser *s = self(p);
+        if (!s->m_headDone)
+            s->m_value.append(at, qsizetype(len));
+        return HPE_OK;
+    }
+
+    static int onHeaderValueComplete(llhttp_t *p)
+    {
+        HttpParser *s = self(p);
+        if (s->m_headDone)
+            return HPE_OK;
+        // llhttp drops leading whitespace but keeps trailing OWS in the span.
+        qsizetype end = s->m_value.size();
+        while (end > 0 && (s->m_value[end - 1] == ' ' || s->m_value[end - 1] == '\t'))
+            --end;
+        s->m_value.truncate(end);
+        HeaderMap &headers = s->m_kind == HttpParser::Kind::Request ? s->m_request.headers
+                                                                    : s->m_response.headers;
+        headers.add(std::exchange(s->m_field, QByteArray()),
+                    std::exchange(s->m_value, QByteArray()));
+        return HPE_OK;
+    }
+
+    static int onHeadersComplete(llhttp_t *p) { return self(p)->headersComplete(); }
+
+    static int onChunkHeader(llhttp_t *p)
+    {
+        HttpParser *s = self(p);
+        if (p->content_length != 0)
+            return HPE_OK;
+        // The last chunk: stop so the trailer section's raw bytes get checked from here.
+        s->startScan(HeadScanner::Region::Trailers);
+        s->m_internalPause = true;
+        return HPE_PAUSED;
+    }
+
+    static int onBody(llhttp_t *p, const char *at, size_t len)
+    {
+        if (len == 0) // llhttp reports an empty span when fed nothing mid-body
+            return HPE_OK;
+        HttpParser *s = self(p);
+        return s->listenerResult(s->m_listener->onBody(QByteArrayView(at, qsizetype(len))));
+    }
+
+    static int onMessageComplete(llhttp_t *p)
+    {
+        HttpParser *s = self(p);
+        s->m_midMessage = false;
+        ++s->m_messagesCompleted;
+        s->listenerResult(s->m_listener->onMessageComplete());
+        // Always stop here: the next message's head is checked from this position on.
+        s->startScan(HeadScanner::Region::Head);
+        s->m_internalPause = true;
+        return HPE_PAUSED;
+    }
+};
+
+HttpParser::HttpParser(Kind kind, HttpParserListener *listener, HeadLimits limits)
+    : m_kind(kind)
+    , m_listener(listener)
+    , m_limits(limits)
+    , m_parser(std::make_unique<llhttp_t>())
+    , m_settings(std::make_unique<llhttp_settings_t>())
+{
+    Q_ASSERT(listener);
+    llhttp_settings_init(m_settings.get());
+    m_settings->on_message_begin = &HttpParserCallbacks::onMessageBegin;
+    m_settings->on_method = &HttpParserCallbacks::onMethod;
+    m_settings->on_url = &HttpParserCallbacks::onUrl;
+    m_settings->on_status = &HttpParserCallbacks::onStatus;
+    m_settings->on_header_field = &HttpParserCallbacks::onHeaderField;
+    m_settings->on_header_field_complete = &HttpParserCallbacks::onHeaderFieldComplete;
+    m_settings->on_header_value = &HttpParserCallbacks::onHeaderValue;
+    m_settings->on_header_value_complete = &HttpParserCallbacks::onHeaderValueComplete;
+    m_settings->on_headers_complete = &HttpParserCallbacks::onHeadersComplete;
+    m_settings->on_chunk_header = &HttpParserCallbacks::onChunkHeader;
+    m_settings->on_body = &HttpParserCallbacks::onBody;
+    m_settings->on_message_complete = &HttpParserCallbacks::onMessageComplete;
+    llhttp_init(m_parser.get(), kind == Kind::Request ? HTTP_REQUEST : HTTP_RESPONSE,
+                m_settings.get());
+    m_parser->data = this;
+    startScan(HeadScanner::Region::Head);
+}
+
+HttpParser::~HttpParser() = default;
+
+void HttpParser::startScan(HeadScanner::Region region)
+{
+    HeadScanner::Limits limits;
+    limits.maxUriBytes = m_kind == Kind::Request ? m_limits.maxUriBytes : 0;
+    limits.maxTotalBytes = m_limits.maxHeaderBytes;
+    m_scanner.start(region, limits);
+}
+
+int HttpParser::failWith(int status, const char *message)
+{
+    m_error = HttpError{status, QByteArray(message)};
+    m_userError = true;
+    return HPE_USER;
+}
+
+int HttpParser::listenerResult(HttpParserListener::Action action)
+{
+    if (action != HttpParserListener::Action::Pause)
+        return HPE_OK;
+    m_listenerPaused = true;
+    return HPE_PAUSED;
+}
+
+int HttpParser::headersComplete()
+{
+    m_headDone = true;
+    if (m_kind == Kind::Request)
+        return requestHeadComplete();
+    return responseHeadComplete();
+}
+
+int HttpParser::requestHeadComplete()
+{
+    llhttp_t *p = m_parser.get();
+    RequestHead &h = m_request;
+    h.versionMajor = p->http_major;
+    h.versionMinor = p->http_minor;
+    h.keepAlive = llhttp_should_keep_alive(p);
+    if (p->flags & F_CHUNKED) {
+        h.framing = BodyFraming::Chunked;
+    } else if (p->flags & F_CONTENT_LENGTH) {
+        h.contentLength = qint64(p->content_length);
+        h.framing = h.contentLength > 0 ? BodyFraming::ContentLength : BodyFraming::None;
+    }
+    // An HTTP/1.0 client cannot expect 100-continue (RFC 9110 10.1.1).
+    h.expectContinue = !h.isHttp10()
+        && HeaderMap::namesEqual(h.headers.value("Expect").trimmed(), "100-continue");
+    if (auto err = validateRequestHead(h)) {
+        m_error = *err;
+        m_userError = true;
+        return HPE_USER;
+    }
+    // Upgrade is hop-by-hop and never forwarded: parse the next bytes as HTTP, not as a tunnel.
+    p->upgrade = 0;
+    return listenerResult(m_listener->onRequestHead(h));
+}
+
+int HttpParser::responseHeadComplete()
+{
+    llhttp_t *p = m_parser.get();
+    ResponseHead &h = m_response;
+    h.status = p->status_code;
+    h.versionMajor = p->http_major;
+    h.versionMinor = p->http_minor;
+    if (h.versionMajor != 1 || h.versionMinor > 1)
+        return failWith(502, "unsupported HTTP version in response");
+    if (h.status == 101) // we strip Upgrade, so the upstream was never asked to switch
+        return failWith(502, "unexpected 101 Switching Protocols");
+    const bool bodiless = (h.status >= 100 && h.status < 200) || h.status == 204 || h.status == 304;
+    if (bodiless) {
+        // llhttp would read a body after a 204/304 carrying Content-Length or chunked.
+        p->flags |= F_SKIPBODY;
+    } else if (p->flags & F_CHUNKED) {
+        h.framing = BodyFraming::Chunked;
+    } else if (p->flags & F_CONTENT_LENGTH) {
+        h.contentLength = qint64(p->content_length);
+        h.framing = h.contentLength > 0 ? BodyFraming::ContentLength : BodyFraming::None;
+    } else {
+        h.framing = BodyFraming::UntilClose;
+    }
+    h.keepAlive = llhttp_should_keep_alive(p);
+    const HttpParserListener::Action action = m_listener->onResponseHead(h);
+    if (action == HttpParserListener::Action::SkipBody) {
+        h.framing = BodyFraming::None;
+        p->flags |= F_SKIPBODY; // llhttp: no body follows
+        return HPE_OK;
+    }
+    return listenerResult(action);
+}
+
+void HttpParser::setErrorFromLlhttp(int err)
+{
+    if (m_userError)
+        return; // set by our own callbacks; llhttp reports them as HPE_CB_* or HPE_USER
+    const char *reason = llhttp_get_error_reason(m_parser.get());
+    QByteArray message = reason ? QByteArray(reason)
+                                : QByteArray(llhttp_errno_name(llhttp_errno_t(err)));
+    int status = m_kind == Kind::Request ? 400 : 502;
+    if (m_kind == Kind::Request) {
+        if (err == HPE_INVALID_TRANSFER_ENCODING && !m_request.headers.contains("Content-Length"))
+            status = 501;
+        else if (err == HPE_INVALID_VERSION)
+            status = 505;
+        else if (err == HPE_PAUSED_H2_UPGRADE) {
+            status = 505;
+            message = "HTTP/2 connection preface";
+        }
+    }
+    m_error = HttpError{status, message};
+}
+
+HttpParser::Result HttpParser::fail(qsizetype consumed)
+{
+    m_failed = true;
+    m_midMessage = false;
+    return {Status::Error, consumed};
+}
+
+HttpParser::Result HttpParser::run(QByteArrayView data)
+{
+    // llhttp must never see a null pointer: it marks "no open span" with one.
+    static const char kNothing = 0;
+    const char *base = data.isEmpty() ? &kNothing : data.data();
+    const qsizetype size = data.size();
+    qsizetype offset = 0;
+    for (;;) {
+        if (m_scanner.isActive() && offset < size) {
+            qsizetype scanned = 0;
+            const auto outcome = m_scanner.scan(QByteArrayView(base + offset, size - offset),
+                                                scanned);
+            if (outcome == HeadScanner::Outcome::Error) {
+                const int status = m_kind == Kind::Request ? m_scanner.errorStatus() : 502;
+                m_error = HttpError{status, QByteArray(m_scanner.errorMessage())};
+                return fail(offset + scanned);
+            }
+        }
+        const int err = llhttp_execute(m_parser.get(), base + offset, size_t(size - offset));
+        if (err == HPE_OK)
+            return {Status::Ok, size};
+        const char *pos = llhttp_get_error_pos(m_parser.get());
+        const qsizetype consumed = pos ? qsizetype(pos - base) : size;
+        Q_ASSERT(consumed >= offset && consumed <= size);
+        if (err != HPE_PAUSED) {
+            setErrorFromLlhttp(err);
+            return fail(consumed);
+        }
+        // We keep llhttp running and track the listener's pause ourselves.
+        llhttp_resume(m_parser.get());
+        m_internalPause = false;
+        if (m_listenerPaused) {
+            m_listenerPaused = false;
+            m_paused = true;
+            return {Status::Paused, consumed};
+        }
+        offset = consumed;
+    }
+}
+
+HttpParser::Result HttpParser::feed(QByteArrayView data)
+{
+    if (m_failed)
+        return {Status::Error, 0};
+    if (m_paused)
+        return {Status::Paused, 0};
+    return run(data);
+}
+
+void HttpParser::resume()
+{
+    m_paused = false;
+}
+
+HttpParser::Result HttpParser::finish()
+{
+    if (m_failed)
+        return {Status::Error, 0};
+    if (m_paused)
+        return {Status::Paused, 0};
+    const int err = llhttp_finish(m_parser.get());
+    if (err == HPE_OK)
+        return {Status::Ok, 0};
+    if (err == HPE_PAUSED && m_internalPause) { // on_message_complete ran
+        m_internalPause = false;
+        m_scanner = HeadScanner{};
+        if (m_listenerPaused) {
+            m_listenerPaused = false;
+            m_paused = true;
+            return {Status::Paused, 0};
+        }
+        return {Status::Ok, 0};
+    }
+    if (err == HPE_INVALID_EOF_STATE) {
+        m_error = m_kind == Kind::Request ? HttpError{400, "connection closed mid-request"}
+                                          : HttpError{502, "upstream closed mid-response"};
+        return fail(0);
+    }
+    setErrorFromLlhttp(err);
+    return fail(0);
+}
+
+} // namespace portico

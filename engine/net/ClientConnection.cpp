@@ -1,0 +1,518 @@
+#include "ClientConnection.h"
+
+#include "config/Snapshot.h"
+#include "http/Serializer.h"
+#include "net/FlowControl.h"
+#include "net/LocalReplies.h"
+#include "net/Worker.h"
+#include "observe/RequestId.h"
+#include "proxy/ProxyExchange.h"
+#include "routing/PathNormalizer.h"
+
+#include <QDeadlineTimer>
+#include <QTcpSocket>
+
+#include <sys/socket.h>
+
+namespace portico {
+
+namespace {
+
+// After answering a request whose body was not read, the gateway shuts its side and keeps
+// reading (and dropping) for a moment, so the client sees the answer instead of a reset.
+constexpr int kLingerMs = 2000;
+
+HeadLimits headLimitsOf(const Snapshot &snapshot)
+{
+    const HttpLimitsConfig &limits = snapshot.config.settings.limits;
+    return HeadLimits{limits.maxUriBytes, limits.maxHeaderBytes};
+}
+
+bool startsWithNoCase(QByteArrayView text, QByteArrayView prefix)
+{
+    return text.size() >= prefix.size()
+        && qstrnicmp(text.data(), prefix.size(), prefix.data(), prefix.size()) == 0;
+}
+
+} // namespace
+
+ClientConnection::ClientConnection(QTcpSocket *socket, Worker *worker)
+    : QObject(worker)
+    , m_socket(socket)
+    , m_worker(worker)
+    , m_parser(HttpParser::Kind::Request, this, headLimitsOf(*worker->snapshot()))
+{
+    m_socket->setParent(this);
+    m_socket->setReadBufferSize(kSocketReadBufferBytes);
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    WorkerCounters::bump(m_worker->counters().activeConnections);
+
+    const HttpLimitsConfig &limits = worker->snapshot()->config.settings.limits;
+    m_headerTimer.setSingleShot(true);
+    m_headerTimer.setInterval(limits.headerTimeoutMs);
+    m_idleTimer.setSingleShot(true);
+    m_idleTimer.setInterval(limits.idleTimeoutMs);
+    connect(&m_headerTimer, &QTimer::timeout, this,
+            [this] { failProtocol(HttpError{408, "request head not received in time"}); });
+    connect(&m_idleTimer, &QTimer::timeout, this, &ClientConnection::closeConnection);
+
+    connect(m_socket, &QTcpSocket::readyRead, this, &ClientConnection::onReadyRead);
+    connect(m_socket, &QTcpSocket::bytesWritten, this, &ClientConnection::onBytesWritten);
+    connect(m_socket, &QTcpSocket::disconnected, this, &ClientConnection::onDisconnected);
+    m_headerTimer.start();
+    if (m_socket->bytesAvailable() > 0)
+        processInput();
+}
+
+ClientConnection::~ClientConnection()
+{
+    if (m_exchange)
+        m_exchange->cancel();
+    WorkerCounters::bump(m_worker->counters().activeConnections, -1);
+}
+
+bool ClientConnection::isIdle() const
+{
+    return !m_requestActive && !m_parser.isMidMessage();
+}
+
+void ClientConnection::closeWhenIdle()
+{
+    m_shutdownRequested = true;
+    if (isIdle())
+        closeConnection();
+    else
+        m_closeAfterResponse = true;
+}
+
+void ClientConnection::onReadyRead()
+{
+    if (m_lingering) {
+        m_socket->readAll(); // dropped: the answer is already out
+        return;
+    }
+    processInput();
+}
+
+void ClientConnection::processInput()
+{
+    if (m_inInputLoop || m_closed)
+        return;
+    m_inInputLoop = true;
+    while (!m_closed && !m_lingering && m_wait == Wait::None) {
+        if (m_inputPos >= m_input.size()) {
+            m_input = m_socket->read(kReadChunkBytes);
+            m_inputPos = 0;
+            // A resumed parser may still owe a callback that needs no bytes (the completion of
+            // a request without body), so it runs once even on empty input.
+            if (m_input.isEmpty() && !m_parserPaused)
+                break;
+            if (!m_input.isEmpty() && m_idleTimer.isActive()) { // first byte of the next request
+                m_idleTimer.stop();
+                m_headerTimer.start();
+            }
+        }
+        if (m_parserPaused) {
+            m_parser.resume();
+            m_parserPaused = false;
+        }
+        m_pause = Pause::None;
+        const HttpParser::Result result = m_parser.feed(QByteArrayView(m_input).sliced(m_inputPos));
+        if (result.status == HttpParser::Status::Error) {
+            m_inputPos = m_input.size();
+            failProtocol(m_parser.error());
+            break;
+        }
+        m_inputPos += result.consumed;
+        if (result.status == HttpParser::Status::Paused) {
+            m_parserPaused = true;
+            handlePause();
+        }
+    }
+    m_inInputLoop = false;
+}
+
+void ClientConnection::handlePause()
+{
+    switch (m_pause) {
+    case Pause::None:
+        break;
+    case Pause::HeadParsed:
+        dispatchRequest();
+        break;
+    case Pause::BodyTooLarge:
+        if (m_exchange)
+            m_exchange->cancel();
+        if (m_responseStarted)
+            abortResponse();
+        else
+            rejectRequest(LocalReply{413, "request body too large", {}}, true);
+        break;
+    case Pause::UpstreamCongested:
+        m_wait = Wait::UpstreamDrain;
+        break;
+    case Pause::MessageComplete:
+        if (m_responseDone)
+            completeRequest();
+        else
+            m_wait = Wait::Response;
+        break;
+    }
+}
+
+HttpParserListener::Action ClientConnection::onRequestHead(RequestHead &head)
+{
+    m_headerTimer.stop();
+    m_context = std::make_unique<RequestContext>();
+    m_context->head = std::move(head);
+    m_context->startedMs = QDeadlineTimer::current().deadline();
+    m_context->clientAddress = m_socket->peerAddress();
+    m_context->clientPort = m_socket->peerPort();
+    const QByteArray given = m_context->head.headers.value("X-Request-Id");
+    m_context->requestId = isAcceptableRequestId(given) ? given : generateRequestId();
+    m_pause = Pause::HeadParsed;
+    return Action::Pause;
+}
+
+void ClientConnection::dispatchRequest()
+{
+    m_requestActive = true;
+    m_requestBodyDone = false;
+    m_discardBody = false;
+    m_bodyBytes = 0;
+    m_responseStarted = m_responseDone = m_responseChunked = false;
+    m_responseStatus = 0;
+    m_alive = std::make_shared<int>(0);
+
+    RequestContext &ctx = *m_context;
+    ctx.snapshot = m_worker->snapshot();
+    const Snapshot &snapshot = *ctx.snapshot;
+    if (!ctx.head.keepAlive || m_shutdownRequested)
+        m_closeAfterResponse = true;
+
+    if (ctx.head.method == "CONNECT") {
+        rejectRequest(LocalReply{405, "CONNECT is not supported", {}}, true);
+        return;
+    }
+    QByteArray path;
+    const QByteArray &target = ctx.head.target;
+    if (target.startsWith('/')) {
+        path = ctx.head.path();
+    } else if (startsWithNoCase(target, "http://") || startsWithNoCase(target, "https://")) {
+        // absolute-form: the authority replaces Host (RFC 9112 3.2.2)
+        const qsizetype authorityStart = target.indexOf("//") + 2;
+        qsizetype pathStart = target.indexOf('/', authorityStart);
+        const qsizetype queryStart = target.indexOf('?', authorityStart);
+        if (pathStart < 0 || (queryStart >= 0 && queryStart < pathStart))
+            pathStart = queryStart;
+        const QByteArray authority = target.mid(authorityStart, pathStart < 0 ? -1 : pathStart - authorityStart);
+        ctx.head.headers.set("Host", authority);
+        ctx.head.target = pathStart < 0 ? QByteArray("/") : target.mid(pathStart);
+        if (!ctx.head.target.startsWith('/'))
+            ctx.head.target.prepend('/');
+        path = ctx.head.path();
+    } else {
+        rejectRequest(LocalReply{400, "unsupported request-target form", {}}, true);
+        return;
+    }
+
+    const std::optional<QByteArray> normalized = normalizePath(path);
+    if (!normalized) {
+        rejectRequest(LocalReply{400, "invalid request path", {}}, false);
+        return;
+    }
+    ctx.normalizedPath = *normalized;
+    const std::optional<RouteMatch> match =
+        snapshot.router.match(ctx.head.method, ctx.head.headers.value("Host"), ctx.normalizedPath);
+    if (!match) {
+        ctx.record("route", "none");
+        rejectRequest(LocalReply{404, "no route matched", {}}, ctx.head.expectContinue);
+        return;
+    }
+    ctx.routeIndex = match->routeIndex;
+    ctx.stripLength = match->stripLength;
+    ctx.route = &snapshot.routes[size_t(match->routeIndex)];
+    ctx.record("route", ctx.route->nameUtf8);
+    m_maxBodyBytes = ctx.route->maxBodyBytes;
+    if (ctx.head.framing == BodyFraming::ContentLength && ctx.head.contentLength > m_maxBodyBytes) {
+        rejectRequest(LocalReply{413, "request body too large", {}}, true);
+        return;
+    }
+
+    m_wait = Wait::Dispatch;
+    ctx.route->policies.run(ctx, m_alive, [this](PolicyResult result) {
+        if (result.status == PolicyResult::Status::Stop) {
+            rejectRequest(result.reply, m_context->head.expectContinue);
+        } else {
+            startProxy();
+        }
+        if (!m_inInputLoop)
+            processInput(); // a policy resumed later, outside the input loop
+    });
+}
+
+void ClientConnection::startProxy()
+{
+    m_wait = Wait::None;
+    const RequestHead &head = m_context->head;
+    if (head.expectContinue && head.hasBody() && !head.isHttp10())
+        writeToClient("HTTP/1.1 100 Continue\r\n\r\n");
+    auto *exchange = new ProxyExchange(*m_context, this, m_worker->pool(), this);
+    m_exchange = exchange;
+    exchange->start();
+}
+
+void ClientConnection::rejectRequest(const LocalReply &reply, bool close)
+{
+    m_wait = Wait::None;
+    m_requestActive = true;
+    m_discardBody = true;
+    if (close)
+        m_closeAfterResponse = true;
+    sendLocalReply(reply);
+}
+
+HttpParserListener::Action ClientConnection::onBody(QByteArrayView data)
+{
+    if (m_discardBody)
+        return Action::Continue;
+    m_bodyBytes += data.size();
+    if (m_bodyBytes > m_maxBodyBytes) {
+        m_pause = Pause::BodyTooLarge;
+        return Action::Pause;
+    }
+    if (!m_exchange || m_exchange->isFinished())
+        return Action::Continue;
+    m_exchange->sendRequestBody(data);
+    if (m_exchange->isUpstreamCongested()) {
+        m_pause = Pause::UpstreamCongested;
+        return Action::Pause;
+    }
+    return Action::Continue;
+}
+
+HttpParserListener::Action ClientConnection::onMessageComplete()
+{
+    m_requestBodyDone = true;
+    if (m_exchange && !m_exchange->isFinished())
+        m_exchange->endRequestBody();
+    m_pause = Pause::MessageComplete;
+    return Action::Pause;
+}
+
+void ClientConnection::sendResponseHead(ResponseHead head)
+{
+    Q_ASSERT(m_context);
+    m_responseStarted = true;
+    m_responseStatus = head.status;
+    const RequestHead &request = m_context->head;
+    const bool bodyAllowed = request.method != "HEAD" && head.status >= 200 && head.status != 204
+        && head.status != 304;
+    if (!m_requestBodyDone)
+        m_closeAfterResponse = true; // answered early: the rest of the body is not read
+    if (bodyAllowed
+        && (head.framing == BodyFraming::Chunked || head.framing == BodyFraming::UntilClose)) {
+        if (request.isHttp10())
+            m_closeAfterResponse = true; // HTTP/1.0 has no chunked: the close ends the body
+        else {
+            m_responseChunked = true;
+            head.headers.set("Transfer-Encoding", "chunked");
+        }
+    }
+    if (m_closeAfterResponse)
+        head.headers.set("Connection", "close");
+    else if (request.isHttp10())
+        head.headers.set("Connection", "keep-alive");
+    head.versionMajor = 1;
+    head.versionMinor = 1;
+    QByteArray out;
+    out.reserve(512);
+    appendResponseHead(out, head);
+    writeToClient(out);
+}
+
+void ClientConnection::sendResponseBody(QByteArrayView data)
+{
+    if (!m_responseChunked) {
+        writeToClient(data);
+        return;
+    }
+    QByteArray chunk;
+    chunk.reserve(data.size() + 16);
+    appendChunk(chunk, data);
+    writeToClient(chunk);
+}
+
+void ClientConnection::finishResponse()
+{
+    if (m_responseChunked) {
+        QByteArray last;
+        appendLastChunk(last);
+        writeToClient(last);
+    }
+    m_responseDone = true;
+    m_worker->counters().countResponse(m_responseStatus);
+    if (m_exchange)
+        m_exchange->deleteLater();
+    m_exchange = nullptr;
+    if (m_wait == Wait::UpstreamDrain)
+        m_wait = Wait::None; // the body now goes nowhere
+    m_discardBody = true;
+    if (!m_requestBodyDone && m_closeAfterResponse) {
+        closeConnection();
+        return;
+    }
+    if (m_requestBodyDone)
+        completeRequest();
+    if (!m_inInputLoop)
+        processInput();
+}
+
+void ClientConnection::sendLocalReply(const LocalReply &reply)
+{
+    Q_ASSERT(m_context);
+    if (!m_requestBodyDone)
+        m_closeAfterResponse = m_closeAfterResponse || m_context->head.expectContinue;
+    m_context->record("local_reply", QByteArray::number(reply.status) + ' ' + reply.error);
+    m_responseStarted = true;
+    m_responseStatus = reply.status;
+    writeToClient(serializeLocalReply(reply, m_context->requestId, m_closeAfterResponse,
+                                      m_context->head.isHttp10(),
+                                      m_context->head.method == "HEAD"));
+    finishResponse();
+}
+
+void ClientConnection::abortResponse()
+{
+    m_worker->counters().countResponse(m_responseStatus);
+    if (m_exchange)
+        m_exchange->deleteLater();
+    m_exchange = nullptr;
+    m_closeAfterResponse = true;
+    m_requestActive = false;
+    // Flush what the client already has, then close: a truncated body is visible to the client
+    // as such (short Content-Length or a missing last chunk).
+    m_closed = true;
+    m_socket->disconnectFromHost();
+}
+
+void ClientConnection::completeRequest()
+{
+    m_requestActive = false;
+    m_responseStarted = m_responseDone = m_responseChunked = false;
+    m_context.reset();
+    m_alive.reset();
+    m_wait = Wait::None;
+    if (m_closeAfterResponse) {
+        closeConnection();
+        return;
+    }
+    if (m_inputPos < m_input.size() || m_socket->bytesAvailable() > 0)
+        m_headerTimer.start(); // a pipelined request is already waiting
+    else
+        m_idleTimer.start();
+}
+
+bool ClientConnection::isDownstreamCongested() const
+{
+    return m_socket->bytesToWrite() > kHighWatermarkBytes;
+}
+
+void ClientConnection::onUpstreamDrained()
+{
+    if (m_wait != Wait::UpstreamDrain)
+        return;
+    m_wait = Wait::None;
+    processInput();
+}
+
+void ClientConnection::onBytesWritten()
+{
+    const qint64 waiting = m_socket->bytesToWrite();
+    if (m_lingerPending && waiting == 0) {
+        startLinger();
+        return;
+    }
+    if (m_exchange && waiting < kLowWatermarkBytes)
+        m_exchange->onDownstreamDrained();
+}
+
+void ClientConnection::failProtocol(const HttpError &error)
+{
+    m_headerTimer.stop();
+    if (!m_context) { // the error came before a request head was complete
+        m_context = std::make_unique<RequestContext>();
+        m_context->requestId = generateRequestId();
+        m_context->head.versionMinor = 1;
+    }
+    if (m_exchange) {
+        m_exchange->cancel();
+        m_exchange->deleteLater();
+        m_exchange = nullptr;
+    }
+    if (m_responseStarted && !m_responseDone) {
+        abortResponse();
+        return;
+    }
+    m_closeAfterResponse = true;
+    m_requestBodyDone = false;
+    m_wait = Wait::None;
+    if (!m_responseDone)
+        sendLocalReply(LocalReply{error.status, error.message, {}});
+    else
+        closeConnection();
+}
+
+void ClientConnection::closeConnection()
+{
+    if (m_closed || m_lingering || m_lingerPending)
+        return;
+    m_headerTimer.stop();
+    m_idleTimer.stop();
+    const bool unreadInput = m_requestActive || m_parser.isMidMessage()
+        || m_socket->bytesAvailable() > 0 || m_inputPos < m_input.size();
+    if (!unreadInput) {
+        m_closed = true;
+        m_socket->disconnectFromHost(); // flushes what is queued, then closes
+        return;
+    }
+    m_lingerPending = true;
+    if (m_socket->bytesToWrite() == 0)
+        startLinger();
+}
+
+void ClientConnection::startLinger()
+{
+    m_lingerPending = false;
+    m_lingering = true;
+    ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
+    m_socket->readAll();
+    QTimer::singleShot(kLingerMs, this, [this] {
+        m_closed = true;
+        m_socket->abort();
+        onDisconnected();
+    });
+}
+
+void ClientConnection::writeToClient(QByteArrayView data)
+{
+    m_socket->write(data.data(), data.size());
+}
+
+void ClientConnection::onDisconnected()
+{
+    if (m_exchange) {
+        m_exchange->cancel();
+        m_exchange->deleteLater();
+        m_exchange = nullptr;
+    }
+    m_headerTimer.stop();
+    m_idleTimer.stop();
+    if (m_emittedClosed)
+        return;
+    m_emittedClosed = true;
+    m_closed = true;
+    Q_EMIT closed(this);
+}
+
+} // namespace portico

@@ -1,0 +1,116 @@
+#pragma once
+
+#include "http/HttpParser.h"
+#include "policy/RequestContext.h"
+#include "proxy/DownstreamSink.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <memory>
+
+class QTcpSocket;
+
+namespace portico {
+
+class ProxyExchange;
+class Worker;
+
+// One client connection on its worker thread: parses requests with llhttp, runs each through
+// routing and the route's policies, hands it to a ProxyExchange and writes the answer back.
+// Requests are served one at a time; pipelined ones wait, unread, in the socket buffer, so their
+// responses go out in order and read-ahead stays bounded. The socket is a QTcpSocket, or a
+// QSslSocket for TLS listeners: nothing here depends on which.
+class ClientConnection : public QObject, private HttpParserListener, private DownstreamSink
+{
+    Q_OBJECT
+public:
+    ClientConnection(QTcpSocket *socket, Worker *worker);
+    ~ClientConnection() override;
+
+    // Shutting down: close now when idle, otherwise right after the current response.
+    void closeWhenIdle();
+    bool isIdle() const;
+
+Q_SIGNALS:
+    void closed(portico::ClientConnection *connection);
+
+private:
+    // What stops the input loop until some event continues it.
+    enum class Wait {
+        None,
+        Dispatch,     // a request head arrived and is being routed (policies may pause)
+        UpstreamDrain, // the upstream has too much request body queued
+        Response,     // the request is read; its response is still being written
+    };
+
+    // Why the parser paused, set by the callback that paused it.
+    enum class Pause { None, HeadParsed, BodyTooLarge, UpstreamCongested, MessageComplete };
+
+    void onReadyRead();
+    void processInput();
+    void handlePause();
+    void dispatchRequest();
+    void startProxy();
+    void rejectRequest(const LocalReply &reply, bool close);
+    void failProtocol(const HttpError &error);
+    void completeRequest();
+    void onBytesWritten();
+    void onDisconnected();
+    void closeConnection();
+    void startLinger();
+    void startIdleTimer();
+    void writeToClient(QByteArrayView data);
+
+    // HttpParserListener (the client's requests)
+    Action onRequestHead(RequestHead &head) override;
+    Action onBody(QByteArrayView data) override;
+    Action onMessageComplete() override;
+
+    // DownstreamSink
+    void sendResponseHead(ResponseHead head) override;
+    void sendResponseBody(QByteArrayView data) override;
+    void finishResponse() override;
+    void sendLocalReply(const LocalReply &reply) override;
+    void abortResponse() override;
+    bool isDownstreamCongested() const override;
+    void onUpstreamDrained() override;
+
+    QTcpSocket *m_socket;
+    Worker *m_worker;
+    HttpParser m_parser;
+    QByteArray m_input;
+    qsizetype m_inputPos = 0;
+    bool m_inInputLoop = false;
+    bool m_parserPaused = false;
+    Pause m_pause = Pause::None;
+    Wait m_wait = Wait::None;
+    bool m_closeAfterResponse = false;
+    bool m_lingerPending = false; // linger once the answer is flushed
+    bool m_lingering = false;
+    bool m_closed = false;
+    bool m_emittedClosed = false;
+    bool m_shutdownRequested = false;
+
+    // The request being served.
+    std::unique_ptr<RequestContext> m_context;
+    std::shared_ptr<int> m_alive; // policies that paused check it before resuming
+    QPointer<ProxyExchange> m_exchange;
+    bool m_requestActive = false;
+    bool m_requestBodyDone = false;
+    bool m_discardBody = false;   // answered locally; the body is read and dropped
+    qint64 m_bodyBytes = 0;
+    qint64 m_maxBodyBytes = 0;
+
+    // The response being written.
+    bool m_responseStarted = false;
+    bool m_responseDone = false;
+    bool m_responseChunked = false;
+    int m_responseStatus = 0;
+
+    QTimer m_headerTimer;
+    QTimer m_idleTimer;
+};
+
+} // namespace portico

@@ -1,0 +1,198 @@
+#include "EngineCore.h"
+
+#include "config/Addresses.h"
+#include "config/Snapshot.h"
+#include "net/Listener.h"
+#include "net/Worker.h"
+
+#include <QDateTime>
+#include <QHostAddress>
+#include <QThread>
+
+namespace portico {
+
+EngineCore::~EngineCore()
+{
+    stop();
+}
+
+bool EngineCore::start(const Config &config, ConfigErrors *errors)
+{
+    if (m_running)
+        stop();
+    ConfigErrors found;
+    std::shared_ptr<const Snapshot> snapshot = compileSnapshot(config, m_nextVersion, m_health, &found);
+    if (!snapshot) {
+        if (errors)
+            *errors = std::move(found);
+        return false;
+    }
+    const std::optional<HostPort> address = parseHostPort(config.settings.listen);
+    Q_ASSERT(address); // validated
+    ++m_nextVersion;
+
+    const int workers = config.settings.workers > 0 ? config.settings.workers
+                                                    : std::max(1, QThread::idealThreadCount());
+    for (int i = 0; i < workers; ++i) {
+        auto *thread = new QThread;
+        thread->setObjectName(QStringLiteral("portico-worker-%1").arg(i));
+        auto *worker = new Worker(i, snapshot);
+        worker->moveToThread(thread);
+        // Deferred deletion still runs after the loop stops: the worker dies on its own thread.
+        QObject::connect(thread, &QThread::finished, worker, &QObject::deleteLater);
+        thread->start();
+        m_workerThreads.push_back(thread);
+        m_workers.push_back(worker);
+    }
+
+    m_acceptThread = new QThread;
+    m_acceptThread->setObjectName(QStringLiteral("portico-accept"));
+    m_acceptThread->start();
+    QString bindError;
+    auto *context = new QObject;
+    context->moveToThread(m_acceptThread);
+    QMetaObject::invokeMethod(
+        context,
+        [&] {
+            m_listener = new Listener([this](qintptr fd) { dispatch(fd); });
+            QHostAddress host;
+            if (address->host == QLatin1String("localhost"))
+                host = QHostAddress(QHostAddress::LocalHost);
+            else if (!host.setAddress(address->host))
+                host = QHostAddress(QHostAddress::Any);
+            if (!m_listener->listen(host, address->port)) {
+                bindError = m_listener->errorString();
+                delete m_listener;
+                m_listener = nullptr;
+                return;
+            }
+            m_port = m_listener->serverPort();
+            QObject::connect(m_acceptThread, &QThread::finished, m_listener, &QObject::deleteLater);
+        },
+        Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(context, &QObject::deleteLater, Qt::QueuedConnection);
+
+    {
+        QMutexLocker lock(&m_mutex);
+        m_snapshot = snapshot;
+    }
+    m_host = address->host;
+    m_running = true;
+    if (!m_listener) {
+        stop();
+        if (errors) {
+            errors->push_back(ConfigError{QStringLiteral("settings.listen"),
+                                          QStringLiteral("cannot listen on %1: %2")
+                                              .arg(config.settings.listen, bindError.toLower())});
+        }
+        return false;
+    }
+    return true;
+}
+
+void EngineCore::dispatch(qintptr descriptor)
+{
+    Worker *worker = m_workers[m_nextWorker.fetch_add(1, std::memory_order_relaxed) % m_workers.size()];
+    QMetaObject::invokeMethod(
+        worker, [worker, descriptor] { worker->addConnection(descriptor); }, Qt::QueuedConnection);
+}
+
+ConfigErrors EngineCore::apply(const Config &config)
+{
+    ConfigErrors errors;
+    std::shared_ptr<const Snapshot> snapshot = compileSnapshot(config, m_nextVersion, m_health, &errors);
+    if (!snapshot)
+        return errors;
+    ++m_nextVersion;
+    {
+        QMutexLocker lock(&m_mutex);
+        m_snapshot = snapshot;
+    }
+    for (Worker *worker : m_workers) {
+        QMetaObject::invokeMethod(
+            worker, [worker, snapshot] { worker->setSnapshot(snapshot); }, Qt::QueuedConnection);
+    }
+    return {};
+}
+
+void EngineCore::stop()
+{
+    if (!m_running)
+        return;
+    if (m_listener) {
+        // Closed on its own thread; deleted there when the thread finishes.
+        QMetaObject::invokeMethod(m_listener, &QTcpServer::close, Qt::BlockingQueuedConnection);
+        m_listener = nullptr;
+    }
+    m_acceptThread->quit();
+    m_acceptThread->wait();
+    delete m_acceptThread;
+    m_acceptThread = nullptr;
+
+    const int timeoutMs = snapshot()->config.settings.shutdownTimeoutMs;
+    stopThreads(timeoutMs);
+    m_running = false;
+    m_port = 0;
+}
+
+void EngineCore::stopThreads(int timeoutMs)
+{
+    for (Worker *worker : m_workers) {
+        QMetaObject::invokeMethod(
+            worker, [worker, timeoutMs] { worker->beginShutdown(timeoutMs); },
+            Qt::QueuedConnection);
+    }
+    for (QThread *thread : m_workerThreads) {
+        thread->wait();
+        delete thread;
+    }
+    m_workerThreads.clear();
+    m_workers.clear();
+}
+
+QStringList EngineCore::listenerUrls() const
+{
+    if (!m_running)
+        return {};
+    const QString host = m_host.contains(QLatin1Char(':')) ? QLatin1Char('[') + m_host + QLatin1Char(']') : m_host;
+    return {QStringLiteral("http://%1:%2").arg(host).arg(m_port)};
+}
+
+std::shared_ptr<const Snapshot> EngineCore::snapshot() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_snapshot;
+}
+
+TrafficSample EngineCore::sample()
+{
+    TrafficSample s;
+    s.msecsSinceEpoch = QDateTime::currentMSecsSinceEpoch();
+    for (const Worker *worker : m_workers) {
+        const WorkerCounters &c = worker->counters();
+        s.requests += c.requests.load(std::memory_order_relaxed);
+        for (size_t i = 0; i < s.byStatusClass.size(); ++i)
+            s.byStatusClass[i] += c.byStatusClass[i].load(std::memory_order_relaxed);
+        s.upstreamErrors += c.upstreamErrors.load(std::memory_order_relaxed);
+        s.activeConnections += c.activeConnections.load(std::memory_order_relaxed);
+    }
+    // requests/s over the oldest sample within about a second
+    m_recent.push_back(s);
+    while (m_recent.size() > 2 && s.msecsSinceEpoch - m_recent[1].msecsSinceEpoch >= 1000)
+        m_recent.pop_front();
+    const TrafficSample &oldest = m_recent.front();
+    const qint64 spanMs = s.msecsSinceEpoch - oldest.msecsSinceEpoch;
+    if (spanMs > 0)
+        s.requestsPerSecond = double(s.requests - oldest.requests) * 1000.0 / double(spanMs);
+    QMutexLocker lock(&m_mutex);
+    m_lastSample = s;
+    return s;
+}
+
+TrafficSample EngineCore::lastSample() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_lastSample;
+}
+
+} // namespace portico

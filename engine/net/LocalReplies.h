@@ -1,0 +1,15 @@
+#pragma once
+
+#include "http/HttpMessage.h"
+#include "policy/Policy.h"
+
+namespace portico {
+
+// The gateway's own answers carry a JSON body {"error": ..., "request_id": ...}.
+QByteArray localReplyBody(const LocalReply &reply, const QByteArray &requestId);
+
+// A complete response for a local reply; `close` adds "Connection: close".
+QByteArray serializeLocalReply(const LocalReply &reply, const QByteArray &requestId, bool close,
+                               bool http10 = false, bool headOnly = false);
+
+} // namespace portico

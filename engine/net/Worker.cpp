@@ -1,0 +1,76 @@
+#include "Worker.h"
+
+#include "config/Snapshot.h"
+#include "net/ClientConnection.h"
+#include "proxy/UpstreamPool.h"
+
+#include <QTcpSocket>
+#include <QThread>
+#include <QTimer>
+
+namespace portico {
+
+Worker::Worker(int index, std::shared_ptr<const Snapshot> snapshot)
+    : m_index(index)
+    , m_snapshot(std::move(snapshot))
+    , m_pool(new UpstreamPool(this))
+{
+    applyPoolLimits();
+}
+
+Worker::~Worker()
+{
+    for (ClientConnection *connection : std::as_const(m_connections))
+        connection->disconnect(this);
+}
+
+void Worker::applyPoolLimits()
+{
+    const SettingsConfig &settings = m_snapshot->config.settings;
+    m_pool->setLimits(settings.upstreamPoolSize, settings.upstreamIdleTimeoutMs);
+}
+
+void Worker::addConnection(qintptr descriptor)
+{
+    auto *socket = new QTcpSocket;
+    if (!socket->setSocketDescriptor(descriptor) || m_shuttingDown) {
+        delete socket;
+        return;
+    }
+    auto *connection = new ClientConnection(socket, this);
+    m_connections.insert(connection);
+    connect(connection, &ClientConnection::closed, this, &Worker::onConnectionClosed);
+}
+
+void Worker::setSnapshot(std::shared_ptr<const Snapshot> snapshot)
+{
+    m_snapshot = std::move(snapshot);
+    applyPoolLimits();
+}
+
+void Worker::onConnectionClosed(ClientConnection *connection)
+{
+    m_connections.remove(connection);
+    connection->deleteLater();
+    finishShutdownIfDone();
+}
+
+void Worker::beginShutdown(int timeoutMs)
+{
+    m_shuttingDown = true;
+    const auto connections = m_connections; // closing may remove from the set
+    for (ClientConnection *connection : connections)
+        connection->closeWhenIdle();
+    QTimer::singleShot(timeoutMs, this, [] { QThread::currentThread()->quit(); });
+    finishShutdownIfDone();
+}
+
+void Worker::finishShutdownIfDone()
+{
+    if (m_shuttingDown && m_connections.isEmpty()) {
+        m_pool->closeIdle();
+        QThread::currentThread()->quit();
+    }
+}
+
+} // namespace portico

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "observe/TrafficStats.h"
+
+#include <QObject>
+#include <QSet>
+
+#include <memory>
+
+namespace portico {
+
+struct Snapshot;
+class ClientConnection;
+class UpstreamPool;
+
+// One worker thread's share of the gateway: its client connections, its upstream pool, its
+// counters and the snapshot new requests start with. Everything here is touched only on the
+// worker's thread, except counters (read by the sampler) and the queued calls below.
+class Worker : public QObject
+{
+    Q_OBJECT
+public:
+    Worker(int index, std::shared_ptr<const Snapshot> snapshot);
+    ~Worker() override;
+
+    int index() const { return m_index; }
+    const std::shared_ptr<const Snapshot> &snapshot() const { return m_snapshot; }
+    UpstreamPool *pool() const { return m_pool; }
+    WorkerCounters &counters() { return m_counters; }
+    const WorkerCounters &counters() const { return m_counters; }
+
+    // Queued from other threads:
+    void addConnection(qintptr descriptor);
+    void setSnapshot(std::shared_ptr<const Snapshot> snapshot);
+    // Closes idle connections now and the others after their current response; the worker's
+    // thread quits once none is left or the deadline passes.
+    void beginShutdown(int timeoutMs);
+
+private:
+    void onConnectionClosed(ClientConnection *connection);
+    void finishShutdownIfDone();
+    void applyPoolLimits();
+
+    int m_index;
+    std::shared_ptr<const Snapshot> m_snapshot;
+    UpstreamPool *m_pool;
+    WorkerCounters m_counters;
+    QSet<ClientConnection *> m_connections;
+    bool m_shuttingDown = false;
+};
+
+} // namespace portico

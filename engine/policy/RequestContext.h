@@ -1,0 +1,41 @@
+#pragma once
+
+#include "http/HttpMessage.h"
+
+#include <QByteArray>
+#include <QHostAddress>
+
+#include <functional>
+#include <memory>
+#include <utility>
+#include <vector>
+
+namespace portico {
+
+struct Snapshot;
+struct CompiledRoute;
+
+// Everything the gateway knows and decided about one request. Policies read the request and
+// record their decisions here, so logs and the inspector can show why it got its answer.
+struct RequestContext
+{
+    std::shared_ptr<const Snapshot> snapshot; // the snapshot the request started with
+    const CompiledRoute *route = nullptr;     // owned by snapshot
+    int routeIndex = -1;
+    RequestHead head;
+    QByteArray normalizedPath;
+    qsizetype stripLength = 0;
+    QByteArray requestId;
+    QHostAddress clientAddress;
+    quint16 clientPort = 0;
+    qint64 startedMs = 0; // monotonic clock
+
+    // (policy or stage, decision), e.g. ("route", "users"), ("upstream", "127.0.0.1:9001").
+    std::vector<std::pair<QByteArray, QByteArray>> decisions;
+    void record(QByteArray stage, QByteArray decision)
+    {
+        decisions.emplace_back(std::move(stage), std::move(decision));
+    }
+};
+
+} // namespace portico

@@ -1,0 +1,374 @@
+#include "ProxyExchange.h"
+
+#include "config/Snapshot.h"
+#include "http/Serializer.h"
+#include "net/FlowControl.h"
+#include "policy/RequestContext.h"
+#include "proxy/DownstreamSink.h"
+#include "proxy/ProxyHeaders.h"
+#include "proxy/TargetHealth.h"
+#include "proxy/UpstreamPool.h"
+
+#include <QDeadlineTimer>
+#include <QTcpSocket>
+
+namespace portico {
+
+namespace {
+
+// A request body up to this size is kept until the response starts, so a request that met a
+// closed keep-alive connection can be sent again on a fresh one.
+constexpr qsizetype kMaxReplayBytes = 64 * 1024;
+
+qint64 nowMs()
+{
+    return QDeadlineTimer::current().deadline();
+}
+
+} // namespace
+
+ProxyExchange::ProxyExchange(RequestContext &context, DownstreamSink *sink, UpstreamPool *pool,
+                             QObject *parent)
+    : QObject(parent)
+    , m_context(context)
+    , m_sink(sink)
+    , m_pool(pool)
+{
+    m_connectTimer.setSingleShot(true);
+    m_readTimer.setSingleShot(true);
+    connect(&m_connectTimer, &QTimer::timeout, this, [this] {
+        recordUpstreamOutcome(true);
+        releaseUpstream(false);
+        if (!connectToNextTarget())
+            fail(Failure::Timeout, "upstream connect timeout");
+    });
+    connect(&m_readTimer, &QTimer::timeout, this,
+            [this] { fail(Failure::Timeout, "upstream read timeout"); });
+}
+
+ProxyExchange::~ProxyExchange()
+{
+    if (m_upstream)
+        releaseUpstream(false);
+}
+
+void ProxyExchange::start()
+{
+    const Snapshot &snapshot = *m_context.snapshot;
+    m_service = &snapshot.services[size_t(m_context.route->serviceIndex)];
+    m_ejectAfter = snapshot.config.settings.ejectAfterFailures;
+    m_ejectForMs = snapshot.config.settings.ejectDurationMs;
+    m_connectTimer.setInterval(m_service->connectTimeoutMs);
+    m_readTimer.setInterval(m_service->readTimeoutMs);
+    if (!connectToNextTarget())
+        fail(Failure::Refused, "no upstream target available");
+}
+
+bool ProxyExchange::connectToNextTarget()
+{
+    const int maxAttempts = 1 + m_service->retries;
+    if (m_attempts >= maxAttempts || m_finished)
+        return false;
+    const qint64 now = nowMs();
+    const auto &targets = m_service->targets;
+    const int previous = m_targetIndex;
+    int next = m_service->balancer.pick(
+        [&](int t) { return !targets[size_t(t)].health->isEjected(now); }, previous);
+    if (next < 0) // every other target is ejected: try them anyway rather than fail outright
+        next = m_service->balancer.pick([](int) { return true; }, previous);
+    if (next < 0 && m_attempts == 0)
+        next = m_service->balancer.pick([](int) { return true; });
+    if (next < 0)
+        return false;
+
+    ++m_attempts;
+    m_targetIndex = next;
+    const CompiledTarget &target = targets[size_t(next)];
+    // Whatever was sent on a previous attempt goes out again, after the new head.
+    m_pending = m_replay + m_pending;
+    m_replay.clear();
+    m_upstream = m_pool->acquire(target.hostPort, target.host, target.port);
+    m_upstream->setHandler(this);
+    if (m_upstream->isConnected())
+        onUpstreamConnected();
+    else
+        m_connectTimer.start();
+    return true;
+}
+
+void ProxyExchange::onUpstreamConnected()
+{
+    m_connectTimer.stop();
+    const CompiledTarget &target = m_service->targets[size_t(m_targetIndex)];
+    if (!m_upstream->isReused())
+        target.health->recordSuccess();
+    m_context.record("upstream", target.hostPort);
+    m_responseParser = std::make_unique<HttpParser>(HttpParser::Kind::Response,
+                                                    static_cast<HttpParserListener *>(this));
+    m_upstreamInput.clear();
+
+    QByteArray head;
+    appendRequestHead(head, makeUpstreamRequestHead(m_context, *m_service, target));
+    m_upstream->socket()->write(head);
+    flushPending();
+    if (m_requestComplete)
+        m_readTimer.start();
+}
+
+void ProxyExchange::flushPending()
+{
+    if (m_pending.isEmpty())
+        return;
+    QByteArray bytes = std::move(m_pending);
+    m_pending = QByteArray();
+    writeUpstream(bytes);
+}
+
+void ProxyExchange::writeUpstream(const QByteArray &bytes)
+{
+    if (!m_upstream || !m_upstream->isConnected() || m_connectTimer.isActive()) {
+        m_pending += bytes;
+        return;
+    }
+    m_upstream->socket()->write(bytes);
+    if (m_replayable) {
+        if (m_replay.size() + bytes.size() <= kMaxReplayBytes) {
+            m_replay += bytes;
+        } else {
+            m_replayable = false;
+            m_replay = QByteArray();
+        }
+    }
+}
+
+void ProxyExchange::sendRequestBody(QByteArrayView data)
+{
+    if (m_finished || data.isEmpty())
+        return;
+    if (m_context.head.framing == BodyFraming::Chunked) {
+        QByteArray chunk;
+        appendChunk(chunk, data);
+        writeUpstream(chunk);
+    } else {
+        writeUpstream(data.toByteArray());
+    }
+}
+
+void ProxyExchange::endRequestBody()
+{
+    m_requestComplete = true;
+    if (m_finished)
+        return;
+    if (m_context.head.framing == BodyFraming::Chunked) {
+        QByteArray last;
+        appendLastChunk(last);
+        writeUpstream(last);
+    }
+    if (m_upstream && m_upstream->isConnected() && !m_responseStarted && !m_readPaused)
+        m_readTimer.start();
+}
+
+bool ProxyExchange::isUpstreamCongested() const
+{
+    qint64 waiting = m_pending.size();
+    if (m_upstream)
+        waiting += m_upstream->socket()->bytesToWrite();
+    return waiting > kHighWatermarkBytes;
+}
+
+void ProxyExchange::onUpstreamBytesWritten()
+{
+    if (m_upstream->socket()->bytesToWrite() < kLowWatermarkBytes && m_pending.isEmpty())
+        m_sink->onUpstreamDrained();
+}
+
+void ProxyExchange::onUpstreamReadyRead()
+{
+    if (!m_readPaused && !m_finished)
+        readUpstream();
+}
+
+void ProxyExchange::readUpstream()
+{
+    while (!m_finished && !m_readPaused && m_upstream) {
+        if (m_upstreamInput.isEmpty()) {
+            m_upstreamInput = m_upstream->socket()->read(kReadChunkBytes);
+            // After a pause the parser may owe the completion callback: run it once anyway.
+            if (m_upstreamInput.isEmpty() && !m_parserResumed)
+                return;
+            if (!m_responseStarted || m_readTimer.isActive())
+                m_readTimer.start();
+        }
+        m_parserResumed = false;
+        const HttpParser::Result result = m_responseParser->feed(m_upstreamInput);
+        if (result.status == HttpParser::Status::Error) {
+            fail(Failure::BadResponse, "invalid response from upstream: "
+                                           + m_responseParser->error().message);
+            return;
+        }
+        m_upstreamInput.remove(0, result.consumed);
+        if (m_messageDone) {
+            // Bytes after a complete response mean the upstream is out of step: don't reuse.
+            const bool clean = m_upstreamInput.isEmpty()
+                && m_upstream->socket()->bytesAvailable() == 0;
+            finish(clean && m_responseKeepAlive && m_requestComplete && m_pending.isEmpty());
+            return;
+        }
+    }
+}
+
+HttpParserListener::Action ProxyExchange::onResponseHead(ResponseHead &head)
+{
+    if (head.status >= 100 && head.status < 200) {
+        m_interimResponse = true; // 100/103: the client gets only the final response
+        return Action::Continue;
+    }
+    m_responseStarted = true;
+    m_responseKeepAlive = head.keepAlive;
+    m_replay = QByteArray(); // never replayed once an answer came
+    m_replayable = false;
+    m_context.record("upstream_status", QByteArray::number(head.status));
+    prepareDownstreamResponseHead(head, m_context);
+    const bool isHead = m_context.head.method == "HEAD";
+    m_sink->sendResponseHead(std::move(head));
+    return isHead ? Action::SkipBody : Action::Continue;
+}
+
+HttpParserListener::Action ProxyExchange::onBody(QByteArrayView data)
+{
+    m_responseBytes += data.size();
+    m_sink->sendResponseBody(data);
+    if (m_sink->isDownstreamCongested()) {
+        m_readPaused = true;
+        m_readTimer.stop(); // waiting on the client is not the upstream's fault
+        return Action::Pause;
+    }
+    return Action::Continue;
+}
+
+HttpParserListener::Action ProxyExchange::onMessageComplete()
+{
+    if (m_interimResponse) {
+        m_interimResponse = false;
+        return Action::Continue;
+    }
+    m_messageDone = true;
+    return Action::Pause;
+}
+
+void ProxyExchange::onDownstreamDrained()
+{
+    if (!m_readPaused || m_finished)
+        return;
+    m_readPaused = false;
+    m_responseParser->resume();
+    m_parserResumed = true;
+    m_readTimer.start();
+    readUpstream();
+}
+
+void ProxyExchange::onUpstreamClosed(QAbstractSocket::SocketError error)
+{
+    if (m_finished)
+        return;
+    if (m_connectTimer.isActive()) { // never connected
+        m_connectTimer.stop();
+        recordUpstreamOutcome(true);
+        releaseUpstream(false);
+        if (!connectToNextTarget())
+            fail(error == QAbstractSocket::SocketTimeoutError ? Failure::Timeout
+                                                              : Failure::Refused,
+                 "upstream connection refused");
+        return;
+    }
+    // Whatever the upstream sent before closing is still to be parsed.
+    if (!m_readPaused)
+        readUpstream();
+    if (m_finished)
+        return;
+    if (m_responseStarted) {
+        if (m_readPaused)
+            return; // the rest is buffered; it is parsed once the client drains
+        const HttpParser::Result end = m_responseParser->finish();
+        if (end.status != HttpParser::Status::Error && m_messageDone)
+            finish(false);
+        else
+            fail(Failure::Reset, "upstream closed the connection mid-response");
+        return;
+    }
+    // A reused keep-alive connection closed before any answer: the target most likely timed it
+    // out just as we sent. Safe to send again on a fresh connection when replayable.
+    const bool stale = m_upstream && m_upstream->isReused() && m_upstreamInput.isEmpty();
+    if (stale && m_replayable && isIdempotentMethod(m_context.head.method)) {
+        // Same target, not counted as an attempt: a stale connection is not the target's failure.
+        releaseUpstream(false);
+        const CompiledTarget &target = m_service->targets[size_t(m_targetIndex)];
+        m_pending = m_replay + m_pending;
+        m_replay.clear();
+        m_upstream = m_pool->acquire(target.hostPort, target.host, target.port);
+        m_upstream->setHandler(this);
+        if (m_upstream->isConnected())
+            onUpstreamConnected();
+        else
+            m_connectTimer.start();
+        return;
+    }
+    fail(Failure::Reset, "upstream closed the connection before responding");
+}
+
+void ProxyExchange::recordUpstreamOutcome(bool connectFailed)
+{
+    if (m_targetIndex < 0 || !connectFailed)
+        return;
+    const CompiledTarget &target = m_service->targets[size_t(m_targetIndex)];
+    if (target.health->recordFailure(nowMs(), m_ejectAfter, m_ejectForMs))
+        m_context.record("ejected", target.hostPort);
+    m_context.record("connect_failed", target.hostPort);
+}
+
+void ProxyExchange::fail(Failure failure, const QByteArray &detail)
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_connectTimer.stop();
+    m_readTimer.stop();
+    releaseUpstream(false);
+    m_context.record("upstream_error", detail);
+    if (m_responseStarted) {
+        m_sink->abortResponse();
+        return;
+    }
+    LocalReply reply;
+    reply.status = failure == Failure::Timeout ? 504 : 502;
+    reply.error = detail;
+    m_sink->sendLocalReply(reply);
+}
+
+void ProxyExchange::finish(bool reusable)
+{
+    m_finished = true;
+    m_connectTimer.stop();
+    m_readTimer.stop();
+    releaseUpstream(reusable);
+    m_sink->finishResponse();
+}
+
+void ProxyExchange::releaseUpstream(bool reusable)
+{
+    if (!m_upstream)
+        return;
+    UpstreamConnection *connection = m_upstream;
+    m_upstream = nullptr;
+    m_pool->release(connection, reusable);
+}
+
+void ProxyExchange::cancel()
+{
+    m_finished = true;
+    m_connectTimer.stop();
+    m_readTimer.stop();
+    releaseUpstream(false);
+}
+
+} // namespace portico

@@ -1,0 +1,100 @@
+#pragma once
+
+#include "http/HttpParser.h"
+#include "proxy/UpstreamConnection.h"
+
+#include <QByteArray>
+#include <QObject>
+#include <QTimer>
+
+#include <memory>
+
+namespace portico {
+
+struct RequestContext;
+struct CompiledService;
+struct SettingsConfig;
+class DownstreamSink;
+class UpstreamPool;
+
+// Forwards one request to its service and streams the answer back: picks a target, takes a
+// pooled connection (or opens one), sends the head and body, parses the response and hands it to
+// the sink. Retries once on another target when a connect fails, and on a fresh connection when a
+// reused one turns out to be closed. Lives on the worker thread of its client connection.
+class ProxyExchange : public QObject, private UpstreamHandler, private HttpParserListener
+{
+    Q_OBJECT
+public:
+    ProxyExchange(RequestContext &context, DownstreamSink *sink, UpstreamPool *pool,
+                  QObject *parent = nullptr);
+    ~ProxyExchange() override;
+
+    void start();
+    // The client's request body, as it arrives; `endRequestBody` once it is complete.
+    void sendRequestBody(QByteArrayView data);
+    void endRequestBody();
+    // Too much body is waiting to go upstream: the client connection stops reading.
+    bool isUpstreamCongested() const;
+    // The client's write buffer drained: read the upstream again.
+    void onDownstreamDrained();
+    // The client is gone or the request was rejected midway: drop the upstream connection.
+    void cancel();
+
+    bool hasResponseStarted() const { return m_responseStarted; }
+    bool isFinished() const { return m_finished; }
+
+private:
+    enum class Failure { Refused, Timeout, Reset, BadResponse };
+
+    bool connectToNextTarget();
+    void writeUpstream(const QByteArray &bytes);
+    void flushPending();
+    void readUpstream();
+    void fail(Failure failure, const QByteArray &detail);
+    void finish(bool reusable);
+    void releaseUpstream(bool reusable);
+    void recordUpstreamOutcome(bool connectFailed);
+
+    // UpstreamHandler
+    void onUpstreamConnected() override;
+    void onUpstreamReadyRead() override;
+    void onUpstreamBytesWritten() override;
+    void onUpstreamClosed(QAbstractSocket::SocketError error) override;
+
+    // HttpParserListener (the upstream response)
+    Action onResponseHead(ResponseHead &head) override;
+    Action onBody(QByteArrayView data) override;
+    Action onMessageComplete() override;
+
+    RequestContext &m_context;
+    DownstreamSink *m_sink;
+    UpstreamPool *m_pool;
+    const CompiledService *m_service = nullptr;
+    int m_ejectAfter = 3;
+    int m_ejectForMs = 10'000;
+
+    int m_targetIndex = -1;
+    int m_attempts = 0;
+    UpstreamConnection *m_upstream = nullptr;
+    QByteArray m_pending;       // bytes waiting for the connection to be up
+    QByteArray m_replay;        // everything sent so far, kept while small, for a retry
+    bool m_replayable = true;
+    bool m_requestComplete = false;
+    bool m_bodyEndWritten = false;
+
+    std::unique_ptr<HttpParser> m_responseParser;
+    QByteArray m_upstreamInput;
+    bool m_interimResponse = false;
+    bool m_responseStarted = false;
+    bool m_responseKeepAlive = false;
+    bool m_readPaused = false;
+    bool m_parserResumed = false;
+    bool m_finished = false;
+    bool m_messageDone = false;
+    qint64 m_responseBytes = 0;
+
+    QTimer m_connectTimer;
+    QTimer m_readTimer;
+};
+
+} // namespace portico

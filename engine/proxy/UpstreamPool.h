@@ -1,0 +1,44 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+#include <QObject>
+#include <QTimer>
+
+#include <vector>
+
+namespace portico {
+
+class UpstreamConnection;
+
+// Per-worker keep-alive connections to upstream targets, keyed by "host:port". Only its worker
+// thread touches it, so it needs no lock.
+class UpstreamPool : public QObject
+{
+    Q_OBJECT
+public:
+    explicit UpstreamPool(QObject *parent = nullptr);
+    ~UpstreamPool() override;
+
+    void setLimits(int maxIdlePerTarget, int idleTimeoutMs);
+
+    // An idle connection to the target when one is pooled, otherwise a new one already
+    // connecting. The caller sets itself as handler and gives it back with release().
+    UpstreamConnection *acquire(const QByteArray &key, const QString &host, quint16 port);
+    // Back to the pool when `reusable`, otherwise closed.
+    void release(UpstreamConnection *connection, bool reusable);
+
+    int idleCount() const;
+    void closeIdle();
+
+private:
+    void dropIdle(UpstreamConnection *connection);
+    void sweep();
+
+    QHash<QByteArray, std::vector<UpstreamConnection *>> m_idle;
+    QTimer m_sweepTimer;
+    int m_maxIdlePerTarget = 64;
+    int m_idleTimeoutMs = 60'000;
+};
+
+} // namespace portico

@@ -1,0 +1,343 @@
+#include "config/Addresses.h"
+#include "config/ConfigValidator.h"
+
+#include <QRegularExpression>
+#include <QTest>
+
+#include <functional>
+
+using namespace portico;
+
+namespace {
+
+Config validConfig()
+{
+    Config config;
+    ServiceConfig users;
+    users.name = QStringLiteral("users");
+    users.targets = {{QStringLiteral("http://127.0.0.1:9001"), 90},
+                     {QStringLiteral("http://127.0.0.1:9002/base"), 10}};
+    config.services.push_back(users);
+    ServiceConfig orders;
+    orders.name = QStringLiteral("orders");
+    orders.targets = {{QStringLiteral("https://orders.internal"), 100}};
+    config.services.push_back(orders);
+    for (int i = 0; i < 4; ++i) {
+        RouteConfig route;
+        route.name = QStringLiteral("route-%1").arg(i);
+        route.paths = {QStringLiteral("/r%1").arg(i)};
+        route.service = i % 2 ? QStringLiteral("orders") : QStringLiteral("users");
+        config.routes.push_back(route);
+    }
+    config.routes[1].hosts = {QStringLiteral("api.example.test"),
+                              QStringLiteral("*.Example.Test")};
+    config.routes[1].methods = {QStringLiteral("GET"), QStringLiteral("M-SEARCH")};
+    config.routes[2].paths = {QStringLiteral("=/exact"), QStringLiteral("~^/v[0-9]+/items$"),
+                              QStringLiteral("/dir/")};
+    config.routes[2].auth = {QStringLiteral("key"), QStringLiteral("jwt")};
+    config.routes[3].maxBodyBytes = 0;
+    return config;
+}
+
+QString describe(const ConfigErrors &errors)
+{
+    QStringList lines;
+    for (const ConfigError &e : errors)
+        lines.append(e.toString());
+    return lines.isEmpty() ? QStringLiteral("(no errors)") : lines.join(QStringLiteral("; "));
+}
+
+struct Case
+{
+    const char *name;
+    std::function<void(Config &)> mutate;
+    QString path;    // empty: the mutated config must be valid
+    QString message; // a substring of the message
+};
+
+} // namespace
+
+class TestConfigValidator : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void validConfigPasses();
+    void defaultConfigPasses();
+    void cases();
+    void regexErrorFormat();
+    void unknownServiceFormat();
+    void errorsInConfigOrder();
+    void hostPort();
+    void targetUrl();
+};
+
+void TestConfigValidator::validConfigPasses()
+{
+    const ConfigErrors errors = validateConfig(validConfig());
+    QVERIFY2(errors.empty(), qPrintable(describe(errors)));
+}
+
+void TestConfigValidator::defaultConfigPasses()
+{
+    const ConfigErrors errors = validateConfig(Config());
+    QVERIFY2(errors.empty(), qPrintable(describe(errors)));
+}
+
+void TestConfigValidator::cases()
+{
+    auto settings = [](auto f) { return [f](Config &c) { f(c.settings); }; };
+    auto service = [](auto f) { return [f](Config &c) { f(c.services[0]); }; };
+    auto target = [](const QString &url) {
+        return [url](Config &c) { c.services[0].targets[0].url = url; };
+    };
+    auto route = [](auto f) { return [f](Config &c) { f(c.routes[0]); }; };
+    auto path = [](const QString &p) { return [p](Config &c) { c.routes[0].paths = {p}; }; };
+    auto host = [](const QString &h) { return [h](Config &c) { c.routes[0].hosts = {h}; }; };
+    auto method = [](const QString &m) { return [m](Config &c) { c.routes[0].methods = {m}; }; };
+
+    const Case cases[] = {
+        {"version", [](Config &c) { c.formatVersion = 2; }, "format_version",
+         "unsupported version 2"},
+        {"listen no port", settings([](auto &s) { s.listen = "localhost"; }), "settings.listen",
+         "missing port"},
+        {"listen port 0", settings([](auto &s) { s.listen = "127.0.0.1:0"; }), "", ""},
+        {"listen v6", settings([](auto &s) { s.listen = "[::1]:8080"; }), "", ""},
+        {"listen hostname", settings([](auto &s) { s.listen = "gateway.local:80"; }), "", ""},
+        {"listen bare v6", settings([](auto &s) { s.listen = "::1:8080"; }), "settings.listen",
+         "brackets"},
+        {"listen bad v4", settings([](auto &s) { s.listen = "256.1.1.1:80"; }), "settings.listen",
+         "invalid IPv4"},
+        {"listen bad v6", settings([](auto &s) { s.listen = "[fe::zz]:80"; }), "settings.listen",
+         "invalid IPv6"},
+        {"listen big port", settings([](auto &s) { s.listen = "h:70000"; }), "settings.listen",
+         "invalid port"},
+        {"listen bad host", settings([](auto &s) { s.listen = "-bad-:80"; }), "settings.listen",
+         "invalid host name"},
+        {"listen empty", settings([](auto &s) { s.listen = ""; }), "settings.listen",
+         "expected host:port"},
+        {"admin port 0", settings([](auto &s) { s.adminListen = "127.0.0.1:0"; }),
+         "settings.admin_listen", "between 1 and 65535"},
+        {"admin public", settings([](auto &s) { s.adminListen = "0.0.0.0:9000"; }),
+         "settings.admin_token", "required"},
+        {"admin public token",
+         settings([](auto &s) { s.adminListen = "0.0.0.0:9000"; s.adminToken = "s3cret"; }), "",
+         ""},
+        {"admin v6 loopback", settings([](auto &s) { s.adminListen = "[::1]:9000"; }), "", ""},
+        {"admin same", settings([](auto &s) { s.adminListen = s.listen; }),
+         "settings.admin_listen", "same address"},
+        {"token space", settings([](auto &s) { s.adminToken = "a b"; }), "settings.admin_token",
+         "visible ASCII"},
+        {"workers high", settings([](auto &s) { s.workers = 257; }), "settings.workers",
+         "between 0 and 256"},
+        {"workers negative", settings([](auto &s) { s.workers = -1; }), "settings.workers", ""},
+        {"redis", settings([](auto &s) { s.rateLimitStore = "redis://127.0.0.1:6379/0"; }), "", ""},
+        {"store", settings([](auto &s) { s.rateLimitStore = "memcached://x"; }),
+         "settings.rate_limit_store", "redis://"},
+        {"uri bytes", settings([](auto &s) { s.limits.maxUriBytes = 0; }),
+         "settings.max_uri_bytes", ""},
+        {"header bytes", settings([](auto &s) { s.limits.maxHeaderBytes = -5; }),
+         "settings.max_header_bytes", ""},
+        {"body bytes", settings([](auto &s) { s.limits.maxBodyBytes = -1; }),
+         "settings.max_body_bytes", ""},
+        {"header timeout", settings([](auto &s) { s.limits.headerTimeoutMs = 0; }),
+         "settings.header_timeout_ms", ""},
+        {"idle timeout", settings([](auto &s) { s.limits.idleTimeoutMs = 0; }),
+         "settings.idle_timeout_ms", ""},
+        {"pipelined", settings([](auto &s) { s.limits.maxPipelinedRequests = 0; }),
+         "settings.max_pipelined_requests", ""},
+        {"upstream idle", settings([](auto &s) { s.upstreamIdleTimeoutMs = 0; }),
+         "settings.upstream_idle_timeout_ms", ""},
+        {"pool", settings([](auto &s) { s.upstreamPoolSize = 0; }), "settings.upstream_pool_size",
+         ""},
+        {"eject after", settings([](auto &s) { s.ejectAfterFailures = 0; }),
+         "settings.eject_after_failures", ""},
+        {"eject duration", settings([](auto &s) { s.ejectDurationMs = 0; }),
+         "settings.eject_duration_ms", ""},
+        {"shutdown", settings([](auto &s) { s.shutdownTimeoutMs = 0; }),
+         "settings.shutdown_timeout_ms", ""},
+        {"service name chars", service([](auto &s) { s.name = "bad name"; }), "services[0].name",
+         "only letters"},
+        {"service name empty", service([](auto &s) { s.name = ""; }), "services[0].name",
+         "missing"},
+        {"service name long", service([](auto &s) { s.name = QString(129, 'a'); }),
+         "services[0].name", "128"},
+        {"service dup", [](Config &c) { c.services[1].name = "users"; }, "services[1].name",
+         "duplicate name \"users\" (also services[0])"},
+        {"no targets", service([](auto &s) { s.targets.clear(); }), "services[0].targets",
+         "at least one target"},
+        {"ftp", target("ftp://x"), "services[0].targets[0].url", "unsupported scheme \"ftp\""},
+        {"no scheme", target("127.0.0.1:9000"), "services[0].targets[0].url", "expected http://"},
+        {"query", target("http://x/a?q=1"), "services[0].targets[0].url", "query"},
+        {"fragment", target("http://x#f"), "services[0].targets[0].url", "fragment"},
+        {"userinfo", target("http://u:p@x"), "services[0].targets[0].url", "user info"},
+        {"no host", target("http://:80"), "services[0].targets[0].url", "missing host"},
+        {"port 0", target("http://x:0"), "services[0].targets[0].url", "port"},
+        {"port big", target("http://x:99999"), "services[0].targets[0].url", "port"},
+        {"path space", target("http://x/a b"), "services[0].targets[0].url", "invalid character"},
+        {"https", target("HTTPS://x.test:8443/base/"), "", ""},
+        {"v6 target", target("http://[::1]:9000/base"), "", ""},
+        {"weight", service([](auto &s) { s.targets[0].weight = 1001; }),
+         "services[0].targets[0].weight", "between 0 and 1000"},
+        {"weights zero", service([](auto &s) { s.targets[0].weight = s.targets[1].weight = 0; }),
+         "services[0].targets", "weight above 0"},
+        {"one weight zero", service([](auto &s) { s.targets[0].weight = 0; }), "", ""},
+        {"connect", service([](auto &s) { s.connectTimeoutMs = 0; }),
+         "services[0].connect_timeout_ms", ""},
+        {"read", service([](auto &s) { s.readTimeoutMs = -1; }), "services[0].read_timeout_ms",
+         ""},
+        {"retries", service([](auto &s) { s.retries = 6; }), "services[0].retries",
+         "between 0 and 5"},
+        {"route name", route([](auto &r) { r.name = "a/b"; }), "routes[0].name", "only letters"},
+        {"route dup", [](Config &c) { c.routes[2].name = "route-0"; }, "routes[2].name",
+         "also routes[0]"},
+        {"no paths", route([](auto &r) { r.paths.clear(); }), "routes[0].paths",
+         "at least one path"},
+        {"empty path", path(""), "routes[0].paths[0]", "empty path"},
+        {"relative", path("users"), "routes[0].paths[0]", "must start with"},
+        {"exact relative", path("=users"), "routes[0].paths[0]", "must start with \"/\""},
+        {"dotdot", path("/a/../b"), "routes[0].paths[0]", "write \"/b\""},
+        {"double slash", path("/a//b"), "routes[0].paths[0]", "normalized"},
+        {"encoded unreserved", path("/%7Euser"), "routes[0].paths[0]", "write \"/~user\""},
+        {"above root", path("/.."), "routes[0].paths[0]", "above the root"},
+        {"space", path("/a b"), "routes[0].paths[0]", "invalid character"},
+        {"bad escape", path("/%zz"), "routes[0].paths[0]", "percent-encoding"},
+        {"encoded slash ok", path("/a%2Fb"), "", ""},
+        {"exact ok", path("=/x/"), "", ""},
+        {"empty regex", path("~"), "routes[0].paths[0]", "empty regex"},
+        {"wildcard mid", host("a.*.test"), "routes[0].hosts[0]", "first label"},
+        {"star", host("*"), "routes[0].hosts[0]", ""},
+        {"host port", host("api.test:80"), "routes[0].hosts[0]", "port"},
+        {"host v6", host("[::1]"), "", ""},
+        {"host v6 bare", host("::1"), "routes[0].hosts[0]", "brackets"},
+        {"host v4", host("10.0.0.1"), "", ""},
+        {"host chars", host("bad!host"), "routes[0].hosts[0]", "invalid host name"},
+        {"host empty", host(""), "routes[0].hosts[0]", "empty host"},
+        {"host label", host("a..b"), "routes[0].hosts[0]", "invalid host name"},
+        {"method lower", method("get"), "routes[0].methods[0]", "write \"GET\""},
+        {"method space", method("GE T"), "routes[0].methods[0]", "invalid method"},
+        {"method custom", method("PURGE"), "", ""},
+        {"service missing", route([](auto &r) { r.service = ""; }), "routes[0].service",
+         "missing"},
+        {"auth", route([](auto &r) { r.auth = {"basic"}; }), "routes[0].auth[0]",
+         "unknown auth \"basic\""},
+        {"auth dup", route([](auto &r) { r.auth = {"key", "key"}; }), "routes[0].auth[1]",
+         "duplicate"},
+        {"body", route([](auto &r) { r.maxBodyBytes = -2; }), "routes[0].max_body_bytes", "-1"},
+        {"disabled still checked", route([](auto &r) { r.enabled = false; r.paths = {"x"}; }),
+         "routes[0].paths[0]", ""},
+    };
+
+    for (const Case &c : cases) {
+        Config config = validConfig();
+        c.mutate(config);
+        const ConfigErrors errors = validateConfig(config);
+        const QString got = describe(errors);
+        if (c.path.isEmpty()) {
+            QVERIFY2(errors.empty(), qPrintable(QString::fromLatin1(c.name) + ": " + got));
+            continue;
+        }
+        QVERIFY2(errors.size() == 1, qPrintable(QString::fromLatin1(c.name) + ": " + got));
+        QVERIFY2(errors.front().path == c.path,
+                 qPrintable(QString::fromLatin1(c.name) + ": " + got));
+        QVERIFY2(errors.front().message.contains(c.message),
+                 qPrintable(QString::fromLatin1(c.name) + ": " + got));
+    }
+}
+
+void TestConfigValidator::regexErrorFormat()
+{
+    Config config = validConfig();
+    config.routes[3].paths = {QStringLiteral("/ok"), QStringLiteral("~^/users/(")};
+    const ConfigErrors errors = validateConfig(config);
+    QCOMPARE(errors.size(), size_t(1));
+    QCOMPARE(errors.front().path, QStringLiteral("routes[3].paths[1]"));
+    const QRegularExpression expected(QStringLiteral("^invalid regex: .+ at offset \\d+$"));
+    QVERIFY2(expected.match(errors.front().message).hasMatch(), qPrintable(describe(errors)));
+
+    const QRegularExpression bad(QStringLiteral("^/users/("));
+    QCOMPARE(errors.front().message, QStringLiteral("invalid regex: %1 at offset %2")
+                                         .arg(bad.errorString())
+                                         .arg(bad.patternErrorOffset()));
+}
+
+void TestConfigValidator::unknownServiceFormat()
+{
+    Config config = validConfig();
+    config.routes[3].service = QStringLiteral("x");
+    const ConfigErrors errors = validateConfig(config);
+    QCOMPARE(errors.size(), size_t(1));
+    QCOMPARE(errors.front().toString(), QStringLiteral("routes[3].service: unknown service \"x\""));
+}
+
+void TestConfigValidator::errorsInConfigOrder()
+{
+    Config config = validConfig();
+    config.settings.workers = 1000;
+    config.services[1].retries = 9;
+    config.routes[0].paths = {QStringLiteral("nope")};
+    config.routes[2].service = QStringLiteral("gone");
+    const ConfigErrors errors = validateConfig(config);
+    QStringList paths;
+    for (const ConfigError &e : errors)
+        paths.append(e.path);
+    QCOMPARE(paths, (QStringList{"settings.workers", "services[1].retries", "routes[0].paths[0]",
+                                 "routes[2].service"}));
+}
+
+void TestConfigValidator::hostPort()
+{
+    auto hp = parseHostPort(QStringLiteral("[::1]:8080"));
+    QVERIFY(hp);
+    QCOMPARE(hp->host, QStringLiteral("::1"));
+    QCOMPARE(hp->port, quint16(8080));
+    hp = parseHostPort(QStringLiteral("example.test:0"));
+    QVERIFY(hp);
+    QCOMPARE(hp->host, QStringLiteral("example.test"));
+    QCOMPARE(hp->port, quint16(0));
+    QString why;
+    QVERIFY(!parseHostPort(QStringLiteral("1.2.3:80"), &why));
+    QVERIFY2(why.contains(QStringLiteral("IPv4")), qPrintable(why));
+    QVERIFY(!parseHostPort(QStringLiteral("host:"), &why));
+    QVERIFY(!parseHostPort(QStringLiteral("host:8o"), &why));
+    QVERIFY(!parseHostPort(QStringLiteral("[::1]8080"), &why));
+    QVERIFY(isLoopbackHost(QStringLiteral("127.0.0.2")));
+    QVERIFY(isLoopbackHost(QStringLiteral("::1")));
+    QVERIFY(isLoopbackHost(QStringLiteral("LocalHost")));
+    QVERIFY(!isLoopbackHost(QStringLiteral("0.0.0.0")));
+    QVERIFY(!isLoopbackHost(QStringLiteral("example.test")));
+}
+
+void TestConfigValidator::targetUrl()
+{
+    auto url = parseTargetUrl(QStringLiteral("http://127.0.0.1:9001"));
+    QVERIFY(url);
+    QCOMPARE(url->scheme, QStringLiteral("http"));
+    QCOMPARE(url->host, QStringLiteral("127.0.0.1"));
+    QCOMPARE(url->port, quint16(9001));
+    QCOMPARE(url->basePath, QByteArray());
+
+    url = parseTargetUrl(QStringLiteral("HTTP://Users.Internal/api/v1/"));
+    QVERIFY(url);
+    QCOMPARE(url->scheme, QStringLiteral("http"));
+    QCOMPARE(url->host, QStringLiteral("Users.Internal"));
+    QCOMPARE(url->port, quint16(80));
+    QCOMPARE(url->basePath, QByteArray("/api/v1"));
+
+    url = parseTargetUrl(QStringLiteral("https://[::1]/"));
+    QVERIFY(url);
+    QCOMPARE(url->host, QStringLiteral("::1"));
+    QCOMPARE(url->port, quint16(443));
+    QCOMPARE(url->basePath, QByteArray());
+
+    url = parseTargetUrl(QStringLiteral("http://x:8080/a%20b"));
+    QVERIFY(url);
+    QCOMPARE(url->basePath, QByteArray("/a%20b"));
+
+    QVERIFY(!parseTargetUrl(QStringLiteral("http://x/a%2")));
+    QVERIFY(!parseTargetUrl(QStringLiteral("ws://x")));
+    QVERIFY(!parseTargetUrl(QString()));
+}
+
+QTEST_GUILESS_MAIN(TestConfigValidator)
+#include "tst_config_validator.moc"
