@@ -91,6 +91,8 @@ bool Reader::expectMap(const YAML::Node &node, const QString &path)
 
 void Reader::readMap(const YAML::Node &node, const QString &path, const FieldHandler &handler)
 {
+    if (node.IsNull())
+        return;
     if (!expectMap(node, path))
         return;
     QSet<QString> seen;
@@ -106,8 +108,8 @@ void Reader::readMap(const YAML::Node &node, const QString &path, const FieldHan
             continue;
         }
         seen.insert(fieldPath);
-        if (it->second.IsNull())
-            continue; // "key:" or "key: null" keeps the default
+        // Readers leave the default in place for "key:" / "key: null", but the key must
+        // still be a known one.
         if (!handler(key, it->second, fieldPath))
             error(fieldPath, QStringLiteral("unknown field"));
     }
@@ -116,6 +118,8 @@ void Reader::readMap(const YAML::Node &node, const QString &path, const FieldHan
 template<typename T>
 void Reader::readInteger(const YAML::Node &node, const QString &path, T &out)
 {
+    if (node.IsNull())
+        return;
     // Quoted scalars ("4") carry the tag "!": a string, not a number.
     const std::string &tag = node.IsScalar() ? node.Tag() : std::string();
     if (!node.IsScalar() || (tag != "?" && tag != kIntTag)) {
@@ -143,6 +147,8 @@ void Reader::readInteger(const YAML::Node &node, const QString &path, T &out)
 
 void Reader::readBool(const YAML::Node &node, const QString &path, bool &out)
 {
+    if (node.IsNull())
+        return;
     const std::string &tag = node.IsScalar() ? node.Tag() : std::string();
     if (node.IsScalar() && (tag == "?" || tag == kBoolTag)) {
         const QString text = QString::fromStdString(node.Scalar()).toLower();
@@ -157,6 +163,8 @@ void Reader::readBool(const YAML::Node &node, const QString &path, bool &out)
 void Reader::readString(const YAML::Node &node, const QString &path, QString &out)
 {
     // Plain scalars such as 12345 are taken as text: a token or name may well look numeric.
+    if (node.IsNull())
+        return;
     if (!node.IsScalar()) {
         error(path, QStringLiteral("expected a string"));
         return;
@@ -166,6 +174,8 @@ void Reader::readString(const YAML::Node &node, const QString &path, QString &ou
 
 void Reader::readStringList(const YAML::Node &node, const QString &path, QStringList &out)
 {
+    if (node.IsNull())
+        return;
     if (!node.IsSequence()) {
         error(path, QStringLiteral("expected a list"));
         return;
@@ -186,6 +196,8 @@ template<typename T, typename F>
 void Reader::readList(const YAML::Node &node, const QString &path, std::vector<T> &out,
                       F readItem)
 {
+    if (node.IsNull())
+        return;
     if (!node.IsSequence()) {
         error(path, QStringLiteral("expected a list"));
         return;
@@ -284,6 +296,8 @@ void Reader::readService(const YAML::Node &node, const QString &base, ServiceCon
         if (key == "name") {
             readString(value, path, service.name);
         } else if (key == "url") {
+            if (value.IsNull())
+                return true;
             hasUrl = true;
             TargetConfig target; // the shorthand for one target of weight 100
             readString(value, path, target.url);
@@ -292,6 +306,8 @@ void Reader::readService(const YAML::Node &node, const QString &base, ServiceCon
             else
                 service.targets = {target};
         } else if (key == "targets") {
+            if (value.IsNull())
+                return true;
             hasTargets = true;
             if (hasUrl)
                 error(path, QStringLiteral("use either url or targets, not both"));

@@ -3,13 +3,14 @@
 #include "config/Snapshot.h"
 #include "http/Serializer.h"
 #include "net/FlowControl.h"
+#include "net/Deadline.h"
 #include "net/LocalReplies.h"
 #include "net/Worker.h"
 #include "observe/RequestId.h"
 #include "proxy/ProxyExchange.h"
 #include "routing/PathNormalizer.h"
 
-#include <QDeadlineTimer>
+#include <QTimer>
 #include <QTcpSocket>
 
 #include <sys/socket.h>
@@ -43,18 +44,19 @@ ClientConnection::ClientConnection(QTcpSocket *socket, Worker *worker)
     , m_parser(HttpParser::Kind::Request, this, headLimitsOf(*worker->snapshot()))
 {
     m_socket->setParent(this);
+    m_peerAddress = m_socket->peerAddress();
+    m_peerPort = m_socket->peerPort();
+    // IPv4 clients on a dual-stack listener show as ::ffff:a.b.c.d; report them as IPv4.
+    bool isV4 = false;
+    const quint32 v4 = m_peerAddress.toIPv4Address(&isV4);
+    m_peerIp = (isV4 ? QHostAddress(v4) : m_peerAddress).toString().toLatin1();
     m_socket->setReadBufferSize(kSocketReadBufferBytes);
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     WorkerCounters::bump(m_worker->counters().activeConnections);
 
     const HttpLimitsConfig &limits = worker->snapshot()->config.settings.limits;
-    m_headerTimer.setSingleShot(true);
     m_headerTimer.setInterval(limits.headerTimeoutMs);
-    m_idleTimer.setSingleShot(true);
     m_idleTimer.setInterval(limits.idleTimeoutMs);
-    connect(&m_headerTimer, &QTimer::timeout, this,
-            [this] { failProtocol(HttpError{408, "request head not received in time"}); });
-    connect(&m_idleTimer, &QTimer::timeout, this, &ClientConnection::closeConnection);
 
     connect(m_socket, &QTcpSocket::readyRead, this, &ClientConnection::onReadyRead);
     connect(m_socket, &QTcpSocket::bytesWritten, this, &ClientConnection::onBytesWritten);
@@ -69,6 +71,16 @@ ClientConnection::~ClientConnection()
     if (m_exchange)
         m_exchange->cancel();
     WorkerCounters::bump(m_worker->counters().activeConnections, -1);
+}
+
+void ClientConnection::checkTimeouts(qint64 nowMs)
+{
+    if (m_headerTimer.fire(nowMs))
+        failProtocol(HttpError{408, "request head not received in time"});
+    else if (m_idleTimer.fire(nowMs))
+        closeConnection();
+    else if (m_exchange)
+        m_exchange->checkTimeouts(nowMs);
 }
 
 bool ClientConnection::isIdle() const
@@ -165,9 +177,10 @@ HttpParserListener::Action ClientConnection::onRequestHead(RequestHead &head)
     m_headerTimer.stop();
     m_context = std::make_unique<RequestContext>();
     m_context->head = std::move(head);
-    m_context->startedMs = QDeadlineTimer::current().deadline();
-    m_context->clientAddress = m_socket->peerAddress();
-    m_context->clientPort = m_socket->peerPort();
+    m_context->startedMs = monotonicNowMs();
+    m_context->clientAddress = m_peerAddress;
+    m_context->clientIp = m_peerIp;
+    m_context->clientPort = m_peerPort;
     const QByteArray given = m_context->head.headers.value("X-Request-Id");
     m_context->requestId = isAcceptableRequestId(given) ? given : generateRequestId();
     m_pause = Pause::HeadParsed;
@@ -335,12 +348,14 @@ void ClientConnection::sendResponseBody(QByteArrayView data)
 {
     if (!m_responseChunked) {
         writeToClient(data);
-        return;
+    } else {
+        QByteArray chunk;
+        chunk.reserve(data.size() + 16);
+        appendChunk(chunk, data);
+        writeToClient(chunk);
     }
-    QByteArray chunk;
-    chunk.reserve(data.size() + 16);
-    appendChunk(chunk, data);
-    writeToClient(chunk);
+    // Written now rather than on the next turn of the event loop: one poll saved per write.
+    m_socket->flush();
 }
 
 void ClientConnection::finishResponse()
@@ -350,6 +365,7 @@ void ClientConnection::finishResponse()
         appendLastChunk(last);
         writeToClient(last);
     }
+    m_socket->flush();
     m_responseDone = true;
     m_worker->counters().countResponse(m_responseStatus);
     if (m_exchange)

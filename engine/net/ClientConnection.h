@@ -1,12 +1,12 @@
 #pragma once
 
 #include "http/HttpParser.h"
+#include "net/Deadline.h"
 #include "policy/RequestContext.h"
 #include "proxy/DownstreamSink.h"
 
 #include <QObject>
 #include <QPointer>
-#include <QTimer>
 
 #include <memory>
 
@@ -32,6 +32,8 @@ public:
     // Shutting down: close now when idle, otherwise right after the current response.
     void closeWhenIdle();
     bool isIdle() const;
+    // Called by the worker's sweep: header, idle and upstream timeouts.
+    void checkTimeouts(qint64 nowMs);
 
 Q_SIGNALS:
     void closed(portico::ClientConnection *connection);
@@ -80,6 +82,9 @@ private:
     QTcpSocket *m_socket;
     Worker *m_worker;
     HttpParser m_parser;
+    QHostAddress m_peerAddress;
+    QByteArray m_peerIp;
+    quint16 m_peerPort = 0;
     QByteArray m_input;
     qsizetype m_inputPos = 0;
     bool m_inInputLoop = false;
@@ -109,8 +114,8 @@ private:
     bool m_responseChunked = false;
     int m_responseStatus = 0;
 
-    QTimer m_headerTimer;
-    QTimer m_idleTimer;
+    Deadline m_headerTimer;
+    Deadline m_idleTimer;
 };
 
 } // namespace portico

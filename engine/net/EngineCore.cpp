@@ -31,6 +31,9 @@ bool EngineCore::start(const Config &config, ConfigErrors *errors)
     Q_ASSERT(address); // validated
     ++m_nextVersion;
 
+    // The engine's threads use Qt's own poll-based event dispatcher, which is much cheaper per
+    // socket event than the GLib one (the GUI thread keeps whatever it already has).
+    qputenv("QT_NO_GLIB", "1");
     const int workers = config.settings.workers > 0 ? config.settings.workers
                                                     : std::max(1, QThread::idealThreadCount());
     for (int i = 0; i < workers; ++i) {

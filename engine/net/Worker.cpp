@@ -2,6 +2,7 @@
 
 #include "config/Snapshot.h"
 #include "net/ClientConnection.h"
+#include "net/Deadline.h"
 #include "proxy/UpstreamPool.h"
 
 #include <QTcpSocket>
@@ -14,8 +15,20 @@ Worker::Worker(int index, std::shared_ptr<const Snapshot> snapshot)
     : m_index(index)
     , m_snapshot(std::move(snapshot))
     , m_pool(new UpstreamPool(this))
+    , m_sweepTimer(new QTimer(this))
 {
     applyPoolLimits();
+    m_sweepTimer->setInterval(kDeadlineSweepMs);
+    connect(m_sweepTimer, &QTimer::timeout, this, &Worker::sweepDeadlines);
+    m_sweepTimer->start();
+}
+
+void Worker::sweepDeadlines()
+{
+    const qint64 now = monotonicNowMs();
+    const auto connections = m_connections; // a timeout may close a connection
+    for (ClientConnection *connection : connections)
+        connection->checkTimeouts(now);
 }
 
 Worker::~Worker()

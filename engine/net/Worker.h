@@ -5,6 +5,8 @@
 #include <QObject>
 #include <QSet>
 
+class QTimer;
+
 #include <memory>
 
 namespace portico {
@@ -40,10 +42,12 @@ private:
     void onConnectionClosed(ClientConnection *connection);
     void finishShutdownIfDone();
     void applyPoolLimits();
+    void sweepDeadlines();
 
     int m_index;
     std::shared_ptr<const Snapshot> m_snapshot;
     UpstreamPool *m_pool;
+    QTimer *m_sweepTimer;
     WorkerCounters m_counters;
     QSet<ClientConnection *> m_connections;
     bool m_shuttingDown = false;

@@ -27,6 +27,7 @@ struct RequestContext
     qsizetype stripLength = 0;
     QByteArray requestId;
     QHostAddress clientAddress;
+    QByteArray clientIp; // clientAddress as text, computed once per connection
     quint16 clientPort = 0;
     qint64 startedMs = 0; // monotonic clock
 

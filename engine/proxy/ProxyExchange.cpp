@@ -2,6 +2,7 @@
 
 #include "config/Snapshot.h"
 #include "http/Serializer.h"
+#include "net/Deadline.h"
 #include "net/FlowControl.h"
 #include "policy/RequestContext.h"
 #include "proxy/DownstreamSink.h"
@@ -9,7 +10,6 @@
 #include "proxy/TargetHealth.h"
 #include "proxy/UpstreamPool.h"
 
-#include <QDeadlineTimer>
 #include <QTcpSocket>
 
 namespace portico {
@@ -22,7 +22,7 @@ constexpr qsizetype kMaxReplayBytes = 64 * 1024;
 
 qint64 nowMs()
 {
-    return QDeadlineTimer::current().deadline();
+    return monotonicNowMs();
 }
 
 } // namespace
@@ -34,16 +34,19 @@ ProxyExchange::ProxyExchange(RequestContext &context, DownstreamSink *sink, Upst
     , m_sink(sink)
     , m_pool(pool)
 {
-    m_connectTimer.setSingleShot(true);
-    m_readTimer.setSingleShot(true);
-    connect(&m_connectTimer, &QTimer::timeout, this, [this] {
+}
+
+void ProxyExchange::checkTimeouts(qint64 nowMs)
+{
+    if (m_connectTimer.fire(nowMs)) {
+        m_connecting = false;
         recordUpstreamOutcome(true);
         releaseUpstream(false);
         if (!connectToNextTarget())
             fail(Failure::Timeout, "upstream connect timeout");
-    });
-    connect(&m_readTimer, &QTimer::timeout, this,
-            [this] { fail(Failure::Timeout, "upstream read timeout"); });
+    } else if (m_readTimer.fire(nowMs)) {
+        fail(Failure::Timeout, "upstream read timeout");
+    }
 }
 
 ProxyExchange::~ProxyExchange()
@@ -83,21 +86,28 @@ bool ProxyExchange::connectToNextTarget()
 
     ++m_attempts;
     m_targetIndex = next;
-    const CompiledTarget &target = targets[size_t(next)];
+    attachUpstream(targets[size_t(next)]);
+    return true;
+}
+
+void ProxyExchange::attachUpstream(const CompiledTarget &target)
+{
     // Whatever was sent on a previous attempt goes out again, after the new head.
     m_pending = m_replay + m_pending;
     m_replay.clear();
     m_upstream = m_pool->acquire(target.hostPort, target.host, target.port);
     m_upstream->setHandler(this);
-    if (m_upstream->isConnected())
+    if (m_upstream->isConnected()) {
         onUpstreamConnected();
-    else
+    } else {
+        m_connecting = true;
         m_connectTimer.start();
-    return true;
+    }
 }
 
 void ProxyExchange::onUpstreamConnected()
 {
+    m_connecting = false;
     m_connectTimer.stop();
     const CompiledTarget &target = m_service->targets[size_t(m_targetIndex)];
     if (!m_upstream->isReused())
@@ -111,6 +121,7 @@ void ProxyExchange::onUpstreamConnected()
     appendRequestHead(head, makeUpstreamRequestHead(m_context, *m_service, target));
     m_upstream->socket()->write(head);
     flushPending();
+    m_upstream->socket()->flush();
     if (m_requestComplete)
         m_readTimer.start();
 }
@@ -126,11 +137,12 @@ void ProxyExchange::flushPending()
 
 void ProxyExchange::writeUpstream(const QByteArray &bytes)
 {
-    if (!m_upstream || !m_upstream->isConnected() || m_connectTimer.isActive()) {
+    if (!m_upstream || m_connecting) {
         m_pending += bytes;
         return;
     }
     m_upstream->socket()->write(bytes);
+    m_upstream->socket()->flush();
     if (m_replayable) {
         if (m_replay.size() + bytes.size() <= kMaxReplayBytes) {
             m_replay += bytes;
@@ -271,7 +283,8 @@ void ProxyExchange::onUpstreamClosed(QAbstractSocket::SocketError error)
 {
     if (m_finished)
         return;
-    if (m_connectTimer.isActive()) { // never connected
+    if (m_connecting) { // never connected
+        m_connecting = false;
         m_connectTimer.stop();
         recordUpstreamOutcome(true);
         releaseUpstream(false);
@@ -303,14 +316,7 @@ void ProxyExchange::onUpstreamClosed(QAbstractSocket::SocketError error)
         // Same target, not counted as an attempt: a stale connection is not the target's failure.
         releaseUpstream(false);
         const CompiledTarget &target = m_service->targets[size_t(m_targetIndex)];
-        m_pending = m_replay + m_pending;
-        m_replay.clear();
-        m_upstream = m_pool->acquire(target.hostPort, target.host, target.port);
-        m_upstream->setHandler(this);
-        if (m_upstream->isConnected())
-            onUpstreamConnected();
-        else
-            m_connectTimer.start();
+        attachUpstream(target);
         return;
     }
     fail(Failure::Reset, "upstream closed the connection before responding");

@@ -1,11 +1,11 @@
 #pragma once
 
 #include "http/HttpParser.h"
+#include "net/Deadline.h"
 #include "proxy/UpstreamConnection.h"
 
 #include <QByteArray>
 #include <QObject>
-#include <QTimer>
 
 #include <memory>
 
@@ -13,6 +13,7 @@ namespace portico {
 
 struct RequestContext;
 struct CompiledService;
+struct CompiledTarget;
 struct SettingsConfig;
 class DownstreamSink;
 class UpstreamPool;
@@ -39,6 +40,8 @@ public:
     void onDownstreamDrained();
     // The client is gone or the request was rejected midway: drop the upstream connection.
     void cancel();
+    // Called by the worker's sweep: connect and read timeouts.
+    void checkTimeouts(qint64 nowMs);
 
     bool hasResponseStarted() const { return m_responseStarted; }
     bool isFinished() const { return m_finished; }
@@ -47,6 +50,7 @@ private:
     enum class Failure { Refused, Timeout, Reset, BadResponse };
 
     bool connectToNextTarget();
+    void attachUpstream(const CompiledTarget &target);
     void writeUpstream(const QByteArray &bytes);
     void flushPending();
     void readUpstream();
@@ -93,8 +97,9 @@ private:
     bool m_messageDone = false;
     qint64 m_responseBytes = 0;
 
-    QTimer m_connectTimer;
-    QTimer m_readTimer;
+    bool m_connecting = false;
+    Deadline m_connectTimer;
+    Deadline m_readTimer;
 };
 
 } // namespace portico

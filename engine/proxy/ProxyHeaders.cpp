@@ -55,7 +55,7 @@ RequestHead makeUpstreamRequestHead(const RequestContext &context, const Compile
     if (!service.preserveHost || clientHost.isEmpty())
         h.set("Host", target.hostPort);
 
-    appendHeaderValue(h, "X-Forwarded-For", context.clientAddress.toString().toLatin1());
+    appendHeaderValue(h, "X-Forwarded-For", context.clientIp);
     h.set("X-Forwarded-Proto", "http");
     if (!clientHost.isEmpty())
         h.set("X-Forwarded-Host", clientHost);

@@ -22,6 +22,10 @@ Config validConfig()
     orders.name = QStringLiteral("orders");
     orders.targets = {{QStringLiteral("https://orders.internal"), 100}};
     config.services.push_back(orders);
+    ServiceConfig spare; // referenced by no route, so renaming it breaks nothing else
+    spare.name = QStringLiteral("spare");
+    spare.targets = {{QStringLiteral("http://spare.internal:81"), 1}};
+    config.services.push_back(spare);
     for (int i = 0; i < 4; ++i) {
         RouteConfig route;
         route.name = QStringLiteral("route-%1").arg(i);
@@ -156,13 +160,14 @@ void TestConfigValidator::cases()
          "settings.eject_duration_ms", ""},
         {"shutdown", settings([](auto &s) { s.shutdownTimeoutMs = 0; }),
          "settings.shutdown_timeout_ms", ""},
-        {"service name chars", service([](auto &s) { s.name = "bad name"; }), "services[0].name",
-         "only letters"},
-        {"service name empty", service([](auto &s) { s.name = ""; }), "services[0].name",
+        {"service name chars", [](Config &c) { c.services[2].name = "bad name"; },
+         "services[2].name", "only letters"},
+        {"service name empty", [](Config &c) { c.services[2].name = ""; }, "services[2].name",
          "missing"},
-        {"service name long", service([](auto &s) { s.name = QString(129, 'a'); }),
-         "services[0].name", "128"},
-        {"service dup", [](Config &c) { c.services[1].name = "users"; }, "services[1].name",
+        {"service name long", [](Config &c) { c.services[2].name = QString(129, 'a'); },
+         "services[2].name", "128"},
+        {"service name dots", [](Config &c) { c.services[2].name = "a.b_c-D9"; }, "", ""},
+        {"service dup", [](Config &c) { c.services[2].name = "users"; }, "services[2].name",
          "duplicate name \"users\" (also services[0])"},
         {"no targets", service([](auto &s) { s.targets.clear(); }), "services[0].targets",
          "at least one target"},

@@ -47,7 +47,8 @@ void TestPathNormalizer::normalizes_data()
     QTest::newRow("three dots") << QByteArray("/a/.../b") << QByteArray("/a/.../b");
     QTest::newRow("dotdot after double slash") << QByteArray("/a//../b") << QByteArray("/b");
     QTest::newRow("dot at root") << QByteArray("/./a") << QByteArray("/a");
-    QTest::newRow("sub-delims untouched") << QByteArray("/a;b=c,d@e:f") << QByteArray("/a;b=c,d@e:f");
+    QTest::newRow("sub-delims untouched")
+        << QByteArray("/a;b=c,d@e:f") << QByteArray("/a;b=c,d@e:f");
 }
 
 void TestPathNormalizer::normalizes()

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Starts porticod the way ../shared/bench/compare.py expects (see its docstring): listen on
+# GW_PORT, route everything to BACKEND_PORT, GW_WORKERS worker threads, in the foreground.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+: "${GW_PORT:?}" "${BACKEND_PORT:?}" "${GW_WORKERS:=1}" "${GW_MODE:=plain}"
+routes=${GW_ROUTES:-1} # extra routes before the catch-all, to measure matching cost
+
+case "$GW_MODE" in
+  plain) ;;
+  *) echo "gateway-under-test: mode '$GW_MODE' is not supported yet (plain only)" >&2; exit 2 ;;
+esac
+
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+config=$dir/bench.yaml
+{
+  echo "format_version: 1"
+  echo "settings: { listen: '127.0.0.1:$GW_PORT', workers: $GW_WORKERS }"
+  echo "services:"
+  echo "  - { name: backend, url: 'http://127.0.0.1:$BACKEND_PORT' }"
+  echo "routes:"
+  for ((i = 1; i < routes; i++)); do
+    if ((i % 2)); then
+      echo "  - { name: r$i, paths: ['/api/v$i/items'], service: backend }"
+    else
+      echo "  - { name: r$i, paths: ['=/exact/$i'], service: backend }"
+    fi
+  done
+  echo "  - { name: all, paths: ['/'], service: backend }"
+} >"$config"
+exec "$root/build/app/porticod" --config "$config"

@@ -1,0 +1,565 @@
+#include "config/DeclarativeFormat.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace portico;
+
+namespace {
+
+QString describe(const ConfigErrors &errors)
+{
+    QStringList lines;
+    for (const ConfigError &e : errors)
+        lines.append(e.toString());
+    return lines.isEmpty() ? QStringLiteral("(no errors)") : lines.join(QStringLiteral("; "));
+}
+
+QStringList errorLines(const ConfigLoadResult &result)
+{
+    QStringList lines;
+    for (const ConfigError &e : result.errors)
+        lines.append(e.toString());
+    return lines;
+}
+
+// A minimal valid document with `extra` appended to the top level.
+QByteArray withMinimal(const QByteArray &extra = {})
+{
+    return "format_version: 1\n"
+           "services:\n"
+           "  - name: users\n"
+           "    url: http://127.0.0.1:9001\n"
+           "routes:\n"
+           "  - name: users\n"
+           "    paths: [/users]\n"
+           "    service: users\n"
+        + extra;
+}
+
+// The single error a document produces, as "path: message".
+QString onlyError(const QByteArray &yaml)
+{
+    const ConfigLoadResult result = parseDeclarative(yaml);
+    if (result.errors.size() != 1)
+        return QStringLiteral("expected one error, got: ") + describe(result.errors);
+    return result.errors.front().toString();
+}
+
+void compareConfigs(const Config &a, const Config &b)
+{
+    QCOMPARE(a.formatVersion, b.formatVersion);
+    const SettingsConfig &s = a.settings;
+    const SettingsConfig &t = b.settings;
+    QCOMPARE(s.listen, t.listen);
+    QCOMPARE(s.adminListen, t.adminListen);
+    QCOMPARE(s.adminToken, t.adminToken);
+    QCOMPARE(s.workers, t.workers);
+    QCOMPARE(s.rateLimitStore, t.rateLimitStore);
+    QCOMPARE(s.limits.maxUriBytes, t.limits.maxUriBytes);
+    QCOMPARE(s.limits.maxHeaderBytes, t.limits.maxHeaderBytes);
+    QCOMPARE(s.limits.maxBodyBytes, t.limits.maxBodyBytes);
+    QCOMPARE(s.limits.headerTimeoutMs, t.limits.headerTimeoutMs);
+    QCOMPARE(s.limits.idleTimeoutMs, t.limits.idleTimeoutMs);
+    QCOMPARE(s.limits.maxPipelinedRequests, t.limits.maxPipelinedRequests);
+    QCOMPARE(s.upstreamIdleTimeoutMs, t.upstreamIdleTimeoutMs);
+    QCOMPARE(s.upstreamPoolSize, t.upstreamPoolSize);
+    QCOMPARE(s.ejectAfterFailures, t.ejectAfterFailures);
+    QCOMPARE(s.ejectDurationMs, t.ejectDurationMs);
+    QCOMPARE(s.shutdownTimeoutMs, t.shutdownTimeoutMs);
+    QCOMPARE(a.services.size(), b.services.size());
+    for (size_t i = 0; i < a.services.size(); ++i) {
+        const ServiceConfig &x = a.services[i];
+        const ServiceConfig &y = b.services[i];
+        QCOMPARE(x.name, y.name);
+        QCOMPARE(x.targets.size(), y.targets.size());
+        for (size_t j = 0; j < x.targets.size(); ++j) {
+            QCOMPARE(x.targets[j].url, y.targets[j].url);
+            QCOMPARE(x.targets[j].weight, y.targets[j].weight);
+        }
+        QCOMPARE(x.connectTimeoutMs, y.connectTimeoutMs);
+        QCOMPARE(x.readTimeoutMs, y.readTimeoutMs);
+        QCOMPARE(x.preserveHost, y.preserveHost);
+        QCOMPARE(x.retries, y.retries);
+    }
+    QCOMPARE(a.routes.size(), b.routes.size());
+    for (size_t i = 0; i < a.routes.size(); ++i) {
+        const RouteConfig &x = a.routes[i];
+        const RouteConfig &y = b.routes[i];
+        QCOMPARE(x.name, y.name);
+        QCOMPARE(x.paths, y.paths);
+        QCOMPARE(x.hosts, y.hosts);
+        QCOMPARE(x.methods, y.methods);
+        QCOMPARE(x.stripPath, y.stripPath);
+        QCOMPARE(x.service, y.service);
+        QCOMPARE(x.auth, y.auth);
+        QCOMPARE(x.maxBodyBytes, y.maxBodyBytes);
+        QCOMPARE(x.enabled, y.enabled);
+    }
+}
+
+const char kDesignExample[] = R"(format_version: 1
+settings:
+  listen: 127.0.0.1:8080
+  admin_listen: 127.0.0.1:8081     # loopback only unless admin_token is set
+  admin_token: change-me
+  workers: 0                       # 0 = one per core
+  rate_limit_store: local          # or redis://127.0.0.1:6379/0
+services:
+  - name: users
+    targets:                       # or the shorthand  url: http://127.0.0.1:9001
+      - { url: http://127.0.0.1:9001, weight: 90 }
+      - { url: http://127.0.0.1:9002, weight: 10 }
+    connect_timeout_ms: 2000
+    read_timeout_ms: 30000
+routes:
+  - name: users
+    paths: [/users]                # prefix on segment boundaries; "=/x" exact; "~^/x/[0-9]+$" regex
+    hosts: [api.example.test]      # optional; "*.example.test" wildcard
+    methods: [GET, POST]           # optional
+    strip_path: false
+    service: users
+    auth: [key]                    # key, jwt, or both (either passes); absent = public
+    rate_limit: { second: 100 }    # optional route-wide limit per client IP (anonymous) or consumer
+consumers:
+  - name: mobile-app
+    plan: free
+    keys:
+      - key: demo-key-123
+plans:
+  - name: free
+    limits: { second: 5, minute: 100, day: 10000, month: 100000 }
+jwt_providers:
+  - name: local-idp
+    issuer: https://idp.example.test
+    audiences: [orders-api]
+    algorithms: [RS256]
+    secret: s3cret
+    consumer_claim: sub
+    clock_skew_s: 60
+)";
+
+} // namespace
+
+class TestDeclarativeFormat : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void designExample();
+    void json();
+    void urlShorthand();
+    void defaultsAndNulls();
+    void allFields();
+    void formatVersion();
+    void unknownFields();
+    void typeErrors_data();
+    void typeErrors();
+    void duplicateField();
+    void maskedValidation();
+    void validationErrors();
+    void syntaxError();
+    void notAMapping();
+    void roundTrip();
+    void emitOrder();
+    void files();
+};
+
+void TestDeclarativeFormat::designExample()
+{
+    const ConfigLoadResult result = parseDeclarative(kDesignExample);
+    QVERIFY2(result.ok(), qPrintable(describe(result.errors)));
+    const Config &c = result.config;
+    QCOMPARE(c.settings.listen, QStringLiteral("127.0.0.1:8080"));
+    QCOMPARE(c.settings.adminToken, QStringLiteral("change-me"));
+    QCOMPARE(c.services.size(), size_t(1));
+    QCOMPARE(c.services[0].targets.size(), size_t(2));
+    QCOMPARE(c.services[0].targets[1].url, QStringLiteral("http://127.0.0.1:9002"));
+    QCOMPARE(c.services[0].targets[1].weight, 10);
+    QCOMPARE(c.routes.size(), size_t(1));
+    QCOMPARE(c.routes[0].paths, QStringList{"/users"});
+    QCOMPARE(c.routes[0].hosts, QStringList{"api.example.test"});
+    QCOMPARE(c.routes[0].methods, (QStringList{"GET", "POST"}));
+    QCOMPARE(c.routes[0].auth, QStringList{"key"});
+    QVERIFY(result.warnings.contains(QStringLiteral("consumers is not applied yet")));
+    QVERIFY(result.warnings.contains(QStringLiteral("plans is not applied yet")));
+    QVERIFY(result.warnings.contains(QStringLiteral("jwt_providers is not applied yet")));
+    QVERIFY(result.warnings.contains(QStringLiteral("routes[0].rate_limit is not applied yet")));
+    QVERIFY(result.warnings.filter(QStringLiteral("routes[0].auth is not applied yet")).size()
+            == 1);
+    QCOMPARE(result.warnings.size(), 5);
+}
+
+void TestDeclarativeFormat::json()
+{
+    const QByteArray text = R"({
+      "format_version": 1,
+      "settings": {"workers": 4, "admin_token": "t0k3n", "max_body_bytes": 1048576},
+      "services": [{"name": "users", "targets": [{"url": "http://127.0.0.1:9001", "weight": 5}],
+                    "preserve_host": false}],
+      "routes": [{"name": "r", "paths": ["=/x", "~^/y$"], "service": "users",
+                  "strip_path": true, "enabled": false, "max_body_bytes": 0}]
+    })";
+    const ConfigLoadResult result = parseDeclarative(text);
+    QVERIFY2(result.ok(), qPrintable(describe(result.errors)));
+    QCOMPARE(result.config.settings.workers, 4);
+    QCOMPARE(result.config.settings.adminToken, QStringLiteral("t0k3n"));
+    QCOMPARE(result.config.settings.limits.maxBodyBytes, qint64(1048576));
+    QCOMPARE(result.config.services[0].targets[0].weight, 5);
+    QCOMPARE(result.config.services[0].preserveHost, false);
+    QCOMPARE(result.config.routes[0].paths, (QStringList{"=/x", "~^/y$"}));
+    QCOMPARE(result.config.routes[0].stripPath, true);
+    QCOMPARE(result.config.routes[0].enabled, false);
+    QCOMPARE(result.config.routes[0].maxBodyBytes, qint64(0));
+
+    QCOMPARE(onlyError(R"({"format_version": 1, "settings": {"workers": "4"}})"),
+             QStringLiteral("settings.workers: expected an integer"));
+}
+
+void TestDeclarativeFormat::urlShorthand()
+{
+    const ConfigLoadResult result = parseDeclarative(withMinimal());
+    QVERIFY2(result.ok(), qPrintable(describe(result.errors)));
+    QCOMPARE(result.config.services[0].targets.size(), size_t(1));
+    QCOMPARE(result.config.services[0].targets[0].url, QStringLiteral("http://127.0.0.1:9001"));
+    QCOMPARE(result.config.services[0].targets[0].weight, 100);
+    QVERIFY(result.warnings.isEmpty());
+
+    QCOMPARE(onlyError("format_version: 1\nservices:\n  - name: a\n    url: http://x\n"
+                       "    targets: [{url: http://y}]\n"),
+             QStringLiteral("services[0].targets: use either url or targets, not both"));
+}
+
+void TestDeclarativeFormat::defaultsAndNulls()
+{
+    const ConfigLoadResult result = parseDeclarative(
+        "format_version: 1\nsettings:\n  workers: ~\n  admin_token:\n  listen: null\n"
+        "services:\nroutes: null\n");
+    QVERIFY(result.warnings.isEmpty());
+    QVERIFY2(result.ok(), qPrintable(describe(result.errors)));
+    const Config defaults;
+    compareConfigs(result.config, defaults);
+}
+
+void TestDeclarativeFormat::allFields()
+{
+    const QByteArray text = R"(format_version: 1
+settings:
+  listen: 0.0.0.0:0
+  admin_listen: "[::1]:9901"
+  admin_token: 12345
+  workers: 3
+  rate_limit_store: redis://127.0.0.1:6379/2
+  max_uri_bytes: 4096
+  max_header_bytes: 16384
+  max_body_bytes: 5000000000
+  header_timeout_ms: 1500
+  idle_timeout_ms: 2500
+  max_pipelined_requests: 8
+  upstream_idle_timeout_ms: 3500
+  upstream_pool_size: 16
+  eject_after_failures: 5
+  eject_duration_ms: 4500
+  shutdown_timeout_ms: 5500
+services:
+  - name: svc
+    url: https://backend.test:8443/base
+    connect_timeout_ms: 100
+    read_timeout_ms: 200
+    preserve_host: False
+    retries: 0
+routes:
+  - name: r1
+    paths: [/a, "=/b", "~^/c/[0-9]+$"]
+    hosts: ["*.example.test", api.example.test]
+    methods: [GET]
+    strip_path: TRUE
+    service: svc
+    auth: [key, jwt]
+    max_body_bytes: -1
+    enabled: true
+)";
+    const ConfigLoadResult result = parseDeclarative(text);
+    QVERIFY2(result.ok(), qPrintable(describe(result.errors)));
+    const Config &c = result.config;
+    QCOMPARE(c.settings.listen, QStringLiteral("0.0.0.0:0"));
+    QCOMPARE(c.settings.adminListen, QStringLiteral("[::1]:9901"));
+    QCOMPARE(c.settings.adminToken, QStringLiteral("12345"));
+    QCOMPARE(c.settings.workers, 3);
+    QCOMPARE(c.settings.rateLimitStore, QStringLiteral("redis://127.0.0.1:6379/2"));
+    QCOMPARE(c.settings.limits.maxUriBytes, 4096);
+    QCOMPARE(c.settings.limits.maxHeaderBytes, 16384);
+    QCOMPARE(c.settings.limits.maxBodyBytes, Q_INT64_C(5000000000));
+    QCOMPARE(c.settings.limits.headerTimeoutMs, 1500);
+    QCOMPARE(c.settings.limits.idleTimeoutMs, 2500);
+    QCOMPARE(c.settings.limits.maxPipelinedRequests, 8);
+    QCOMPARE(c.settings.upstreamIdleTimeoutMs, 3500);
+    QCOMPARE(c.settings.upstreamPoolSize, 16);
+    QCOMPARE(c.settings.ejectAfterFailures, 5);
+    QCOMPARE(c.settings.ejectDurationMs, 4500);
+    QCOMPARE(c.settings.shutdownTimeoutMs, 5500);
+    const ServiceConfig &s = c.services.at(0);
+    QCOMPARE(s.targets.at(0).url, QStringLiteral("https://backend.test:8443/base"));
+    QCOMPARE(s.connectTimeoutMs, 100);
+    QCOMPARE(s.readTimeoutMs, 200);
+    QCOMPARE(s.preserveHost, false);
+    QCOMPARE(s.retries, 0);
+    const RouteConfig &r = c.routes.at(0);
+    QCOMPARE(r.paths, (QStringList{"/a", "=/b", "~^/c/[0-9]+$"}));
+    QCOMPARE(r.hosts, (QStringList{"*.example.test", "api.example.test"}));
+    QCOMPARE(r.stripPath, true);
+    QCOMPARE(r.auth, (QStringList{"key", "jwt"}));
+    QCOMPARE(r.maxBodyBytes, qint64(-1));
+}
+
+void TestDeclarativeFormat::formatVersion()
+{
+    QCOMPARE(onlyError("settings:\n  workers: 2\n"), QStringLiteral("format_version: missing"));
+    // Another version's fields are not judged by this version's rules.
+    QCOMPARE(onlyError("format_version: 2\nfrobnicate: true\n"),
+             QStringLiteral("format_version: unsupported version 2 (expected 1)"));
+    QCOMPARE(onlyError("format_version: \"1\"\n"),
+             QStringLiteral("format_version: expected an integer"));
+    QVERIFY(parseDeclarative("format_version: 1\n").ok());
+}
+
+void TestDeclarativeFormat::unknownFields()
+{
+    QCOMPARE(onlyError(withMinimal("servces: []\n")), QStringLiteral("servces: unknown field"));
+    QCOMPARE(onlyError(withMinimal("settings:\n  wrkers: 2\n")),
+             QStringLiteral("settings.wrkers: unknown field"));
+    QCOMPARE(onlyError(withMinimal("settings:\n  wrkers:\n")),
+             QStringLiteral("settings.wrkers: unknown field")); // null values too
+    QCOMPARE(onlyError(withMinimal("  - name: b\n    paths: [/b]\n    service: users\n"
+                                   "  - name: c\n    pahts: [/c]\n    paths: [/c]\n"
+                                   "    service: users\n")),
+             QStringLiteral("routes[2].pahts: unknown field"));
+    QCOMPARE(onlyError("format_version: 1\nservices:\n  - name: s\n    targets:\n"
+                       "      - url: http://a\n      - url: http://b\n        wieght: 3\n"),
+             QStringLiteral("services[0].targets[1].wieght: unknown field"));
+    QCOMPARE(onlyError("format_version: 1\nservices:\n  - name: s\n    url: http://a\n"
+                       "    timeout: 3\n"),
+             QStringLiteral("services[0].timeout: unknown field"));
+}
+
+void TestDeclarativeFormat::typeErrors_data()
+{
+    QTest::addColumn<QByteArray>("yaml");
+    QTest::addColumn<QString>("error");
+
+    const QByteArray v = "format_version: 1\n";
+    QTest::newRow("word") << v + "settings:\n  workers: four\n"
+                          << "settings.workers: expected an integer";
+    QTest::newRow("quoted") << v + "settings:\n  workers: '4'\n"
+                            << "settings.workers: expected an integer";
+    QTest::newRow("float") << v + "settings:\n  workers: 4.5\n"
+                           << "settings.workers: expected an integer";
+    QTest::newRow("list") << v + "settings:\n  workers: [4]\n"
+                          << "settings.workers: expected an integer";
+    QTest::newRow("range") << v + "settings:\n  workers: 99999999999\n"
+                           << "settings.workers: integer out of range";
+    QTest::newRow("bool") << withMinimal("    strip_path: yes\n")
+                          << "routes[0].strip_path: expected true or false";
+    QTest::newRow("quoted bool") << withMinimal("    enabled: \"true\"\n")
+                                 << "routes[0].enabled: expected true or false";
+    QTest::newRow("string map") << v + "settings:\n  listen: {a: 1}\n"
+                                << "settings.listen: expected a string";
+    QTest::newRow("settings list") << v + "settings: [1]\n" << "settings: expected a mapping";
+    QTest::newRow("services map") << v + "services: {name: x}\n" << "services: expected a list";
+    QTest::newRow("route scalar") << v + "routes:\n  - just-a-name\n"
+                                  << "routes[0]: expected a mapping";
+    QTest::newRow("paths scalar") << withMinimal("    hosts: api.test\n")
+                                  << "routes[0].hosts: expected a list";
+    QTest::newRow("path item") << withMinimal("    methods: [GET, {x: 1}]\n")
+                               << "routes[0].methods[1]: expected a string";
+    QTest::newRow("target scalar") << v + "services:\n  - name: s\n    targets: [http://x]\n"
+                                   << "services[0].targets[0]: expected a mapping";
+    QTest::newRow("weight") << v + "services:\n  - name: s\n    targets: [{url: http://x, "
+                                   "weight: heavy}]\n"
+                            << "services[0].targets[0].weight: expected an integer";
+}
+
+void TestDeclarativeFormat::typeErrors()
+{
+    QFETCH(QByteArray, yaml);
+    QFETCH(QString, error);
+    QCOMPARE(onlyError(yaml), error);
+}
+
+void TestDeclarativeFormat::duplicateField()
+{
+    QCOMPARE(onlyError("format_version: 1\nsettings:\n  workers: 2\n  workers: 3\n"),
+             QStringLiteral("settings.workers: duplicate field"));
+}
+
+void TestDeclarativeFormat::maskedValidation()
+{
+    // A field that failed to parse is not reported again by validation ("at least one path").
+    QCOMPARE(onlyError("format_version: 1\nservices: [{name: s, url: http://x}]\n"
+                       "routes: [{name: r, service: s, paths: /x}]\n"),
+             QStringLiteral("routes[0].paths: expected a list"));
+    QCOMPARE(onlyError("format_version: 1\nservices: [{name: s, url: http://x}]\n"
+                       "routes: [{name: r, service: s, paths: [[/x]]}]\n"),
+             QStringLiteral("routes[0].paths[0]: expected a string"));
+}
+
+void TestDeclarativeFormat::validationErrors()
+{
+    const ConfigLoadResult result = parseDeclarative(
+        "format_version: 1\nsettings:\n  workers: 1000\n"
+        "services: [{name: s, url: ftp://x}]\n"
+        "routes:\n  - {name: a, paths: [/a], service: s}\n  - {name: b, paths: [/b], service: s}\n"
+        "  - {name: c, paths: [/c], service: s}\n  - {name: d, paths: [\"~(\"], service: x}\n");
+    const QStringList lines = errorLines(result);
+    QCOMPARE(lines.size(), 4);
+    QCOMPARE(lines[0], QStringLiteral("settings.workers: must be between 0 and 256"));
+    QVERIFY2(lines[1].startsWith(QStringLiteral("services[0].targets[0].url: unsupported scheme")),
+             qPrintable(lines[1]));
+    QVERIFY2(lines[2].startsWith(QStringLiteral("routes[3].paths[0]: invalid regex: ")),
+             qPrintable(lines[2]));
+    QVERIFY2(lines[2].contains(QStringLiteral(" at offset ")), qPrintable(lines[2]));
+    QCOMPARE(lines[3], QStringLiteral("routes[3].service: unknown service \"x\""));
+}
+
+void TestDeclarativeFormat::syntaxError()
+{
+    const ConfigLoadResult result =
+        parseDeclarative("format_version: 1\nroutes:\n  - name: [a, b\n  - name: c\n");
+    QCOMPARE(result.errors.size(), size_t(1));
+    QVERIFY(result.errors.front().path.isEmpty());
+    QVERIFY2(result.errors.front().message.startsWith(QStringLiteral("syntax error at line ")),
+             qPrintable(result.errors.front().message));
+
+    const ConfigLoadResult colon = parseDeclarative("format_version: 1\nsettings: a: b\n");
+    QCOMPARE(colon.errors.size(), size_t(1));
+    QVERIFY2(colon.errors.front().message.startsWith(
+                 QStringLiteral("syntax error at line 2, column 12: ")),
+             qPrintable(colon.errors.front().message));
+}
+
+void TestDeclarativeFormat::notAMapping()
+{
+    QCOMPARE(onlyError(""), QStringLiteral("empty document"));
+    QCOMPARE(onlyError("# only a comment\n"), QStringLiteral("empty document"));
+    QCOMPARE(onlyError("- 1\n- 2\n"), QStringLiteral("expected a mapping at the top level"));
+    QCOMPARE(onlyError("42"), QStringLiteral("expected a mapping at the top level"));
+}
+
+void TestDeclarativeFormat::roundTrip()
+{
+    Config config;
+    config.settings.listen = QStringLiteral("[::1]:0");
+    config.settings.adminListen = QStringLiteral("0.0.0.0:9000");
+    config.settings.adminToken = QStringLiteral("null");
+    config.settings.workers = 7;
+    config.settings.rateLimitStore = QStringLiteral("redis://cache.test:6380/1");
+    config.settings.limits = {1000, 2000, Q_INT64_C(3000000000), 4000, 5000, 6};
+    config.settings.upstreamIdleTimeoutMs = 7000;
+    config.settings.upstreamPoolSize = 8;
+    config.settings.ejectAfterFailures = 9;
+    config.settings.ejectDurationMs = 10000;
+    config.settings.shutdownTimeoutMs = 11000;
+    ServiceConfig a;
+    a.name = QStringLiteral("123");
+    a.targets = {{QStringLiteral("http://127.0.0.1:9001/base"), 0},
+                 {QStringLiteral("https://[::1]:9443"), 1000}};
+    a.connectTimeoutMs = 1;
+    a.readTimeoutMs = 2;
+    a.preserveHost = false;
+    a.retries = 5;
+    ServiceConfig b;
+    b.name = QStringLiteral("true");
+    b.targets = {{QStringLiteral("http://b.test"), 100}};
+    config.services = {a, b};
+    RouteConfig r1;
+    r1.name = QStringLiteral("r1.v2_x-y");
+    r1.paths = {QStringLiteral("/a,b"), QStringLiteral("=/x"),
+                QStringLiteral("~^/v[0-9]{1,3}/(a|b)#?: x$"), QStringLiteral("/%2F")};
+    r1.hosts = {QStringLiteral("*.example.test"), QStringLiteral("[::1]")};
+    r1.methods = {QStringLiteral("GET"), QStringLiteral("M-SEARCH")};
+    r1.stripPath = true;
+    r1.service = QStringLiteral("123");
+    r1.auth = {QStringLiteral("jwt"), QStringLiteral("key")};
+    r1.maxBodyBytes = 0;
+    r1.enabled = false;
+    RouteConfig r2;
+    r2.name = QStringLiteral("null");
+    r2.paths = {QStringLiteral("/")};
+    r2.service = QStringLiteral("true");
+    config.routes = {r1, r2};
+
+    const QByteArray yaml = toDeclarativeYaml(config);
+    const ConfigLoadResult parsed = parseDeclarative(yaml);
+    QVERIFY2(parsed.ok(), qPrintable(describe(parsed.errors) + "\n" + QString::fromUtf8(yaml)));
+    compareConfigs(parsed.config, config);
+    if (QTest::currentTestFailed())
+        qWarning().noquote() << yaml;
+
+    // yaml -> Config -> yaml is stable, and the default config round-trips too.
+    QCOMPARE(toDeclarativeYaml(parsed.config), yaml);
+    const ConfigLoadResult defaults = parseDeclarative(toDeclarativeYaml(Config()));
+    QVERIFY2(defaults.ok(), qPrintable(describe(defaults.errors)));
+    compareConfigs(defaults.config, Config());
+
+    // The design example: parse, export, parse again.
+    const ConfigLoadResult example = parseDeclarative(kDesignExample);
+    const ConfigLoadResult again = parseDeclarative(toDeclarativeYaml(example.config));
+    QVERIFY2(again.ok(), qPrintable(describe(again.errors)));
+    compareConfigs(again.config, example.config);
+}
+
+void TestDeclarativeFormat::emitOrder()
+{
+    Config config;
+    ServiceConfig s;
+    s.name = QStringLiteral("s");
+    s.targets = {{QStringLiteral("http://x"), 100}};
+    config.services = {s};
+    RouteConfig r;
+    r.name = QStringLiteral("r");
+    r.paths = {QStringLiteral("/")};
+    r.service = QStringLiteral("s");
+    config.routes = {r};
+    const QByteArray yaml = toDeclarativeYaml(config);
+    const char *const order[] = {
+        "format_version:", "settings:", "listen:", "admin_listen:", "admin_token:", "workers:",
+        "rate_limit_store:", "max_uri_bytes:", "max_header_bytes:", "max_body_bytes:",
+        "header_timeout_ms:", "idle_timeout_ms:", "max_pipelined_requests:",
+        "upstream_idle_timeout_ms:", "upstream_pool_size:", "eject_after_failures:",
+        "eject_duration_ms:", "shutdown_timeout_ms:", "services:", "name:", "targets:", "url:",
+        "weight:", "connect_timeout_ms:", "read_timeout_ms:", "preserve_host:", "retries:",
+        "routes:", "name:", "paths:", "hosts:", "methods:", "strip_path:", "service:", "auth:",
+        "max_body_bytes:", "enabled:"};
+    qsizetype from = 0;
+    for (const char *key : order) {
+        const qsizetype at = yaml.indexOf(key, from);
+        QVERIFY2(at >= 0, qPrintable(QStringLiteral("%1 missing or out of order in:\n%2")
+                                         .arg(QLatin1String(key), QString::fromUtf8(yaml))));
+        from = at + 1;
+    }
+    QVERIFY(yaml.startsWith("format_version: 1\n"));
+}
+
+void TestDeclarativeFormat::files()
+{
+    const QString missing = QStringLiteral("/nonexistent/dir/portico.yaml");
+    const ConfigLoadResult notFound = loadDeclarativeFile(missing);
+    QCOMPARE(notFound.errors.size(), size_t(1));
+    QVERIFY(notFound.errors.front().path.isEmpty());
+    QVERIFY2(notFound.errors.front().message.contains(missing),
+             qPrintable(notFound.errors.front().message));
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("portico.yaml"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(withMinimal());
+    file.close();
+    const ConfigLoadResult loaded = loadDeclarativeFile(path);
+    QVERIFY2(loaded.ok(), qPrintable(describe(loaded.errors)));
+    QCOMPARE(loaded.config.routes.size(), size_t(1));
+}
+
+QTEST_GUILESS_MAIN(TestDeclarativeFormat)
+#include "tst_declarative_format.moc"
