@@ -33,8 +33,7 @@ bool checkAddressOption(const char *option, const QString &value, QStringList *e
     QString why;
     if (parseHostPort(value, &why))
         return true;
-    errors->append(QStringLiteral("invalid %1 '%2': %3")
-                       .arg(QLatin1String(option), value, why));
+    errors->append(QStringLiteral("invalid %1 '%2': %3").arg(QLatin1String(option), value, why));
     return false;
 }
 
@@ -71,8 +70,8 @@ CommandLineResult parseCommandLine(Program program, const QStringList &arguments
 
     CommandLineResult result;
     auto usageError = [&](const QString &message) {
-        printErrors({message, QStringLiteral("try '%1 --help'")
-                                  .arg(QCoreApplication::applicationName())});
+        printErrors(
+            {message, QStringLiteral("try '%1 --help'").arg(QCoreApplication::applicationName())});
         result.exitCode = 2;
         return result;
     };
@@ -84,8 +83,9 @@ CommandLineResult parseCommandLine(Program program, const QStringList &arguments
         return result;
     }
     if (parser.isSet(versionOpt)) {
-        printLine(stdout, QCoreApplication::applicationName() + u' '
-                              + QCoreApplication::applicationVersion());
+        printLine(stdout,
+                  QCoreApplication::applicationName() + u' '
+                      + QCoreApplication::applicationVersion());
         return result;
     }
     if (!parser.positionalArguments().isEmpty())
@@ -124,11 +124,10 @@ PreparedConfig prepareConfig(const CommandLineOptions &options, MockServices &mo
     };
 
     // Overrides first: a typo in them is a usage error whatever the config says.
-    if (!options.listen.isEmpty() && !checkAddressOption("--listen", options.listen,
-                                                         &prepared.errors))
+    if (!options.listen.isEmpty()
+        && !checkAddressOption("--listen", options.listen, &prepared.errors))
         return fail(2);
-    if (!options.admin.isEmpty() && !checkAddressOption("--admin", options.admin,
-                                                        &prepared.errors))
+    if (!options.admin.isEmpty() && !checkAddressOption("--admin", options.admin, &prepared.errors))
         return fail(2);
 
     if (options.demo) {

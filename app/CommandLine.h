@@ -26,7 +26,7 @@ struct CommandLineOptions
 
 struct CommandLineResult
 {
-    bool run = false;  // false: exit now with exitCode (help, version, usage error)
+    bool run = false; // false: exit now with exitCode (help, version, usage error)
     int exitCode = 0;
     CommandLineOptions options;
 };

@@ -30,8 +30,7 @@ int main(int argc, char *argv[])
         return cli.exitCode;
 
     SignalHandler signalHandler({SIGTERM, SIGINT});
-    QObject::connect(&signalHandler, &SignalHandler::signalReceived, &app,
-                     &QApplication::quit);
+    QObject::connect(&signalHandler, &SignalHandler::signalReceived, &app, &QApplication::quit);
 
     MockServices mocks;
     const PreparedConfig prepared = prepareConfig(cli.options, mocks);
@@ -39,8 +38,7 @@ int main(int argc, char *argv[])
         printErrors({QStringLiteral("config warning: ") + w});
     if (!prepared.ok()) {
         printErrors(prepared.errors);
-        QMessageBox::critical(nullptr, QStringLiteral("Portico"),
-                              prepared.errors.join(u'\n'));
+        QMessageBox::critical(nullptr, QStringLiteral("Portico"), prepared.errors.join(u'\n'));
         return prepared.exitCode;
     }
 
@@ -50,8 +48,25 @@ int main(int argc, char *argv[])
 
     // start() binds and spawns the workers; it returns quickly, before the window shows.
     ConfigErrors startErrors;
-    if (!engine.start(prepared.config, &startErrors)) {
-        const StartFailure failure = describeStartFailure(prepared.config, startErrors);
+    bool started = engine.start(prepared.config, &startErrors);
+    StartFailure failure;
+    if (!started)
+        failure = describeStartFailure(prepared.config, startErrors);
+    // The desktop demo should come up even when 8080 is taken (say, by a porticod --demo):
+    // without an explicit --listen it moves to a free port, which the status line shows.
+    if (!started && failure.exitCode == 1 && cli.options.demo && cli.options.listen.isEmpty()) {
+        Config moved = prepared.config;
+        moved.settings.listen = QStringLiteral("127.0.0.1:0");
+        startErrors.clear();
+        started = engine.start(moved, &startErrors);
+        if (started) {
+            printErrors(
+                {QStringLiteral("%1 is busy; the demo listens on %2 instead")
+                     .arg(prepared.config.settings.listen, engine.listenerUrls().value(0))});
+            window.setRequestedConfig(moved);
+        }
+    }
+    if (!started) {
         printErrors(failure.lines);
         window.setStartError(failure.lines.join(QStringLiteral("; ")));
     }

@@ -63,18 +63,16 @@ int main(int argc, char *argv[])
         printOut(QStringLiteral("try: curl -s %1/users/1").arg(urls.constFirst()));
 
     bool stopping = false;
-    QObject::connect(&signalHandler, &SignalHandler::signalReceived, &app,
-                     [&](int signal) {
-                         if (stopping)
-                             return;
-                         stopping = true;
-                         printOut(QStringLiteral("stopping (%1)")
-                                      .arg(signal == SIGINT ? QStringLiteral("SIGINT")
-                                                            : QStringLiteral("SIGTERM")));
-                         engine.stop(); // finishes in-flight requests, bounded by settings
-                         mocks.stop();
-                         QCoreApplication::quit();
-                     });
+    QObject::connect(&signalHandler, &SignalHandler::signalReceived, &app, [&](int signal) {
+        if (stopping)
+            return;
+        stopping = true;
+        printOut(QStringLiteral("stopping (%1)")
+                     .arg(signal == SIGINT ? QStringLiteral("SIGINT") : QStringLiteral("SIGTERM")));
+        engine.stop(); // finishes in-flight requests, bounded by settings
+        mocks.stop();
+        QCoreApplication::quit();
+    });
 
     const int rc = app.exec();
     engine.stop();

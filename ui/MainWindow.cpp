@@ -78,7 +78,10 @@ MainWindow::MainWindow(GatewayEngine *engine, QWidget *parent)
     m_routeView->setAlternatingRowColors(true);
     m_routeView->setWordWrap(false);
     m_routeView->verticalHeader()->hide();
-    m_routeView->horizontalHeader()->setStretchLastSection(true);
+    // Targets carry the long text (canary weights); the other columns fit their contents.
+    m_routeView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_routeView->horizontalHeader()->setSectionResizeMode(RouteTableModel::Targets,
+                                                          QHeaderView::Stretch);
     m_routeView->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     m_routesTitle = sectionTitle(tr("Routes"));
 
@@ -101,15 +104,19 @@ MainWindow::MainWindow(GatewayEngine *engine, QWidget *parent)
     // The engine may emit from its own threads; queue everything onto the GUI thread.
     connect(m_engine, &GatewayEngine::trafficUpdated, m_traffic, &TrafficChartView::addSample,
             Qt::QueuedConnection);
-    connect(m_engine, &GatewayEngine::runningChanged, this, [this](bool running) {
-        if (running) {
-            m_startError.clear();
-            m_traffic->clear(); // a new run counts from zero again
-        }
-        refresh();
-    }, Qt::QueuedConnection);
-    connect(m_engine, &GatewayEngine::snapshotApplied, this, [this] { refresh(); },
-            Qt::QueuedConnection);
+    connect(
+        m_engine, &GatewayEngine::runningChanged, this,
+        [this](bool running) {
+            if (running) {
+                m_startError.clear();
+                m_traffic->clear(); // a new run counts from zero again
+            }
+            refresh();
+        },
+        Qt::QueuedConnection);
+    connect(
+        m_engine, &GatewayEngine::snapshotApplied, this, [this] { refresh(); },
+        Qt::QueuedConnection);
 
     restoreLayout();
     refresh();
@@ -152,15 +159,16 @@ void MainWindow::refreshStatus()
         for (const QString &url : m_engine->listenerUrls())
             links.append(QStringLiteral("<a href=\"%1\">%1</a>").arg(url.toHtmlEscaped()));
         const int workers = m_engine->workerCount();
-        const QString threads = workers == 1 ? tr("1 worker thread")
-                                             : tr("%1 worker threads").arg(workers);
+        const QString threads =
+            workers == 1 ? tr("1 worker thread") : tr("%1 worker threads").arg(workers);
         m_listenersLabel->setText(
             tr("Listening on %1 &nbsp;·&nbsp; %2")
                 .arg(links.isEmpty() ? tr("(no listener)") : links.join(QStringLiteral(", ")),
                      threads));
     } else if (!m_startError.isEmpty()) {
         m_stateLabel->setText(dot("#c0392b") + tr(" Not running"));
-        m_listenersLabel->setText(m_startError.toHtmlEscaped());
+        m_listenersLabel->setText(QStringLiteral("<span style=\"color:#c0392b\">%1</span>")
+                                      .arg(m_startError.toHtmlEscaped()));
     } else {
         m_stateLabel->setText(dot("#888888") + tr(" Stopped"));
         m_listenersLabel->setText(QString());
@@ -171,9 +179,9 @@ void MainWindow::refreshRoutes()
 {
     // The running snapshot is the truth; the requested config stands in when nothing runs.
     const std::shared_ptr<const Snapshot> snapshot = m_engine->snapshot();
-    const Config *config = snapshot ? &snapshot->config : (m_haveRequested ? &m_requested : nullptr);
+    const Config *config =
+        snapshot ? &snapshot->config : (m_haveRequested ? &m_requested : nullptr);
     m_routeModel->setConfig(config ? *config : Config{});
-    m_routeView->resizeColumnsToContents();
 
     QString title = tr("Routes (%1)").arg(m_routeModel->rowCount());
     if (!snapshot && m_haveRequested)
@@ -189,7 +197,7 @@ void MainWindow::restoreLayout()
         resize(1200, 780);
     const QByteArray split = settings.value(QStringLiteral("MainWindow/splitter")).toByteArray();
     if (split.isEmpty() || !m_splitter->restoreState(split))
-        m_splitter->setSizes({280, 420});
+        m_splitter->setSizes({240, 460});
 }
 
 void MainWindow::saveLayout() const

@@ -38,8 +38,7 @@ Config makeDemoConfig(const MockServices &mocks)
     config.services.push_back(service(users, {{mocks.url(users), 100}}));
     config.services.push_back(service(orders, {{mocks.url(orders), 100}}));
     config.services.push_back(service(
-        payments,
-        {{mocks.url(payments), 90}, {mocks.url(QStringLiteral("payments-v2")), 10}}));
+        payments, {{mocks.url(payments), 90}, {mocks.url(QStringLiteral("payments-v2")), 10}}));
 
     config.routes.push_back(route(users, {QStringLiteral("/users")}, users));
     config.routes.push_back(route(orders, {QStringLiteral("/orders")}, orders));

@@ -54,6 +54,13 @@ QJsonValue headerValue(const RequestHead &head, QByteArrayView name)
     return v.isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(QString::fromLatin1(v));
 }
 
+// One JSON value, compact (QJsonDocument only writes arrays and objects, hence the wrapper).
+QByteArray toJson(const QJsonValue &value)
+{
+    const QByteArray array = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+    return array.mid(1, array.size() - 2);
+}
+
 bool parseId(const QString &s, int *id)
 {
     bool ok = false;
@@ -114,8 +121,7 @@ MockReply MockApi::usersApi(const RequestHead &head, const QByteArray &body,
         QJsonParseError err{};
         const QJsonDocument doc = QJsonDocument::fromJson(body, &err);
         if (err.error != QJsonParseError::NoError || !doc.isObject()) {
-            return reply(400, head, "error",
-                         QStringLiteral("request body must be a JSON object"));
+            return reply(400, head, "error", QStringLiteral("request body must be a JSON object"));
         }
         QJsonObject created = doc.object();
         created.insert(QStringLiteral("id"), m_nextUserId++);
@@ -162,21 +168,30 @@ MockReply MockApi::reply(int status, const RequestHead &head, const char *key,
                          const QJsonValue &value)
 {
     // What the service saw: its own name, the path after the gateway's rewriting, and the
-    // headers the gateway is expected to add.
-    QJsonObject o{{QStringLiteral("service"), m_service},
-                  {QStringLiteral("method"), QString::fromLatin1(head.method)},
-                  {QStringLiteral("path"), QString::fromLatin1(head.path())},
-                  {QStringLiteral("headers"),
-                   QJsonObject{{QStringLiteral("X-Request-Id"), headerValue(head, "X-Request-Id")},
-                               {QStringLiteral("X-Forwarded-For"),
-                                headerValue(head, "X-Forwarded-For")}}},
-                  {QString::fromLatin1(key), value}};
+    // headers the gateway is expected to add. Written by hand to keep this order on screen
+    // (QJsonObject would sort the keys).
+    QList<std::pair<QByteArray, QJsonValue>> fields{
+        {"service", m_service},
+    };
     if (!m_version.isEmpty())
-        o.insert(QStringLiteral("version"), m_version);
+        fields.append({"version", m_version});
+    fields.append({"method", QString::fromLatin1(head.method)});
+    fields.append({"path", QString::fromLatin1(head.path())});
+    fields.append(
+        {"headers",
+         QJsonObject{{QStringLiteral("X-Request-Id"), headerValue(head, "X-Request-Id")},
+                     {QStringLiteral("X-Forwarded-For"), headerValue(head, "X-Forwarded-For")}}});
+    fields.append({key, value});
+
     MockReply r;
     r.status = status;
-    r.body = QJsonDocument(o).toJson(QJsonDocument::Compact);
-    r.body += '\n';
+    r.body = "{";
+    for (const auto &[name, v] : fields) {
+        if (r.body.size() > 1)
+            r.body += ',';
+        r.body += '"' + name + "\":" + toJson(v);
+    }
+    r.body += "}\n";
     return r;
 }
 

@@ -12,8 +12,8 @@ namespace portico {
 struct MockReply
 {
     int status = 200;
-    QByteArray body;               // JSON, ends with a newline so curl output reads well
-    QByteArray allow;              // "Allow" header value for 405 answers
+    QByteArray body;  // JSON, ends with a newline so curl output reads well
+    QByteArray allow; // "Allow" header value for 405 answers
 };
 
 // The request handling of one built-in mock service: a tiny in-memory JSON API. Which API it

@@ -121,9 +121,9 @@ void MockConnection::answer(int status, const QByteArray &body, const QByteArray
 void MockConnection::fail(int status, const QByteArray &message)
 {
     // The framing may be lost, so the connection cannot be reused.
-    QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("error"),
-                                                 QString::fromLatin1(message)}})
-                          .toJson(QJsonDocument::Compact);
+    QByteArray body =
+        QJsonDocument(QJsonObject{{QStringLiteral("error"), QString::fromLatin1(message)}})
+            .toJson(QJsonDocument::Compact);
     body += '\n';
     m_head = RequestHead{};
     answer(status, body, {}, false);

@@ -34,8 +34,8 @@ private:
     QTcpSocket *m_socket;
     MockApi *m_api;
     HttpParser m_parser;
-    QByteArray m_input;    // received bytes the parser has not consumed yet
-    RequestHead m_head;    // the request being received
+    QByteArray m_input; // received bytes the parser has not consumed yet
+    RequestHead m_head; // the request being received
     QByteArray m_body;
     int m_rejectStatus = 0; // set by a callback to answer with an error and close
     bool m_closing = false;

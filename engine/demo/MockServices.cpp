@@ -62,7 +62,8 @@ void MockServices::stop()
         return;
     if (m_host) {
         MockServiceHost *host = m_host;
-        QMetaObject::invokeMethod(host, [host] { delete host; }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            host, [host] { delete host; }, Qt::BlockingQueuedConnection);
         m_host = nullptr;
     }
     m_thread->quit();

@@ -21,13 +21,14 @@ HeadScanner::Outcome HeadScanner::fail(int status, const char *message)
 HeadScanner::Outcome HeadScanner::scan(QByteArrayView data, qsizetype &scanned)
 {
     Q_ASSERT(m_active);
-    const bool request = m_limits.maxUriBytes > 0;
+    const bool request = m_limits.request;
     for (qsizetype i = 0; i < data.size(); ++i) {
         scanned = i;
         const char c = data[i];
         if (++m_totalBytes > m_limits.maxTotalBytes)
-            return fail(431, m_region == Region::Head ? "header section too large"
-                                                      : "trailer section too large");
+            return fail(431,
+                        m_region == Region::Head ? "header section too large"
+                                                 : "trailer section too large");
         if (m_prevCr) {
             if (c != '\n')
                 return fail(400, "CR not followed by LF");
@@ -55,8 +56,8 @@ HeadScanner::Outcome HeadScanner::scan(QByteArrayView data, qsizetype &scanned)
 
         const bool inStartLine = m_region == Region::Head && m_lineIndex == 0;
         if (m_lineBytes == 0 && (c == ' ' || c == '\t')) {
-            return fail(400, inStartLine ? "whitespace before the start line"
-                                         : "obsolete line folding");
+            return fail(400,
+                        inStartLine ? "whitespace before the start line" : "obsolete line folding");
         }
         m_startLineSeen = m_startLineSeen || m_region == Region::Head;
         ++m_lineBytes;

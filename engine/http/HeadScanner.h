@@ -18,8 +18,9 @@ public:
 
     struct Limits
     {
-        int maxUriBytes = 0;  // request-target bytes; 0 = not a request
-        int maxTotalBytes = 0; // all bytes of the region
+        bool request = true;   // request line rules apply to the start line
+        int maxUriBytes = 0;   // request-target bytes (414 beyond)
+        int maxTotalBytes = 0; // all bytes of the region (431 beyond)
     };
 
     void start(Region region, Limits limits);

@@ -68,8 +68,9 @@ QByteArray reasonPhrase(int status)
 bool isHopByHopHeader(QByteArrayView name)
 {
     static constexpr std::array<const char *, 9> kNames = {
-        "Connection", "Keep-Alive", "TE", "Trailer", "Transfer-Encoding",
-        "Upgrade", "Proxy-Connection", "Proxy-Authorization", "Proxy-Authenticate"};
+        "Connection",       "Keep-Alive",          "TE",
+        "Trailer",          "Transfer-Encoding",   "Upgrade",
+        "Proxy-Connection", "Proxy-Authorization", "Proxy-Authenticate"};
     for (const char *n : kNames) {
         if (HeaderMap::namesEqual(name, QByteArrayView(n)))
             return true;

@@ -79,8 +79,8 @@ struct HttpParserCallbacks
         while (end > 0 && (s->m_value[end - 1] == ' ' || s->m_value[end - 1] == '\t'))
             --end;
         s->m_value.truncate(end);
-        HeaderMap &headers = s->m_kind == HttpParser::Kind::Request ? s->m_request.headers
-                                                                    : s->m_response.headers;
+        HeaderMap &headers =
+            s->m_kind == HttpParser::Kind::Request ? s->m_request.headers : s->m_response.headers;
         headers.add(std::exchange(s->m_field, QByteArray()),
                     std::exchange(s->m_value, QByteArray()));
         return HPE_OK;
@@ -112,6 +112,7 @@ struct HttpParserCallbacks
         HttpParser *s = self(p);
         s->m_midMessage = false;
         ++s->m_messagesCompleted;
+        s->m_connectionDone = !llhttp_should_keep_alive(p);
         s->listenerResult(s->m_listener->onMessageComplete());
         // Always stop here: the next message's head is checked from this position on.
         s->startScan(HeadScanner::Region::Head);
@@ -152,14 +153,16 @@ HttpParser::~HttpParser() = default;
 void HttpParser::startScan(HeadScanner::Region region)
 {
     HeadScanner::Limits limits;
-    limits.maxUriBytes = m_kind == Kind::Request ? m_limits.maxUriBytes : 0;
+    limits.request = m_kind == Kind::Request;
+    limits.maxUriBytes = m_limits.maxUriBytes;
     limits.maxTotalBytes = m_limits.maxHeaderBytes;
     m_scanner.start(region, limits);
 }
 
 int HttpParser::failWith(int status, const char *message)
 {
-    m_error = HttpError{status, QByteArray(message)};
+    // Whatever is wrong with an upstream's response, the client gets a 502.
+    m_error = HttpError{m_kind == Kind::Request ? status : 502, QByteArray(message)};
     m_userError = true;
     return HPE_USER;
 }
@@ -194,8 +197,8 @@ int HttpParser::requestHeadComplete()
         h.framing = h.contentLength > 0 ? BodyFraming::ContentLength : BodyFraming::None;
     }
     // An HTTP/1.0 client cannot expect 100-continue (RFC 9110 10.1.1).
-    h.expectContinue = !h.isHttp10()
-        && HeaderMap::namesEqual(h.headers.value("Expect").trimmed(), "100-continue");
+    h.expectContinue =
+        !h.isHttp10() && HeaderMap::namesEqual(h.headers.value("Expect").trimmed(), "100-continue");
     if (auto err = validateRequestHead(h)) {
         m_error = *err;
         m_userError = true;
@@ -244,13 +247,14 @@ void HttpParser::setErrorFromLlhttp(int err)
     if (m_userError)
         return; // set by our own callbacks; llhttp reports them as HPE_CB_* or HPE_USER
     const char *reason = llhttp_get_error_reason(m_parser.get());
-    QByteArray message = reason ? QByteArray(reason)
-                                : QByteArray(llhttp_errno_name(llhttp_errno_t(err)));
+    QByteArray message =
+        reason ? QByteArray(reason) : QByteArray(llhttp_errno_name(llhttp_errno_t(err)));
     int status = m_kind == Kind::Request ? 400 : 502;
     if (m_kind == Kind::Request) {
-        if (err == HPE_INVALID_TRANSFER_ENCODING && !m_request.headers.contains("Content-Length"))
-            status = 501;
-        else if (err == HPE_INVALID_VERSION)
+        // llhttp's HPE_INVALID_TRANSFER_ENCODING means chunked is not the final coding: 400
+        // (RFC 9112 6.3). Unknown codings with chunked last reach validateRequestHead: 501.
+        // A well-formed but unknown version (HTTP/1.2, HTTP/3.0) is 505; "HTTP/1.1x" is 400.
+        if (err == HPE_INVALID_VERSION && qstrcmp(reason, "Invalid HTTP version") == 0)
             status = 505;
         else if (err == HPE_PAUSED_H2_UPGRADE) {
             status = 505;
@@ -277,8 +281,8 @@ HttpParser::Result HttpParser::run(QByteArrayView data)
     for (;;) {
         if (m_scanner.isActive() && offset < size) {
             qsizetype scanned = 0;
-            const auto outcome = m_scanner.scan(QByteArrayView(base + offset, size - offset),
-                                                scanned);
+            const auto outcome =
+                m_scanner.scan(QByteArrayView(base + offset, size - offset), scanned);
             if (outcome == HeadScanner::Outcome::Error) {
                 const int status = m_kind == Kind::Request ? m_scanner.errorStatus() : 502;
                 m_error = HttpError{status, QByteArray(m_scanner.errorMessage())};
@@ -303,6 +307,8 @@ HttpParser::Result HttpParser::run(QByteArrayView data)
             m_paused = true;
             return {Status::Paused, consumed};
         }
+        if (m_connectionDone)
+            return {Status::Ok, size}; // what follows a connection's last message is ignored
         offset = consumed;
     }
 }
@@ -313,6 +319,8 @@ HttpParser::Result HttpParser::feed(QByteArrayView data)
         return {Status::Error, 0};
     if (m_paused)
         return {Status::Paused, 0};
+    if (m_connectionDone) // llhttp's loose build discards these, its strict build fails
+        return {Status::Ok, data.size()};
     return run(data);
 }
 

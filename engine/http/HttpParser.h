@@ -43,10 +43,12 @@ struct HeadLimits
     int maxHeaderBytes = 32 * 1024; // request line + headers, raw bytes; 431 beyond
 };
 
-// Incremental HTTP/1.x parser over llhttp in strict mode (no lenient flags), plus the checks
-// llhttp 8.1 lacks: bare LF, obs-fold, whitespace in field names, HTTP versions other than
-// 1.0/1.1 (see HeadScanner.h and RequestValidation.h). Trailers are parsed and dropped.
-// Upgrade requests are handled as plain requests (a gateway strips Upgrade); CONNECT is refused.
+// Incremental HTTP/1.x parser over llhttp 8.1 (no lenient flags), plus the checks llhttp lacks
+// even when built with LLHTTP_STRICT_MODE=1, and more so without it (the default): bare LF,
+// obs-fold, whitespace in field names or the request line, control characters, HTTP versions
+// other than 1.0/1.1, framing and Host rules (see HeadScanner.h, RequestValidation.h).
+// Trailers are parsed and dropped. Upgrade requests are handled as plain requests (a gateway
+// strips Upgrade); CONNECT is refused. A response's 1xx/204/304 never has a body.
 //
 // Pausing: when a callback returns Pause, feed() returns Paused with `consumed` counting exactly
 // the bytes up to the end of the piece that callback saw (the head, the body span, the whole
@@ -70,7 +72,8 @@ public:
     HttpParser &operator=(const HttpParser &) = delete;
 
     // Ok: all of data consumed. Paused: see above. Error: error() says why; the parser stays
-    // failed. Feeding while paused consumes nothing and returns Paused.
+    // failed. Feeding while paused consumes nothing and returns Paused. Bytes after a message
+    // that ends the connection (keepAlive false) are consumed and ignored.
     Result feed(QByteArrayView data);
     // Continues after a pause; the caller then feeds the bytes it kept (possibly none).
     void resume();
@@ -114,6 +117,7 @@ private:
     bool m_failed = false;
     bool m_userError = false; // m_error set by our callbacks; keep it over llhttp's code
     bool m_midMessage = false;
+    bool m_connectionDone = false; // the last message ended the connection (not keep-alive)
     qint64 m_messagesCompleted = 0;
     HttpError m_error;
 };

@@ -76,8 +76,8 @@ QByteArray serializeResponse(const ResponseHead &head, QByteArrayView body)
 {
     QByteArray out;
     out.reserve(256 + body.size());
-    const bool bodiless = (head.status >= 100 && head.status < 200) || head.status == 204
-        || head.status == 304;
+    const bool bodiless =
+        (head.status >= 100 && head.status < 200) || head.status == 204 || head.status == 304;
     if (bodiless || head.headers.contains("Content-Length")
         || head.headers.contains("Transfer-Encoding")) {
         appendResponseHead(out, head);

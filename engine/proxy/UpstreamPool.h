@@ -36,7 +36,7 @@ private:
     void sweep();
 
     QHash<QByteArray, std::vector<UpstreamConnection *>> m_idle;
-    QTimer m_sweepTimer;
+    QTimer m_sweepTimer{this}; // a child, so it moves to the worker thread with the pool
     int m_maxIdlePerTarget = 64;
     int m_idleTimeoutMs = 60'000;
 };

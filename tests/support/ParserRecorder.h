@@ -45,7 +45,7 @@ private:
 struct FeedOutcome
 {
     HttpParser::Status status = HttpParser::Status::Ok;
-    qsizetype consumed = 0;          // bytes of the stream the parser took in total
+    qsizetype consumed = 0;        // bytes of the stream the parser took in total
     QList<qsizetype> pauseOffsets; // stream offset at each pause
 };
 

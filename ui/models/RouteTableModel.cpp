@@ -98,8 +98,7 @@ QVariant RouteTableModel::data(const QModelIndex &index, int role) const
         return {};
     const Row &row = m_rows[size_t(index.row())];
     switch (role) {
-    case Qt::DisplayRole:
-        return text(row, index.column());
+    case Qt::DisplayRole: return text(row, index.column());
     case Qt::ToolTipRole:
         if (index.column() == Targets && row.serviceKnown)
             return row.targets.join(u'\n');
@@ -112,8 +111,7 @@ QVariant RouteTableModel::data(const QModelIndex &index, int role) const
         if (index.column() == StripPath)
             return int(Qt::AlignCenter);
         return {};
-    default:
-        return {};
+    default: return {};
     }
 }
 

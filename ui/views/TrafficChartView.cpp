@@ -18,17 +18,19 @@ namespace portico {
 
 namespace {
 
-// The smallest "round" number (1, 2, 5 x 10^n) at or above v, so the y axis gets tidy ticks.
+// The smallest tidy axis maximum at or above v (at least 5): 5, 10, 15, 20, 25, 30, 40, 50, 60,
+// 75 times a power of ten, all of which split into five whole-number steps.
 double niceCeiling(double v)
 {
-    if (v <= 0)
-        return 1;
-    const double magnitude = std::pow(10.0, std::floor(std::log10(v)));
-    for (double step : {1.0, 2.0, 5.0, 10.0}) {
-        if (step * magnitude >= v)
-            return step * magnitude;
+    static constexpr double kSteps[] = {5, 10, 15, 20, 25, 30, 40, 50, 60, 75};
+    if (!std::isfinite(v) || v > 1e12)
+        return 5;
+    for (double scale = 1;; scale *= 10) {
+        for (double step : kSteps) {
+            if (step * scale >= v)
+                return step * scale;
+        }
     }
-    return 10 * magnitude;
 }
 
 } // namespace
@@ -109,8 +111,8 @@ QLabel *TrafficChartView::addFigure(QGridLayout *grid, int column, const QString
 
 void TrafficChartView::addSample(const TrafficSample &sample)
 {
-    const qint64 t = sample.msecsSinceEpoch ? sample.msecsSinceEpoch
-                                            : QDateTime::currentMSecsSinceEpoch();
+    const qint64 t =
+        sample.msecsSinceEpoch ? sample.msecsSinceEpoch : QDateTime::currentMSecsSinceEpoch();
     m_points.emplace_back(double(t), sample.requestsPerSecond);
     while (!m_points.empty() && m_points.front().x() < double(t - kWindowMs))
         m_points.pop_front();
@@ -161,12 +163,12 @@ void TrafficChartView::redraw()
         maxRate = qMax(maxRate, p.y());
     m_series->replace(QList<QPointF>(m_points.begin(), m_points.end()));
 
-    const qint64 end = m_points.empty() ? QDateTime::currentMSecsSinceEpoch()
-                                        : qint64(m_points.back().x());
+    const qint64 end =
+        m_points.empty() ? QDateTime::currentMSecsSinceEpoch() : qint64(m_points.back().x());
     m_axisX->setRange(QDateTime::fromMSecsSinceEpoch(end - kWindowMs),
                       QDateTime::fromMSecsSinceEpoch(end));
     const double top = niceCeiling(qMax(5.0, maxRate * 1.1));
-    m_axisY->setRange(0, top); // 1, 2 or 5 x 10^n over 6 ticks: whole-number labels
+    m_axisY->setRange(0, top); // six ticks: whole-number labels
 }
 
 } // namespace portico

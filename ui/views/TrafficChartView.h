@@ -41,8 +41,7 @@ public:
 
 private:
     void redraw();
-    QLabel *addFigure(QGridLayout *grid, int column, const QString &name,
-                      const QString &caption);
+    QLabel *addFigure(QGridLayout *grid, int column, const QString &name, const QString &caption);
 
     QChart *m_chart = nullptr;
     QChartView *m_chartView = nullptr;

@@ -1,0 +1,219 @@
+// The first desktop window: the route table model and what the window shows.
+
+#include "MainWindow.h"
+#include "models/RouteTableModel.h"
+#include "views/TrafficChartView.h"
+
+#include "net/GatewayEngine.h"
+
+#include <QAbstractItemModelTester>
+#include <QLabel>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTest>
+
+using namespace portico;
+
+namespace {
+
+Config sampleConfig()
+{
+    Config c;
+    c.settings.listen = QStringLiteral("127.0.0.1:0"); // any port: tests run in parallel
+    c.settings.adminListen = QStringLiteral("127.0.0.1:1");
+    c.settings.workers = 1;
+
+    ServiceConfig users;
+    users.name = QStringLiteral("users");
+    users.targets = {{QStringLiteral("http://127.0.0.1:1"), 100}};
+    ServiceConfig payments;
+    payments.name = QStringLiteral("payments");
+    payments.targets = {{QStringLiteral("http://127.0.0.1:2"), 90},
+                        {QStringLiteral("http://127.0.0.1:3"), 10}};
+    c.services = {users, payments};
+
+    RouteConfig r1;
+    r1.name = QStringLiteral("users");
+    r1.paths = {QStringLiteral("/users")};
+    r1.methods = {QStringLiteral("GET"), QStringLiteral("POST")};
+    r1.service = QStringLiteral("users");
+    RouteConfig r2;
+    r2.name = QStringLiteral("payments");
+    r2.paths = {QStringLiteral("/payments"), QStringLiteral("=/pay")};
+    r2.hosts = {QStringLiteral("api.example.test")};
+    r2.service = QStringLiteral("payments");
+    RouteConfig r3;
+    r3.name = QStringLiteral("api-v1");
+    r3.paths = {QStringLiteral("/api/v1")};
+    r3.stripPath = true;
+    r3.service = QStringLiteral("users");
+    c.routes = {r1, r2, r3};
+    return c;
+}
+
+QString cell(const QAbstractItemModel &m, int row, int column, int role = Qt::DisplayRole)
+{
+    return m.data(m.index(row, column), role).toString();
+}
+
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void routeModelPassesModelTester()
+    {
+        RouteTableModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(model.rowCount(), 0);
+        QCOMPARE(model.columnCount(), int(RouteTableModel::ColumnCount));
+        model.setConfig(sampleConfig());
+        QCOMPARE(model.rowCount(), 3);
+        model.setConfig(Config{});
+        QCOMPARE(model.rowCount(), 0);
+        model.setConfig(sampleConfig());
+        QCOMPARE(model.rowCount(), 3);
+    }
+
+    void routeModelShowsRouteFields()
+    {
+        RouteTableModel model;
+        Config config = sampleConfig();
+        RouteConfig orphan;
+        orphan.name = QStringLiteral("orphan");
+        orphan.paths = {QStringLiteral("~^/x/[0-9]+$")};
+        orphan.service = QStringLiteral("missing");
+        orphan.enabled = false;
+        config.routes.push_back(orphan);
+        model.setConfig(config);
+        QCOMPARE(model.rowCount(), 4);
+
+        using C = RouteTableModel;
+        QCOMPARE(model.headerData(C::Name, Qt::Horizontal).toString(), QStringLiteral("Route"));
+        QCOMPARE(model.headerData(C::Targets, Qt::Horizontal).toString(),
+                 QStringLiteral("Targets"));
+
+        QCOMPARE(cell(model, 0, C::Name), QStringLiteral("users"));
+        QCOMPARE(cell(model, 0, C::Methods), QStringLiteral("GET, POST"));
+        QCOMPARE(cell(model, 0, C::Hosts), QStringLiteral("any"));
+        QCOMPARE(cell(model, 0, C::Paths), QStringLiteral("/users"));
+        QCOMPARE(cell(model, 0, C::Service), QStringLiteral("users"));
+        QCOMPARE(cell(model, 0, C::Targets), QStringLiteral("http://127.0.0.1:1"));
+        QCOMPARE(cell(model, 0, C::StripPath), QStringLiteral("no"));
+
+        QCOMPARE(cell(model, 1, C::Methods), QStringLiteral("any"));
+        QCOMPARE(cell(model, 1, C::Hosts), QStringLiteral("api.example.test"));
+        QCOMPARE(cell(model, 1, C::Paths), QStringLiteral("/payments, =/pay"));
+        QCOMPARE(cell(model, 1, C::Targets),
+                 QStringLiteral("http://127.0.0.1:2 (weight 90, 90%), "
+                                "http://127.0.0.1:3 (weight 10, 10%)"));
+        QCOMPARE(cell(model, 1, C::Targets, Qt::ToolTipRole),
+                 QStringLiteral("http://127.0.0.1:2 (weight 90, 90%)\n"
+                                "http://127.0.0.1:3 (weight 10, 10%)"));
+
+        QCOMPARE(cell(model, 2, C::StripPath), QStringLiteral("yes"));
+
+        QCOMPARE(cell(model, 3, C::Name), QStringLiteral("orphan (disabled)"));
+        QCOMPARE(cell(model, 3, C::Targets), QStringLiteral("(no such service)"));
+        QVERIFY(model.data(model.index(3, C::Name), Qt::ForegroundRole).isValid());
+        QVERIFY(!model.data(model.index(0, C::Name), Qt::ForegroundRole).isValid());
+
+        QCOMPARE(model.routeAt(2)->name, QStringLiteral("api-v1"));
+        QVERIFY(model.routeAt(4) == nullptr);
+        QVERIFY(model.routeAt(-1) == nullptr);
+    }
+
+    void windowShowsRequestedRoutesWhileStopped()
+    {
+        GatewayEngine engine;
+        MainWindow window(&engine);
+        QCOMPARE(window.windowTitle(), QStringLiteral("Portico"));
+        window.setRequestedConfig(sampleConfig());
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+        auto *table = window.findChild<QTableView *>(QStringLiteral("routeTable"));
+        QVERIFY(table);
+        QCOMPARE(table->model()->rowCount(), 3);
+        QCOMPARE(cell(*table->model(), 2, RouteTableModel::Name), QStringLiteral("api-v1"));
+        QVERIFY(window.statusText().contains(QStringLiteral("Stopped")));
+
+        window.setStartError(QStringLiteral("cannot listen on 127.0.0.1:8080: address in use"));
+        QVERIFY(window.statusText().contains(QStringLiteral("Not running")));
+        QVERIFY(window.statusText().contains(QStringLiteral("address in use")));
+    }
+
+    void windowFollowsTheRunningEngine()
+    {
+        GatewayEngine engine;
+        MainWindow window(&engine);
+        window.show();
+        QCOMPARE(window.routeModel()->rowCount(), 0);
+
+        ConfigErrors errors;
+        const bool started = engine.start(sampleConfig(), &errors);
+        for (const ConfigError &e : errors)
+            qWarning() << e.toString();
+        QVERIFY(started);
+        // The window learns of it through queued signals; it never asks the engine to wait.
+        QTRY_VERIFY(window.statusText().contains(QStringLiteral("Running")));
+        const QString url = engine.listenerUrls().value(0);
+        QVERIFY(!url.isEmpty());
+        QVERIFY(window.statusText().contains(url));
+        QCOMPARE(window.routeModel()->rowCount(), 3);
+        QCOMPARE(window.routeModel()->routeAt(1)->name, QStringLiteral("payments"));
+
+        // Traffic samples reach the chart (redrawn at most once a second).
+        QTRY_VERIFY_WITH_TIMEOUT(window.trafficView()->pointCount() > 0, 5000);
+        QCOMPARE(window.trafficView()->figureText(QStringLiteral("total")), QStringLiteral("0"));
+
+        engine.stop();
+        QTRY_VERIFY(window.statusText().contains(QStringLiteral("Stopped")));
+    }
+
+    void trafficViewShowsFigures()
+    {
+        TrafficChartView view;
+        QCOMPARE(view.pointCount(), 0);
+        QCOMPARE(view.figureText(QStringLiteral("total")), QStringLiteral("–"));
+
+        TrafficSample s;
+        s.msecsSinceEpoch = QDateTime::currentMSecsSinceEpoch();
+        s.requests = 1234;
+        s.byStatusClass[4] = 7;
+        s.byStatusClass[5] = 2;
+        s.activeConnections = 3;
+        s.requestsPerSecond = 12.5;
+        view.addSample(s);
+        // Old samples fall out of the five-minute window.
+        TrafficSample old = s;
+        old.msecsSinceEpoch -= 10 * 60 * 1000;
+        TrafficSample later = s;
+        later.msecsSinceEpoch += 250;
+        view.addSample(later);
+
+        QTRY_COMPARE_WITH_TIMEOUT(view.pointCount(), 2, 3000);
+        const QLocale locale;
+        QCOMPARE(view.figureText(QStringLiteral("total")), locale.toString(1234));
+        QCOMPARE(view.figureText(QStringLiteral("rate")), locale.toString(12.5, 'f', 1));
+        QCOMPARE(view.figureText(QStringLiteral("4xx")), QStringLiteral("7"));
+        QCOMPARE(view.figureText(QStringLiteral("5xx")), QStringLiteral("2"));
+        QCOMPARE(view.figureText(QStringLiteral("active")), QStringLiteral("3"));
+
+        TrafficSample muchLater = s;
+        muchLater.msecsSinceEpoch += 6 * 60 * 1000;
+        view.addSample(muchLater);
+        QTRY_COMPARE_WITH_TIMEOUT(view.pointCount(), 1, 3000);
+
+        view.clear();
+        QCOMPARE(view.pointCount(), 0);
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_main_window.moc"
