@@ -44,7 +44,9 @@ CommandLineResult parseCommandLine(Program program, const QStringList &arguments
     QCommandLineParser parser;
     parser.setApplicationDescription(
         program == Program::Daemon
-            ? QStringLiteral("Portico API gateway, headless.")
+            ? QStringLiteral("Portico API gateway, headless.\n"
+                             "SIGHUP reloads the --config file; SIGTERM or SIGINT stop it once "
+                             "in-flight requests are done.")
             : QStringLiteral("Portico API gateway with its desktop control room."));
     const QCommandLineOption configOpt(
         QStringLiteral("config"),
@@ -61,9 +63,11 @@ CommandLineResult parseCommandLine(Program program, const QStringList &arguments
     const QCommandLineOption workersOpt(
         QStringLiteral("workers"), QStringLiteral("Use <n> worker threads (0 = one per core)."),
         QStringLiteral("n"));
-    const QCommandLineOption adminOpt(QStringLiteral("admin"),
-                                      QStringLiteral("Serve the Admin API on <host:port>."),
-                                      QStringLiteral("host:port"));
+    // The Admin API is not served yet: the option only sets (and validates) the address.
+    const QCommandLineOption adminOpt(
+        QStringLiteral("admin"),
+        QStringLiteral("Set the Admin API address to <host:port> (not served yet)."),
+        QStringLiteral("host:port"));
     parser.addOptions({configOpt, demoOpt, listenOpt, workersOpt, adminOpt});
     const QCommandLineOption helpOpt = parser.addHelpOption();
     const QCommandLineOption versionOpt = parser.addVersionOption();
@@ -100,8 +104,8 @@ CommandLineResult parseCommandLine(Program program, const QStringList &arguments
     if (parser.isSet(workersOpt)) {
         bool ok = false;
         o.workers = parser.value(workersOpt).toInt(&ok);
-        if (!ok || o.workers < 0 || o.workers > 1024)
-            return usageError(QStringLiteral("invalid --workers '%1': expected 0..1024")
+        if (!ok || o.workers < 0 || o.workers > 256) // settings.workers range
+            return usageError(QStringLiteral("invalid --workers '%1': expected 0..256")
                                   .arg(parser.value(workersOpt)));
     }
     if (o.demo && !o.configFile.isEmpty())

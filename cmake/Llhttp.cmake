@@ -18,3 +18,4 @@ add_library(llhttp STATIC
 target_include_directories(llhttp SYSTEM PUBLIC ${LLHTTP_INCLUDE_DIR})
 set_target_properties(llhttp PROPERTIES C_STANDARD 99 POSITION_INDEPENDENT_CODE ON)
 target_compile_options(llhttp PRIVATE -O2 -w)
+target_compile_definitions(llhttp PRIVATE LLHTTP_STRICT_MODE=1)

@@ -1,6 +1,17 @@
 #include "HeadScanner.h"
 
+#include <algorithm>
+
 namespace portico {
+
+namespace {
+
+bool isOrdinaryHeaderByte(char c)
+{
+    return (uchar(c) >= 0x20 && c != 0x7f) || c == '\t';
+}
+
+} // namespace
 
 void HeadScanner::start(Region region, Limits limits)
 {
@@ -23,6 +34,20 @@ HeadScanner::Outcome HeadScanner::scan(QByteArrayView data, qsizetype &scanned)
     Q_ASSERT(m_active);
     const bool request = m_limits.request;
     for (qsizetype i = 0; i < data.size(); ++i) {
+        // Fast path: inside a header line only control characters matter, so run over the
+        // ordinary bytes in one tight loop (this scan sees every byte of every head).
+        if (m_lineBytes > 0 && !m_prevCr && !(m_region == Region::Head && m_lineIndex == 0)) {
+            const qsizetype room = m_limits.maxTotalBytes - m_totalBytes;
+            const qsizetype limit = std::min(data.size(), i + std::max<qsizetype>(room, 0));
+            qsizetype j = i;
+            while (j < limit && isOrdinaryHeaderByte(data[j]))
+                ++j;
+            m_lineBytes += j - i;
+            m_totalBytes += j - i;
+            i = j;
+            if (i >= data.size())
+                break;
+        }
         scanned = i;
         const char c = data[i];
         if (++m_totalBytes > m_limits.maxTotalBytes)

@@ -67,12 +67,13 @@ QByteArray reasonPhrase(int status)
 
 bool isHopByHopHeader(QByteArrayView name)
 {
-    static constexpr std::array<const char *, 9> kNames = {
+    // Views with their lengths known at compile time: most names are rejected on length alone.
+    static constexpr QByteArrayView kNames[] = {
         "Connection",       "Keep-Alive",          "TE",
         "Trailer",          "Transfer-Encoding",   "Upgrade",
         "Proxy-Connection", "Proxy-Authorization", "Proxy-Authenticate"};
-    for (const char *n : kNames) {
-        if (HeaderMap::namesEqual(name, QByteArrayView(n)))
+    for (QByteArrayView n : kNames) {
+        if (HeaderMap::namesEqual(name, n))
             return true;
     }
     return false;

@@ -1,60 +1,121 @@
 #include "Serializer.h"
 
+#include <cstring>
+
 namespace portico {
 
 namespace {
 
-void appendVersion(QByteArray &out, int major, int minor)
+bool isSafeName(QByteArrayView name)
 {
-    out += "HTTP/";
-    out += char('0' + major);
-    out += '.';
-    out += char('0' + minor);
+    if (name.isEmpty())
+        return false;
+    for (char c : name) {
+        if (c == ':' || c == '\r' || c == '\n' || c == ' ' || c == '\t' || c == '\0')
+            return false;
+    }
+    return true;
+}
+
+bool isUnsafeValueByte(char c)
+{
+    return c == '\r' || c == '\n' || c == '\0';
+}
+
+// Writes into space reserved up front: a head is written with one allocation at most, which
+// matters because every proxied request writes two of them.
+class HeadWriter
+{
+public:
+    HeadWriter(QByteArray &out, qsizetype reserve)
+        : m_out(out)
+        , m_start(out.size())
+    {
+        out.resize(m_start + reserve);
+        m_pos = out.data() + m_start;
+    }
+    ~HeadWriter() { m_out.resize(m_pos - m_out.constData()); }
+
+    void put(QByteArrayView bytes)
+    {
+        memcpy(m_pos, bytes.data(), size_t(bytes.size()));
+        m_pos += bytes.size();
+    }
+    void put(char c) { *m_pos++ = c; }
+    void putValue(QByteArrayView value)
+    {
+        // A value from configuration or a transform must not split the message.
+        for (char c : value)
+            *m_pos++ = isUnsafeValueByte(c) ? ' ' : c;
+    }
+    void putVersion(int major, int minor)
+    {
+        put("HTTP/");
+        put(char('0' + major));
+        put('.');
+        put(char('0' + minor));
+    }
+    void putHeaders(const HeaderMap &headers)
+    {
+        for (const auto &[name, value] : headers.fields()) {
+            if (!isSafeName(name))
+                continue;
+            put(name);
+            put(": ");
+            putValue(value);
+            put("\r\n");
+        }
+    }
+
+private:
+    QByteArray &m_out;
+    qsizetype m_start;
+    char *m_pos;
+};
+
+qsizetype headersSize(const HeaderMap &headers)
+{
+    qsizetype total = 0;
+    for (const auto &[name, value] : headers.fields())
+        total += name.size() + value.size() + 4;
+    return total;
 }
 
 } // namespace
 
 void appendHeaders(QByteArray &out, const HeaderMap &headers)
 {
-    for (const auto &[name, value] : headers.fields()) {
-        // A name or value from configuration or a transform must not split the message.
-        if (name.isEmpty() || name.contains(':') || name.contains('\r') || name.contains('\n')
-            || name.contains(' ') || name.contains('\t') || name.contains('\0'))
-            continue;
-        out += name;
-        out += ": ";
-        const qsizetype start = out.size();
-        out += value;
-        for (qsizetype i = start; i < out.size(); ++i) {
-            if (out[i] == '\r' || out[i] == '\n' || out[i] == '\0')
-                out[i] = ' ';
-        }
-        out += "\r\n";
-    }
+    HeadWriter writer(out, headersSize(headers));
+    writer.putHeaders(headers);
 }
 
 void appendRequestHead(QByteArray &out, const RequestHead &head)
 {
-    out += head.method;
-    out += ' ';
-    out += head.target;
-    out += ' ';
-    appendVersion(out, head.versionMajor, head.versionMinor);
-    out += "\r\n";
-    appendHeaders(out, head.headers);
-    out += "\r\n";
+    HeadWriter writer(out, head.method.size() + head.target.size() + headersSize(head.headers) + 16);
+    writer.put(head.method);
+    writer.put(' ');
+    writer.put(head.target);
+    writer.put(' ');
+    writer.putVersion(head.versionMajor, head.versionMinor);
+    writer.put("\r\n");
+    writer.putHeaders(head.headers);
+    writer.put("\r\n");
 }
 
 void appendResponseHead(QByteArray &out, const ResponseHead &head)
 {
-    appendVersion(out, head.versionMajor, head.versionMinor);
-    out += ' ';
-    out += QByteArray::number(head.status);
-    out += ' ';
-    out += head.reason.isEmpty() ? reasonPhrase(head.status) : head.reason;
-    out += "\r\n";
-    appendHeaders(out, head.headers);
-    out += "\r\n";
+    const QByteArray reason = head.reason.isEmpty() ? reasonPhrase(head.status) : head.reason;
+    char status[12];
+    const int statusLength = qsnprintf(status, sizeof status, "%d", head.status);
+    HeadWriter writer(out, 16 + statusLength + reason.size() + headersSize(head.headers));
+    writer.putVersion(head.versionMajor, head.versionMinor);
+    writer.put(' ');
+    writer.put(QByteArrayView(status, statusLength));
+    writer.put(' ');
+    writer.putValue(reason);
+    writer.put("\r\n");
+    writer.putHeaders(head.headers);
+    writer.put("\r\n");
 }
 
 void appendChunk(QByteArray &out, QByteArrayView data)

@@ -5,15 +5,14 @@
 #include "net/FlowControl.h"
 #include "net/Deadline.h"
 #include "net/LocalReplies.h"
+#include "net/ReadScratch.h"
 #include "net/Worker.h"
 #include "observe/RequestId.h"
 #include "proxy/ProxyExchange.h"
 #include "routing/PathNormalizer.h"
 
 #include <QTimer>
-#include <QTcpSocket>
 
-#include <sys/socket.h>
 
 namespace portico {
 
@@ -37,33 +36,26 @@ bool startsWithNoCase(QByteArrayView text, QByteArrayView prefix)
 
 } // namespace
 
-ClientConnection::ClientConnection(QTcpSocket *socket, Worker *worker)
+ClientConnection::ClientConnection(std::unique_ptr<ByteStream> stream, Worker *worker)
     : QObject(worker)
-    , m_socket(socket)
+    , m_stream(std::move(stream))
     , m_worker(worker)
     , m_parser(HttpParser::Kind::Request, this, headLimitsOf(*worker->snapshot()))
 {
-    m_socket->setParent(this);
-    m_peerAddress = m_socket->peerAddress();
-    m_peerPort = m_socket->peerPort();
+    m_stream->setHandler(this);
+    m_peerAddress = m_stream->peerAddress();
+    m_peerPort = m_stream->peerPort();
     // IPv4 clients on a dual-stack listener show as ::ffff:a.b.c.d; report them as IPv4.
     bool isV4 = false;
     const quint32 v4 = m_peerAddress.toIPv4Address(&isV4);
     m_peerIp = (isV4 ? QHostAddress(v4) : m_peerAddress).toString().toLatin1();
-    m_socket->setReadBufferSize(kSocketReadBufferBytes);
-    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     WorkerCounters::bump(m_worker->counters().activeConnections);
 
     const HttpLimitsConfig &limits = worker->snapshot()->config.settings.limits;
     m_headerTimer.setInterval(limits.headerTimeoutMs);
     m_idleTimer.setInterval(limits.idleTimeoutMs);
 
-    connect(m_socket, &QTcpSocket::readyRead, this, &ClientConnection::onReadyRead);
-    connect(m_socket, &QTcpSocket::bytesWritten, this, &ClientConnection::onBytesWritten);
-    connect(m_socket, &QTcpSocket::disconnected, this, &ClientConnection::onDisconnected);
     m_headerTimer.start();
-    if (m_socket->bytesAvailable() > 0)
-        processInput();
 }
 
 ClientConnection::~ClientConnection()
@@ -100,7 +92,11 @@ void ClientConnection::closeWhenIdle()
 void ClientConnection::onReadyRead()
 {
     if (m_lingering) {
-        m_socket->readAll(); // dropped: the answer is already out
+        drainInput(); // dropped: the answer is already out
+        return;
+    }
+    if (m_wait != Wait::None) {
+        readAhead();
         return;
     }
     processInput();
@@ -112,14 +108,23 @@ void ClientConnection::processInput()
         return;
     m_inInputLoop = true;
     while (!m_closed && !m_lingering && m_wait == Wait::None) {
-        if (m_inputPos >= m_input.size()) {
-            m_input = m_socket->read(kReadChunkBytes);
-            m_inputPos = 0;
+        QByteArrayView input;
+        const bool kept = m_inputPos < m_input.size();
+        if (kept) {
+            input = QByteArrayView(m_input).sliced(m_inputPos);
+        } else {
+            char *scratch = readScratch(ScratchSlot::Client);
+            const qint64 n = m_stream->read(scratch, kReadChunkBytes);
+            if (n == ByteStream::kClosed) {
+                onDisconnected();
+                break;
+            }
+            input = QByteArrayView(scratch, n);
             // A resumed parser may still owe a callback that needs no bytes (the completion of
             // a request without body), so it runs once even on empty input.
-            if (m_input.isEmpty() && !m_parserPaused)
+            if (input.isEmpty() && !m_parserPaused)
                 break;
-            if (!m_input.isEmpty() && m_idleTimer.isActive()) { // first byte of the next request
+            if (!input.isEmpty() && m_idleTimer.isActive()) { // first byte of the next request
                 m_idleTimer.stop();
                 m_headerTimer.start();
             }
@@ -129,19 +134,66 @@ void ClientConnection::processInput()
             m_parserPaused = false;
         }
         m_pause = Pause::None;
-        const HttpParser::Result result = m_parser.feed(QByteArrayView(m_input).sliced(m_inputPos));
+        const HttpParser::Result result = m_parser.feed(input);
         if (result.status == HttpParser::Status::Error) {
-            m_inputPos = m_input.size();
+            m_input.clear();
+            m_inputPos = 0;
             failProtocol(m_parser.error());
             break;
         }
-        m_inputPos += result.consumed;
+        if (kept) {
+            m_inputPos += result.consumed;
+        } else if (result.consumed < input.size()) {
+            m_input = input.sliced(result.consumed).toByteArray(); // kept for after the pause
+            m_inputPos = 0;
+        }
+        if (m_inputPos >= m_input.size() && !m_input.isEmpty()) {
+            m_input.clear();
+            m_inputPos = 0;
+        }
         if (result.status == HttpParser::Status::Paused) {
             m_parserPaused = true;
             handlePause();
         }
     }
     m_inInputLoop = false;
+    if (!m_closed && !m_lingering)
+        m_stream->setReadEnabled(true); // readAhead() stops it again when too much is kept
+}
+
+void ClientConnection::readAhead()
+{
+    // Waiting on the current request: keep a bounded amount of what follows (pipelined
+    // requests), and notice a client that went away.
+    if (m_inputPos > 0) {
+        m_input.remove(0, m_inputPos);
+        m_inputPos = 0;
+    }
+    const qint64 room = kReadChunkBytes - m_input.size();
+    if (room <= 0) {
+        m_stream->setReadEnabled(false);
+        return;
+    }
+    const qsizetype before = m_input.size();
+    m_input.resize(before + room);
+    const qint64 n = m_stream->read(m_input.data() + before, room);
+    m_input.resize(before + std::max<qint64>(n, 0));
+    if (n == ByteStream::kClosed)
+        onDisconnected();
+}
+
+void ClientConnection::drainInput()
+{
+    char *scratch = readScratch(ScratchSlot::Client);
+    for (;;) {
+        const qint64 n = m_stream->read(scratch, kReadChunkBytes);
+        if (n == 0)
+            return;
+        if (n == ByteStream::kClosed) {
+            closeNow();
+            return;
+        }
+    }
 }
 
 void ClientConnection::handlePause()
@@ -269,7 +321,10 @@ void ClientConnection::startProxy()
     m_wait = Wait::None;
     const RequestHead &head = m_context->head;
     if (head.expectContinue && head.hasBody() && !head.isHttp10())
+    {
         writeToClient("HTTP/1.1 100 Continue\r\n\r\n");
+        flush();
+    }
     auto *exchange = new ProxyExchange(*m_context, this, m_worker->pool(), this);
     m_exchange = exchange;
     exchange->start();
@@ -332,40 +387,43 @@ void ClientConnection::sendResponseHead(ResponseHead head)
             head.headers.set("Transfer-Encoding", "chunked");
         }
     }
+    if (bodyAllowed && head.framing == BodyFraming::ContentLength) {
+        // Set from the parsed framing: an upstream's "Connection: Content-Length" must not
+        // leave the client without one.
+        head.headers.set("Content-Length", QByteArray::number(head.contentLength));
+    }
     if (m_closeAfterResponse)
         head.headers.set("Connection", "close");
     else if (request.isHttp10())
         head.headers.set("Connection", "keep-alive");
     head.versionMajor = 1;
     head.versionMinor = 1;
-    QByteArray out;
-    out.reserve(512);
-    appendResponseHead(out, head);
-    writeToClient(out);
+    appendResponseHead(m_out, head);
 }
 
 void ClientConnection::sendResponseBody(QByteArrayView data)
 {
-    if (!m_responseChunked) {
-        writeToClient(data);
-    } else {
-        QByteArray chunk;
-        chunk.reserve(data.size() + 16);
-        appendChunk(chunk, data);
-        writeToClient(chunk);
-    }
-    // Written now rather than on the next turn of the event loop: one poll saved per write.
-    m_socket->flush();
+    if (m_responseChunked)
+        appendChunk(m_out, data);
+    else
+        m_out.append(data);
+    if (m_out.size() >= kReadChunkBytes)
+        flush();
+}
+
+void ClientConnection::flush()
+{
+    if (m_out.isEmpty())
+        return;
+    writeToClient(m_out);
+    m_out.resize(0); // keeps the capacity for the next response
 }
 
 void ClientConnection::finishResponse()
 {
-    if (m_responseChunked) {
-        QByteArray last;
-        appendLastChunk(last);
-        writeToClient(last);
-    }
-    m_socket->flush();
+    if (m_responseChunked)
+        appendLastChunk(m_out);
+    flush();
     m_responseDone = true;
     m_worker->counters().countResponse(m_responseStatus);
     if (m_exchange)
@@ -380,7 +438,8 @@ void ClientConnection::finishResponse()
     }
     if (m_requestBodyDone)
         completeRequest();
-    if (!m_inInputLoop)
+    // Only kept bytes need a pass now; new ones announce themselves through the stream.
+    if (!m_inInputLoop && !m_closed && (m_inputPos < m_input.size() || m_parserPaused))
         processInput();
 }
 
@@ -392,7 +451,7 @@ void ClientConnection::sendLocalReply(const LocalReply &reply)
     m_context->record("local_reply", QByteArray::number(reply.status) + ' ' + reply.error);
     m_responseStarted = true;
     m_responseStatus = reply.status;
-    writeToClient(serializeLocalReply(reply, m_context->requestId, m_closeAfterResponse,
+    m_out.append(serializeLocalReply(reply, m_context->requestId, m_closeAfterResponse,
                                       m_context->head.isHttp10(),
                                       m_context->head.method == "HEAD"));
     finishResponse();
@@ -408,8 +467,7 @@ void ClientConnection::abortResponse()
     m_requestActive = false;
     // Flush what the client already has, then close: a truncated body is visible to the client
     // as such (short Content-Length or a missing last chunk).
-    m_closed = true;
-    m_socket->disconnectFromHost();
+    closeWhenFlushed();
 }
 
 void ClientConnection::completeRequest()
@@ -423,7 +481,7 @@ void ClientConnection::completeRequest()
         closeConnection();
         return;
     }
-    if (m_inputPos < m_input.size() || m_socket->bytesAvailable() > 0)
+    if (m_inputPos < m_input.size())
         m_headerTimer.start(); // a pipelined request is already waiting
     else
         m_idleTimer.start();
@@ -431,7 +489,7 @@ void ClientConnection::completeRequest()
 
 bool ClientConnection::isDownstreamCongested() const
 {
-    return m_socket->bytesToWrite() > kHighWatermarkBytes;
+    return m_stream->bytesToWrite() + m_out.size() > kHighWatermarkBytes;
 }
 
 void ClientConnection::onUpstreamDrained()
@@ -444,7 +502,7 @@ void ClientConnection::onUpstreamDrained()
 
 void ClientConnection::onBytesWritten()
 {
-    const qint64 waiting = m_socket->bytesToWrite();
+    const qint64 waiting = m_stream->bytesToWrite();
     if (m_lingerPending && waiting == 0) {
         startLinger();
         return;
@@ -483,17 +541,17 @@ void ClientConnection::closeConnection()
 {
     if (m_closed || m_lingering || m_lingerPending)
         return;
+    flush();
     m_headerTimer.stop();
     m_idleTimer.stop();
     const bool unreadInput = m_requestActive || m_parser.isMidMessage()
-        || m_socket->bytesAvailable() > 0 || m_inputPos < m_input.size();
+        || m_inputPos < m_input.size();
     if (!unreadInput) {
-        m_closed = true;
-        m_socket->disconnectFromHost(); // flushes what is queued, then closes
+        closeWhenFlushed();
         return;
     }
     m_lingerPending = true;
-    if (m_socket->bytesToWrite() == 0)
+    if (m_stream->bytesToWrite() == 0)
         startLinger();
 }
 
@@ -501,18 +559,39 @@ void ClientConnection::startLinger()
 {
     m_lingerPending = false;
     m_lingering = true;
-    ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
-    m_socket->readAll();
+    m_stream->shutdownWrite();
+    m_stream->setReadEnabled(true);
+    drainInput();
     QTimer::singleShot(kLingerMs, this, [this] {
-        m_closed = true;
-        m_socket->abort();
-        onDisconnected();
+        closeNow();
     });
 }
 
 void ClientConnection::writeToClient(QByteArrayView data)
 {
-    m_socket->write(data.data(), data.size());
+    if (m_closed || m_writeFailed)
+        return;
+    if (!m_stream->write(data)) {
+        // The client is gone. Handled from the event loop: this may run deep inside the
+        // upstream's parser.
+        m_writeFailed = true;
+        QMetaObject::invokeMethod(this, &ClientConnection::closeNow, Qt::QueuedConnection);
+    }
+}
+
+void ClientConnection::closeWhenFlushed()
+{
+    flush();
+    m_closed = true;
+    if (m_stream->closeWhenFlushed())
+        onDisconnected(); // nothing was queued: closed already
+}
+
+void ClientConnection::closeNow()
+{
+    m_closed = true;
+    m_stream->abort();
+    onDisconnected();
 }
 
 void ClientConnection::onDisconnected()

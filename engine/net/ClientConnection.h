@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/HttpParser.h"
+#include "net/ByteStream.h"
 #include "net/Deadline.h"
 #include "policy/RequestContext.h"
 #include "proxy/DownstreamSink.h"
@@ -10,8 +11,6 @@
 
 #include <memory>
 
-class QTcpSocket;
-
 namespace portico {
 
 class ProxyExchange;
@@ -20,13 +19,16 @@ class Worker;
 // One client connection on its worker thread: parses requests with llhttp, runs each through
 // routing and the route's policies, hands it to a ProxyExchange and writes the answer back.
 // Requests are served one at a time; pipelined ones wait, unread, in the socket buffer, so their
-// responses go out in order and read-ahead stays bounded. The socket is a QTcpSocket, or a
-// QSslSocket for TLS listeners: nothing here depends on which.
-class ClientConnection : public QObject, private HttpParserListener, private DownstreamSink
+// responses go out in order and read-ahead stays bounded. The connection speaks to a ByteStream
+// (plain TCP today; a TLS stream implements the same interface).
+class ClientConnection : public QObject,
+                         private HttpParserListener,
+                         private DownstreamSink,
+                         private ByteStreamHandler
 {
     Q_OBJECT
 public:
-    ClientConnection(QTcpSocket *socket, Worker *worker);
+    ClientConnection(std::unique_ptr<ByteStream> stream, Worker *worker);
     ~ClientConnection() override;
 
     // Shutting down: close now when idle, otherwise right after the current response.
@@ -61,7 +63,16 @@ private:
     void onBytesWritten();
     void onDisconnected();
     void closeConnection();
+    void closeWhenFlushed();
+    void closeNow();
     void startLinger();
+    void readAhead();
+    void drainInput();
+
+    // ByteStreamHandler
+    void onStreamReadable() override { onReadyRead(); }
+    void onStreamDrained() override { onBytesWritten(); }
+    void onStreamClosed(StreamError) override { onDisconnected(); }
     void startIdleTimer();
     void writeToClient(QByteArrayView data);
 
@@ -78,8 +89,9 @@ private:
     void abortResponse() override;
     bool isDownstreamCongested() const override;
     void onUpstreamDrained() override;
+    void flush() override;
 
-    QTcpSocket *m_socket;
+    std::unique_ptr<ByteStream> m_stream;
     Worker *m_worker;
     HttpParser m_parser;
     QHostAddress m_peerAddress;
@@ -96,6 +108,7 @@ private:
     bool m_lingering = false;
     bool m_closed = false;
     bool m_emittedClosed = false;
+    bool m_writeFailed = false;
     bool m_shutdownRequested = false;
 
     // The request being served.
@@ -108,7 +121,8 @@ private:
     qint64 m_bodyBytes = 0;
     qint64 m_maxBodyBytes = 0;
 
-    // The response being written.
+    // The response being written; collected here and written once per batch.
+    QByteArray m_out;
     bool m_responseStarted = false;
     bool m_responseDone = false;
     bool m_responseChunked = false;

@@ -5,7 +5,9 @@
 #include "net/Deadline.h"
 #include "proxy/UpstreamPool.h"
 
-#include <QTcpSocket>
+#include "net/TcpStream.h"
+
+#include <unistd.h>
 #include <QThread>
 #include <QTimer>
 
@@ -45,12 +47,11 @@ void Worker::applyPoolLimits()
 
 void Worker::addConnection(qintptr descriptor)
 {
-    auto *socket = new QTcpSocket;
-    if (!socket->setSocketDescriptor(descriptor) || m_shuttingDown) {
-        delete socket;
+    if (m_shuttingDown) {
+        ::close(int(descriptor));
         return;
     }
-    auto *connection = new ClientConnection(socket, this);
+    auto *connection = new ClientConnection(std::make_unique<TcpStream>(descriptor), this);
     m_connections.insert(connection);
     connect(connection, &ClientConnection::closed, this, &Worker::onConnectionClosed);
 }

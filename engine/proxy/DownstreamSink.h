@@ -25,6 +25,9 @@ public:
     virtual bool isDownstreamCongested() const = 0;
     // The upstream can take request body again (its write buffer drained).
     virtual void onUpstreamDrained() = 0;
+    // Writes out what was sent so far; called once per batch of upstream input, so a small
+    // response leaves in one write.
+    virtual void flush() = 0;
 };
 
 } // namespace portico

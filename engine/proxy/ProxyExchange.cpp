@@ -4,6 +4,7 @@
 #include "http/Serializer.h"
 #include "net/Deadline.h"
 #include "net/FlowControl.h"
+#include "net/ReadScratch.h"
 #include "policy/RequestContext.h"
 #include "proxy/DownstreamSink.h"
 #include "proxy/ProxyHeaders.h"
@@ -117,22 +118,20 @@ void ProxyExchange::onUpstreamConnected()
                                                     static_cast<HttpParserListener *>(this));
     m_upstreamInput.clear();
 
-    QByteArray head;
-    appendRequestHead(head, makeUpstreamRequestHead(m_context, *m_service, target));
-    m_upstream->socket()->write(head);
-    flushPending();
-    m_upstream->socket()->flush();
+    m_upstreamEnded = false;
+    m_upstream->stream().setReadEnabled(true);
+
+    // The head and whatever body is already here leave in one write.
+    QByteArray out;
+    appendRequestHead(out, makeUpstreamRequestHead(m_context, *m_service, target));
+    const qsizetype headSize = out.size();
+    out += m_pending;
+    m_pending = QByteArray();
+    sendUpstream(out, out.size() - headSize);
     if (m_requestComplete)
         m_readTimer.start();
-}
-
-void ProxyExchange::flushPending()
-{
-    if (m_pending.isEmpty())
-        return;
-    QByteArray bytes = std::move(m_pending);
-    m_pending = QByteArray();
-    writeUpstream(bytes);
+    else if (!isUpstreamCongested())
+        m_sink->onUpstreamDrained(); // body that waited for the connect went out at once
 }
 
 void ProxyExchange::writeUpstream(const QByteArray &bytes)
@@ -141,15 +140,24 @@ void ProxyExchange::writeUpstream(const QByteArray &bytes)
         m_pending += bytes;
         return;
     }
-    m_upstream->socket()->write(bytes);
-    m_upstream->socket()->flush();
+    sendUpstream(bytes, bytes.size());
+}
+
+void ProxyExchange::sendUpstream(QByteArrayView bytes, qsizetype bodyBytes)
+{
+    // Body bytes are kept while small, to send them again if the connection proves stale.
     if (m_replayable) {
-        if (m_replay.size() + bytes.size() <= kMaxReplayBytes) {
-            m_replay += bytes;
+        if (m_replay.size() + bodyBytes <= kMaxReplayBytes) {
+            m_replay.append(bytes.last(bodyBytes));
         } else {
             m_replayable = false;
             m_replay = QByteArray();
         }
+    }
+    if (!m_upstream->stream().write(bytes)) {
+        // Reported from the event loop: the caller may be deep inside the client's parser.
+        QMetaObject::invokeMethod(
+            this, [this] { onUpstreamClosed(StreamError::Reset); }, Qt::QueuedConnection);
     }
 }
 
@@ -184,13 +192,13 @@ bool ProxyExchange::isUpstreamCongested() const
 {
     qint64 waiting = m_pending.size();
     if (m_upstream)
-        waiting += m_upstream->socket()->bytesToWrite();
+        waiting += m_upstream->stream().bytesToWrite();
     return waiting > kHighWatermarkBytes;
 }
 
 void ProxyExchange::onUpstreamBytesWritten()
 {
-    if (m_upstream->socket()->bytesToWrite() < kLowWatermarkBytes && m_pending.isEmpty())
+    if (m_pending.isEmpty())
         m_sink->onUpstreamDrained();
 }
 
@@ -203,26 +211,40 @@ void ProxyExchange::onUpstreamReadyRead()
 void ProxyExchange::readUpstream()
 {
     while (!m_finished && !m_readPaused && m_upstream) {
-        if (m_upstreamInput.isEmpty()) {
-            m_upstreamInput = m_upstream->socket()->read(kReadChunkBytes);
+        QByteArrayView input;
+        const bool kept = !m_upstreamInput.isEmpty();
+        if (kept) {
+            input = m_upstreamInput;
+        } else {
+            char *scratch = readScratch(ScratchSlot::Upstream);
+            const qint64 n = m_upstreamEnded ? 0 : m_upstream->stream().read(scratch, kReadChunkBytes);
+            if (n == ByteStream::kClosed) {
+                m_upstreamEnded = true;
+                handleUpstreamEnd(StreamError::Closed);
+                return;
+            }
+            input = QByteArrayView(scratch, n);
             // After a pause the parser may owe the completion callback: run it once anyway.
-            if (m_upstreamInput.isEmpty() && !m_parserResumed)
+            if (input.isEmpty() && !m_parserResumed)
                 return;
             if (!m_responseStarted || m_readTimer.isActive())
                 m_readTimer.start();
         }
         m_parserResumed = false;
-        const HttpParser::Result result = m_responseParser->feed(m_upstreamInput);
+        const HttpParser::Result result = m_responseParser->feed(input);
+        m_sink->flush();
         if (result.status == HttpParser::Status::Error) {
             fail(Failure::BadResponse, "invalid response from upstream: "
                                            + m_responseParser->error().message);
             return;
         }
-        m_upstreamInput.remove(0, result.consumed);
+        if (kept)
+            m_upstreamInput.remove(0, result.consumed);
+        else if (result.consumed < input.size())
+            m_upstreamInput = input.sliced(result.consumed).toByteArray();
         if (m_messageDone) {
             // Bytes after a complete response mean the upstream is out of step: don't reuse.
-            const bool clean = m_upstreamInput.isEmpty()
-                && m_upstream->socket()->bytesAvailable() == 0;
+            const bool clean = m_upstreamInput.isEmpty() && !m_upstreamEnded;
             finish(clean && m_responseKeepAlive && m_requestComplete && m_pending.isEmpty());
             return;
         }
@@ -252,6 +274,7 @@ HttpParserListener::Action ProxyExchange::onBody(QByteArrayView data)
     m_sink->sendResponseBody(data);
     if (m_sink->isDownstreamCongested()) {
         m_readPaused = true;
+        m_upstream->stream().setReadEnabled(false);
         m_readTimer.stop(); // waiting on the client is not the upstream's fault
         return Action::Pause;
     }
@@ -273,13 +296,25 @@ void ProxyExchange::onDownstreamDrained()
     if (!m_readPaused || m_finished)
         return;
     m_readPaused = false;
+    if (m_upstream)
+        m_upstream->stream().setReadEnabled(true);
     m_responseParser->resume();
     m_parserResumed = true;
     m_readTimer.start();
     readUpstream();
+    if (m_upstreamEnded && !m_finished && !m_readPaused)
+        handleUpstreamEnd(StreamError::Closed); // the close waited behind the paused input
 }
 
-void ProxyExchange::onUpstreamClosed(QAbstractSocket::SocketError error)
+void ProxyExchange::onUpstreamClosed(StreamError error)
+{
+    if (m_finished || !m_upstream)
+        return;
+    m_upstreamEnded = true;
+    handleUpstreamEnd(error);
+}
+
+void ProxyExchange::handleUpstreamEnd(StreamError error)
 {
     if (m_finished)
         return;
@@ -289,9 +324,9 @@ void ProxyExchange::onUpstreamClosed(QAbstractSocket::SocketError error)
         recordUpstreamOutcome(true);
         releaseUpstream(false);
         if (!connectToNextTarget())
-            fail(error == QAbstractSocket::SocketTimeoutError ? Failure::Timeout
-                                                              : Failure::Refused,
-                 "upstream connection refused");
+            fail(Failure::Refused, error == StreamError::HostNotFound
+                                       ? "upstream host not found"
+                                       : "upstream connection refused");
         return;
     }
     // Whatever the upstream sent before closing is still to be parsed.

@@ -52,7 +52,8 @@ private:
     bool connectToNextTarget();
     void attachUpstream(const CompiledTarget &target);
     void writeUpstream(const QByteArray &bytes);
-    void flushPending();
+    void sendUpstream(QByteArrayView bytes, qsizetype bodyBytes);
+    void handleUpstreamEnd(StreamError error);
     void readUpstream();
     void fail(Failure failure, const QByteArray &detail);
     void finish(bool reusable);
@@ -63,7 +64,7 @@ private:
     void onUpstreamConnected() override;
     void onUpstreamReadyRead() override;
     void onUpstreamBytesWritten() override;
-    void onUpstreamClosed(QAbstractSocket::SocketError error) override;
+    void onUpstreamClosed(StreamError error) override;
 
     // HttpParserListener (the upstream response)
     Action onResponseHead(ResponseHead &head) override;
@@ -93,6 +94,7 @@ private:
     bool m_responseKeepAlive = false;
     bool m_readPaused = false;
     bool m_parserResumed = false;
+    bool m_upstreamEnded = false; // the upstream closed its side; only kept input remains
     bool m_finished = false;
     bool m_messageDone = false;
     qint64 m_responseBytes = 0;

@@ -64,6 +64,8 @@ RequestHead makeUpstreamRequestHead(const RequestContext &context, const Compile
 
     if (up.framing == BodyFraming::ContentLength)
         h.add("Content-Length", QByteArray::number(up.contentLength));
+    else if (up.framing == BodyFraming::None && client.headers.contains("Content-Length"))
+        h.add("Content-Length", "0"); // an explicit empty body, e.g. a POST, stays explicit
     else if (up.framing == BodyFraming::Chunked)
         h.add("Transfer-Encoding", "chunked");
     return up;

@@ -1,76 +1,89 @@
 #include "UpstreamConnection.h"
 
-#include "net/FlowControl.h"
+#include "net/TcpStream.h"
 
-#include <QTcpSocket>
+#include <QHostAddress>
+#include <QHostInfo>
 
 namespace portico {
 
 UpstreamConnection::UpstreamConnection(QByteArray key, QObject *parent)
     : QObject(parent)
-    , m_socket(new QTcpSocket(this))
+    , m_stream(new TcpStream(this))
     , m_key(std::move(key))
 {
-    m_socket->setReadBufferSize(kSocketReadBufferBytes);
-    connect(m_socket, &QTcpSocket::connected, this, &UpstreamConnection::handleConnected);
-    connect(m_socket, &QTcpSocket::readyRead, this, &UpstreamConnection::handleReadyRead);
-    connect(m_socket, &QTcpSocket::bytesWritten, this, &UpstreamConnection::handleBytesWritten);
-    connect(m_socket, &QTcpSocket::errorOccurred, this, &UpstreamConnection::handleError);
-    connect(m_socket, &QTcpSocket::disconnected, this, &UpstreamConnection::handleDisconnected);
+    m_stream->setHandler(this);
 }
 
 UpstreamConnection::~UpstreamConnection()
 {
     m_handler = nullptr;
-    m_socket->disconnect(this);
-    m_socket->abort();
+    m_stream->setHandler(nullptr);
+    m_stream->abort();
+}
+
+ByteStream &UpstreamConnection::stream()
+{
+    return *m_stream;
 }
 
 void UpstreamConnection::connectTo(const QString &host, quint16 port)
 {
-    m_socket->connectToHost(host, port);
+    m_port = port;
+    QHostAddress address;
+    if (address.setAddress(host)) {
+        m_stream->connectTo(address, port);
+        return;
+    }
+    // Names resolve off the worker thread; Qt caches the answers.
+    QHostInfo::lookupHost(host, this, &UpstreamConnection::onHostLookedUp);
+}
+
+void UpstreamConnection::onHostLookedUp(const QHostInfo &info)
+{
+    if (info.error() != QHostInfo::NoError || info.addresses().isEmpty()) {
+        onStreamClosed(StreamError::HostNotFound);
+        return;
+    }
+    m_stream->connectTo(info.addresses().constFirst(), m_port);
 }
 
 bool UpstreamConnection::isConnected() const
 {
-    return m_socket->state() == QAbstractSocket::ConnectedState;
+    return m_stream->isConnected();
 }
 
-void UpstreamConnection::handleConnected()
+void UpstreamConnection::onStreamConnected()
 {
-    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     if (m_handler)
         m_handler->onUpstreamConnected();
 }
 
-void UpstreamConnection::handleReadyRead()
+void UpstreamConnection::onStreamReadable()
 {
     if (m_handler)
         m_handler->onUpstreamReadyRead();
     else
-        Q_EMIT idleConnectionLost(this); // an idle connection must not speak
+        onStreamClosed(StreamError::Other); // an idle connection must not speak
 }
 
-void UpstreamConnection::handleBytesWritten()
+void UpstreamConnection::onStreamDrained()
 {
     if (m_handler)
         m_handler->onUpstreamBytesWritten();
 }
 
-void UpstreamConnection::handleError(QAbstractSocket::SocketError error)
+void UpstreamConnection::onStreamClosed(StreamError error)
 {
     if (m_closedReported)
         return;
     m_closedReported = true;
-    if (m_handler)
+    if (m_handler) {
         m_handler->onUpstreamClosed(error);
-    else
+    } else {
+        m_stream->setReadEnabled(false);
         Q_EMIT idleConnectionLost(this);
-}
-
-void UpstreamConnection::handleDisconnected()
-{
-    handleError(QAbstractSocket::RemoteHostClosedError);
+    }
 }
 
 } // namespace portico

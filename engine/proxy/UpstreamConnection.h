@@ -1,12 +1,15 @@
 #pragma once
 
-#include <QAbstractSocket>
+#include "net/ByteStream.h"
+
 #include <QByteArray>
 #include <QObject>
 
-class QTcpSocket;
+class QHostInfo;
 
 namespace portico {
+
+class TcpStream;
 
 // Receives the events of an upstream connection while a request uses it.
 class UpstreamHandler
@@ -16,21 +19,22 @@ public:
     virtual void onUpstreamConnected() = 0;
     virtual void onUpstreamReadyRead() = 0;
     virtual void onUpstreamBytesWritten() = 0;
-    virtual void onUpstreamClosed(QAbstractSocket::SocketError error) = 0;
+    virtual void onUpstreamClosed(StreamError error) = 0;
 };
 
-// One keep-alive connection to an upstream target, on one worker thread. Its socket signals are
-// wired once; they go to the current handler (a request) or, while it idles in the pool, to the
-// pool, which drops it when the target closes it.
-class UpstreamConnection : public QObject
+// One keep-alive connection to an upstream target, on one worker thread. Its stream's events go
+// to the current handler (a request) or, while it idles in the pool, to the pool, which drops it
+// when the target closes it or speaks out of turn.
+class UpstreamConnection : public QObject, private ByteStreamHandler
 {
     Q_OBJECT
 public:
     UpstreamConnection(QByteArray key, QObject *parent = nullptr);
     ~UpstreamConnection() override;
 
+    // Resolves the host when it is a name (asynchronously), then connects.
     void connectTo(const QString &host, quint16 port);
-    QTcpSocket *socket() const { return m_socket; }
+    ByteStream &stream();
     const QByteArray &key() const { return m_key; }
     bool isConnected() const;
     // True once it has served a request and went back to the pool.
@@ -47,14 +51,15 @@ Q_SIGNALS:
     void idleConnectionLost(portico::UpstreamConnection *connection);
 
 private:
-    void handleConnected();
-    void handleReadyRead();
-    void handleBytesWritten();
-    void handleError(QAbstractSocket::SocketError error);
-    void handleDisconnected();
+    void onHostLookedUp(const QHostInfo &info);
+    void onStreamConnected() override;
+    void onStreamReadable() override;
+    void onStreamDrained() override;
+    void onStreamClosed(StreamError error) override;
 
-    QTcpSocket *m_socket;
+    TcpStream *m_stream;
     QByteArray m_key;
+    quint16 m_port = 0;
     UpstreamHandler *m_handler = nullptr;
     bool m_reused = false;
     bool m_closedReported = false;

@@ -2,8 +2,9 @@
 
 #include "UpstreamConnection.h"
 
+#include "net/ByteStream.h"
+
 #include <QDeadlineTimer>
-#include <QTcpSocket>
 
 #include <algorithm>
 
@@ -47,7 +48,7 @@ UpstreamConnection *UpstreamPool::acquire(const QByteArray &key, const QString &
         while (!list.empty()) {
             UpstreamConnection *connection = list.back();
             list.pop_back();
-            if (connection->isConnected() && connection->socket()->bytesAvailable() == 0)
+            if (connection->isConnected()) // a closed one reported itself and left the list
                 return connection;
             connection->deleteLater();
         }
@@ -66,6 +67,7 @@ void UpstreamPool::release(UpstreamConnection *connection, bool reusable)
         connection->deleteLater();
         return;
     }
+    connection->stream().setReadEnabled(true); // to notice when the target closes it
     connection->markReused();
     connection->setIdleSinceMs(nowMs());
     list.push_back(connection);

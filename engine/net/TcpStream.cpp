@@ -1,0 +1,260 @@
+#include "TcpStream.h"
+
+#include <QSocketNotifier>
+
+#include <cerrno>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace portico {
+
+TcpStream::TcpStream(qintptr descriptor, QObject *parent)
+    : QObject(parent)
+{
+    setUp(int(descriptor));
+}
+
+TcpStream::TcpStream(QObject *parent)
+    : QObject(parent)
+{
+}
+
+TcpStream::~TcpStream()
+{
+    closeDescriptor();
+}
+
+void TcpStream::setUp(int fd)
+{
+    m_fd = fd;
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+    const int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    m_readNotifier = new QSocketNotifier(fd, QSocketNotifier::Read, this);
+    m_writeNotifier = new QSocketNotifier(fd, QSocketNotifier::Write, this);
+    m_writeNotifier->setEnabled(false);
+    connect(m_readNotifier, &QSocketNotifier::activated, this, &TcpStream::onReadActivated);
+    connect(m_writeNotifier, &QSocketNotifier::activated, this, &TcpStream::onWriteActivated);
+}
+
+void TcpStream::connectTo(const QHostAddress &address, quint16 port)
+{
+    Q_ASSERT(m_fd < 0);
+    sockaddr_storage storage{};
+    socklen_t length = 0;
+    if (address.protocol() == QAbstractSocket::IPv6Protocol) {
+        auto *sa = reinterpret_cast<sockaddr_in6 *>(&storage);
+        sa->sin6_family = AF_INET6;
+        sa->sin6_port = htons(port);
+        const Q_IPV6ADDR ip = address.toIPv6Address();
+        memcpy(&sa->sin6_addr, &ip, sizeof ip);
+        length = sizeof *sa;
+    } else {
+        auto *sa = reinterpret_cast<sockaddr_in *>(&storage);
+        sa->sin_family = AF_INET;
+        sa->sin_port = htons(port);
+        sa->sin_addr.s_addr = htonl(address.toIPv4Address());
+        length = sizeof *sa;
+    }
+    const int fd = ::socket(storage.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        // Reported from the event loop, like every other connect outcome.
+        QMetaObject::invokeMethod(this, [this] { fail(StreamError::Other); }, Qt::QueuedConnection);
+        return;
+    }
+    setUp(fd);
+    m_connecting = true;
+    m_readNotifier->setEnabled(false);
+    if (::connect(fd, reinterpret_cast<sockaddr *>(&storage), length) < 0 && errno != EINPROGRESS) {
+        const StreamError error = errno == ECONNREFUSED ? StreamError::Refused : StreamError::Other;
+        closeDescriptor();
+        QMetaObject::invokeMethod(this, [this, error] { fail(error); }, Qt::QueuedConnection);
+        return;
+    }
+    // Writable once the connect finished, either way; SO_ERROR then tells which.
+    m_writeNotifier->setEnabled(true);
+}
+
+qint64 TcpStream::read(char *buffer, qint64 capacity)
+{
+    if (m_fd < 0 || m_readEnded)
+        return kClosed;
+    if (m_connecting)
+        return 0;
+    const ssize_t n = ::recv(m_fd, buffer, size_t(capacity), 0);
+    if (n > 0)
+        return n;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+        return 0;
+    // End of stream or an error: stop watching for input, which would otherwise stay readable.
+    m_readEnded = true;
+    if (m_readNotifier)
+        m_readNotifier->setEnabled(false);
+    return kClosed;
+}
+
+bool TcpStream::write(QByteArrayView data)
+{
+    if (m_fd < 0)
+        return false;
+    if (data.isEmpty())
+        return true;
+    if (m_connecting || bytesToWrite() > 0) {
+        m_out.append(data.data(), data.size());
+        return true;
+    }
+    const ssize_t n = ::send(m_fd, data.data(), size_t(data.size()), MSG_NOSIGNAL);
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+        return false;
+    const qsizetype sent = n > 0 ? qsizetype(n) : 0;
+    if (sent < data.size()) {
+        m_out.append(data.data() + sent, data.size() - sent);
+        m_writeNotifier->setEnabled(true);
+    }
+    return true;
+}
+
+bool TcpStream::flushQueue()
+{
+    while (bytesToWrite() > 0) {
+        const ssize_t n = ::send(m_fd, m_out.constData() + m_outPos, size_t(bytesToWrite()),
+                                 MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+                return true;
+            return false;
+        }
+        m_outPos += n;
+    }
+    m_out.clear();
+    m_outPos = 0;
+    m_writeNotifier->setEnabled(false);
+    return true;
+}
+
+void TcpStream::setReadEnabled(bool enabled)
+{
+    m_readEnabled = enabled;
+    if (m_readNotifier && !m_connecting && !m_readEnded)
+        m_readNotifier->setEnabled(enabled);
+}
+
+void TcpStream::onReadActivated()
+{
+    if (m_handler)
+        m_handler->onStreamReadable();
+}
+
+void TcpStream::onWriteActivated()
+{
+    if (m_connecting) {
+        int error = 0;
+        socklen_t length = sizeof error;
+        ::getsockopt(m_fd, SOL_SOCKET, SO_ERROR, &error, &length);
+        if (error != 0) {
+            fail(error == ECONNREFUSED ? StreamError::Refused : StreamError::Other);
+            return;
+        }
+        m_connecting = false;
+        m_readNotifier->setEnabled(m_readEnabled);
+        m_writeNotifier->setEnabled(bytesToWrite() > 0);
+        if (m_handler)
+            m_handler->onStreamConnected();
+        return;
+    }
+    if (!flushQueue()) {
+        fail(StreamError::Reset);
+        return;
+    }
+    if (bytesToWrite() > 0)
+        return;
+    if (m_shutdownPending) {
+        m_shutdownPending = false;
+        ::shutdown(m_fd, SHUT_WR);
+    }
+    if (m_closeWhenFlushed) {
+        closeDescriptor();
+        if (m_handler)
+            m_handler->onStreamClosed(StreamError::None);
+        return;
+    }
+    if (m_handler)
+        m_handler->onStreamDrained();
+}
+
+bool TcpStream::closeWhenFlushed()
+{
+    if (m_fd < 0)
+        return true;
+    if (bytesToWrite() == 0 && !m_connecting) {
+        closeDescriptor();
+        return true;
+    }
+    m_closeWhenFlushed = true;
+    m_readNotifier->setEnabled(false);
+    return false;
+}
+
+void TcpStream::shutdownWrite()
+{
+    if (m_fd < 0)
+        return;
+    if (bytesToWrite() > 0)
+        m_shutdownPending = true;
+    else
+        ::shutdown(m_fd, SHUT_WR);
+}
+
+void TcpStream::abort()
+{
+    closeDescriptor();
+}
+
+void TcpStream::fail(StreamError error)
+{
+    closeDescriptor();
+    if (m_handler)
+        m_handler->onStreamClosed(error);
+}
+
+void TcpStream::closeDescriptor()
+{
+    if (m_fd < 0)
+        return;
+    // Deferred: this may run inside one of their own activations.
+    for (QSocketNotifier *notifier : {m_readNotifier, m_writeNotifier}) {
+        notifier->setEnabled(false);
+        notifier->deleteLater();
+    }
+    m_readNotifier = m_writeNotifier = nullptr;
+    ::close(m_fd);
+    m_fd = -1;
+    m_connecting = false;
+    m_out.clear();
+    m_outPos = 0;
+}
+
+QHostAddress TcpStream::peerAddress() const
+{
+    sockaddr_storage storage{};
+    socklen_t length = sizeof storage;
+    if (m_fd < 0 || ::getpeername(m_fd, reinterpret_cast<sockaddr *>(&storage), &length) != 0)
+        return {};
+    return QHostAddress(reinterpret_cast<const sockaddr *>(&storage));
+}
+
+quint16 TcpStream::peerPort() const
+{
+    sockaddr_storage storage{};
+    socklen_t length = sizeof storage;
+    if (m_fd < 0 || ::getpeername(m_fd, reinterpret_cast<sockaddr *>(&storage), &length) != 0)
+        return 0;
+    if (storage.ss_family == AF_INET6)
+        return ntohs(reinterpret_cast<const sockaddr_in6 *>(&storage)->sin6_port);
+    return ntohs(reinterpret_cast<const sockaddr_in *>(&storage)->sin_port);
+}
+
+} // namespace portico
