@@ -1,17 +1,11 @@
 #include "HeadScanner.h"
 
+#include "ByteScan.h"
+
 #include <algorithm>
 
 namespace portico {
 
-namespace {
-
-bool isOrdinaryHeaderByte(char c)
-{
-    return (uchar(c) >= 0x20 && c != 0x7f) || c == '\t';
-}
-
-} // namespace
 
 void HeadScanner::start(Region region, Limits limits)
 {
@@ -39,9 +33,7 @@ HeadScanner::Outcome HeadScanner::scan(QByteArrayView data, qsizetype &scanned)
         if (m_lineBytes > 0 && !m_prevCr && !(m_region == Region::Head && m_lineIndex == 0)) {
             const qsizetype room = m_limits.maxTotalBytes - m_totalBytes;
             const qsizetype limit = std::min(data.size(), i + std::max<qsizetype>(room, 0));
-            qsizetype j = i;
-            while (j < limit && isOrdinaryHeaderByte(data[j]))
-                ++j;
+            const qsizetype j = i + findControlByte(data.data() + i, limit - i);
             m_lineBytes += j - i;
             m_totalBytes += j - i;
             i = j;

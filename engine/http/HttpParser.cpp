@@ -4,9 +4,39 @@
 
 #include <llhttp.h>
 
+#include <cstring>
+
 namespace portico {
 
 // llhttp calls back through C function pointers; these trampolines forward to the parser.
+namespace {
+
+constexpr qsizetype kTypicalHeaderCount = 16;
+
+// Names most messages carry, in their usual spelling. A parsed name equal to one of them shares
+// its constant instead of allocating a copy.
+QByteArray internedHeaderName(const QByteArray &name)
+{
+    static const QByteArray kCommon[] = {
+        QByteArrayLiteral("Host"),           QByteArrayLiteral("Content-Type"),
+        QByteArrayLiteral("Content-Length"), QByteArrayLiteral("Connection"),
+        QByteArrayLiteral("Date"),           QByteArrayLiteral("Server"),
+        QByteArrayLiteral("User-Agent"),     QByteArrayLiteral("Accept"),
+        QByteArrayLiteral("Accept-Encoding"), QByteArrayLiteral("Transfer-Encoding"),
+        QByteArrayLiteral("Cache-Control"),  QByteArrayLiteral("Authorization"),
+        QByteArrayLiteral("Content-Encoding"), QByteArrayLiteral("Keep-Alive"),
+        QByteArrayLiteral("X-Request-Id"),   QByteArrayLiteral("X-Forwarded-For"),
+        QByteArrayLiteral("Accept-Language"), QByteArrayLiteral("Cookie"),
+    };
+    for (const QByteArray &common : kCommon) {
+        if (common.size() == name.size() && memcmp(common.constData(), name.constData(), size_t(name.size())) == 0)
+            return common;
+    }
+    return QByteArray(name.constData(), name.size());
+}
+
+} // namespace
+
 struct HttpParserCallbacks
 {
     static HttpParser *self(llhttp_t *p) { return static_cast<HttpParser *>(p->data); }
@@ -16,12 +46,15 @@ struct HttpParserCallbacks
         HttpParser *s = self(p);
         s->m_midMessage = true;
         s->m_headDone = false;
-        s->m_field.clear();
-        s->m_value.clear();
-        if (s->m_kind == HttpParser::Kind::Request)
+        s->m_field.resize(0);
+        s->m_value.resize(0);
+        if (s->m_kind == HttpParser::Kind::Request) {
             s->m_request = RequestHead{};
-        else
+            s->m_request.headers.fields().reserve(kTypicalHeaderCount);
+        } else {
             s->m_response = ResponseHead{};
+            s->m_response.headers.fields().reserve(kTypicalHeaderCount);
+        }
         return HPE_OK;
     }
 
@@ -81,8 +114,10 @@ struct HttpParserCallbacks
         s->m_value.truncate(end);
         HeaderMap &headers =
             s->m_kind == HttpParser::Kind::Request ? s->m_request.headers : s->m_response.headers;
-        headers.add(std::exchange(s->m_field, QByteArray()),
-                    std::exchange(s->m_value, QByteArray()));
+        // The field buffer is reused; common names become shared constants (no allocation).
+        headers.add(internedHeaderName(s->m_field), QByteArray(s->m_value));
+        s->m_field.resize(0);
+        s->m_value.resize(0);
         return HPE_OK;
     }
 

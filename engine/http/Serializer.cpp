@@ -1,5 +1,7 @@
 #include "Serializer.h"
 
+#include "ByteScan.h"
+
 #include <cstring>
 
 namespace portico {
@@ -44,6 +46,10 @@ public:
     void put(char c) { *m_pos++ = c; }
     void putValue(QByteArrayView value)
     {
+        if (findControlByte(value.data(), value.size()) == value.size()) {
+            put(value); // the usual case
+            return;
+        }
         // A value from configuration or a transform must not split the message.
         for (char c : value)
             *m_pos++ = isUnsafeValueByte(c) ? ' ' : c;

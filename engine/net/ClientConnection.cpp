@@ -290,14 +290,14 @@ void ClientConnection::dispatchRequest()
     const std::optional<RouteMatch> match =
         snapshot.router.match(ctx.head.method, ctx.head.headers.value("Host"), ctx.normalizedPath);
     if (!match) {
-        ctx.record("route", "none");
+        ctx.record(QByteArrayLiteral("route"), QByteArrayLiteral("none"));
         rejectRequest(LocalReply{404, "no route matched", {}}, ctx.head.expectContinue);
         return;
     }
     ctx.routeIndex = match->routeIndex;
     ctx.stripLength = match->stripLength;
     ctx.route = &snapshot.routes[size_t(match->routeIndex)];
-    ctx.record("route", ctx.route->nameUtf8);
+    ctx.record(QByteArrayLiteral("route"), ctx.route->nameUtf8);
     m_maxBodyBytes = ctx.route->maxBodyBytes;
     if (ctx.head.framing == BodyFraming::ContentLength && ctx.head.contentLength > m_maxBodyBytes) {
         rejectRequest(LocalReply{413, "request body too large", {}}, true);
@@ -384,18 +384,20 @@ void ClientConnection::sendResponseHead(ResponseHead head)
             m_closeAfterResponse = true; // HTTP/1.0 has no chunked: the close ends the body
         else {
             m_responseChunked = true;
-            head.headers.set("Transfer-Encoding", "chunked");
+            head.headers.set(QByteArrayLiteral("Transfer-Encoding"), QByteArrayLiteral("chunked"));
         }
     }
     if (bodyAllowed && head.framing == BodyFraming::ContentLength) {
         // Set from the parsed framing: an upstream's "Connection: Content-Length" must not
         // leave the client without one.
-        head.headers.set("Content-Length", QByteArray::number(head.contentLength));
+        if (!head.headers.contains("Content-Length"))
+            head.headers.add(QByteArrayLiteral("Content-Length"),
+                             QByteArray::number(head.contentLength));
     }
     if (m_closeAfterResponse)
-        head.headers.set("Connection", "close");
+        head.headers.set(QByteArrayLiteral("Connection"), QByteArrayLiteral("close"));
     else if (request.isHttp10())
-        head.headers.set("Connection", "keep-alive");
+        head.headers.set(QByteArrayLiteral("Connection"), QByteArrayLiteral("keep-alive"));
     head.versionMajor = 1;
     head.versionMinor = 1;
     appendResponseHead(m_out, head);
@@ -448,7 +450,7 @@ void ClientConnection::sendLocalReply(const LocalReply &reply)
     Q_ASSERT(m_context);
     if (!m_requestBodyDone)
         m_closeAfterResponse = m_closeAfterResponse || m_context->head.expectContinue;
-    m_context->record("local_reply", QByteArray::number(reply.status) + ' ' + reply.error);
+    m_context->record(QByteArrayLiteral("local_reply"), QByteArray::number(reply.status) + ' ' + reply.error);
     m_responseStarted = true;
     m_responseStatus = reply.status;
     m_out.append(serializeLocalReply(reply, m_context->requestId, m_closeAfterResponse,

@@ -113,7 +113,7 @@ void ProxyExchange::onUpstreamConnected()
     const CompiledTarget &target = m_service->targets[size_t(m_targetIndex)];
     if (!m_upstream->isReused())
         target.health->recordSuccess();
-    m_context.record("upstream", target.hostPort);
+    m_context.record(QByteArrayLiteral("upstream"), target.hostPort);
     m_responseParser = std::make_unique<HttpParser>(HttpParser::Kind::Response,
                                                     static_cast<HttpParserListener *>(this));
     m_upstreamInput.clear();
@@ -261,7 +261,7 @@ HttpParserListener::Action ProxyExchange::onResponseHead(ResponseHead &head)
     m_responseKeepAlive = head.keepAlive;
     m_replay = QByteArray(); // never replayed once an answer came
     m_replayable = false;
-    m_context.record("upstream_status", QByteArray::number(head.status));
+    m_context.record(QByteArrayLiteral("upstream_status"), QByteArray::number(head.status));
     prepareDownstreamResponseHead(head, m_context);
     const bool isHead = m_context.head.method == "HEAD";
     m_sink->sendResponseHead(std::move(head));
@@ -363,8 +363,8 @@ void ProxyExchange::recordUpstreamOutcome(bool connectFailed)
         return;
     const CompiledTarget &target = m_service->targets[size_t(m_targetIndex)];
     if (target.health->recordFailure(nowMs(), m_ejectAfter, m_ejectForMs))
-        m_context.record("ejected", target.hostPort);
-    m_context.record("connect_failed", target.hostPort);
+        m_context.record(QByteArrayLiteral("ejected"), target.hostPort);
+    m_context.record(QByteArrayLiteral("connect_failed"), target.hostPort);
 }
 
 void ProxyExchange::fail(Failure failure, const QByteArray &detail)
@@ -375,7 +375,7 @@ void ProxyExchange::fail(Failure failure, const QByteArray &detail)
     m_connectTimer.stop();
     m_readTimer.stop();
     releaseUpstream(false);
-    m_context.record("upstream_error", detail);
+    m_context.record(QByteArrayLiteral("upstream_error"), detail);
     if (m_responseStarted) {
         m_sink->abortResponse();
         return;

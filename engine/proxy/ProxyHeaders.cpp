@@ -7,16 +7,18 @@ namespace portico {
 
 namespace {
 
-QByteArray viaValue(const RequestHead &client)
+QByteArray viaValue(bool http10)
 {
-    QByteArray v = client.isHttp10() ? "1.0" : "1.1";
-    return v + " portico";
+    return http10 ? QByteArrayLiteral("1.0 portico") : QByteArrayLiteral("1.1 portico");
 }
 
 void appendHeaderValue(HeaderMap &headers, const QByteArray &name, const QByteArray &value)
 {
     const QByteArray existing = headers.combinedValue(name);
-    headers.set(name, existing.isEmpty() ? value : existing + ", " + value);
+    if (existing.isEmpty())
+        headers.set(name, value);
+    else
+        headers.set(name, existing + ", " + value);
 }
 
 } // namespace
@@ -53,21 +55,22 @@ RequestHead makeUpstreamRequestHead(const RequestContext &context, const Compile
     h.remove("Expect"); // the gateway answered 100-continue itself and sends the body anyway
     h.remove("Content-Length");
     if (!service.preserveHost || clientHost.isEmpty())
-        h.set("Host", target.hostPort);
+        h.set(QByteArrayLiteral("Host"), target.hostPort);
 
-    appendHeaderValue(h, "X-Forwarded-For", context.clientIp);
-    h.set("X-Forwarded-Proto", "http");
+    // Literals throughout: these run for every request and must not allocate.
+    appendHeaderValue(h, QByteArrayLiteral("X-Forwarded-For"), context.clientIp);
+    h.set(QByteArrayLiteral("X-Forwarded-Proto"), QByteArrayLiteral("http"));
     if (!clientHost.isEmpty())
-        h.set("X-Forwarded-Host", clientHost);
-    appendHeaderValue(h, "Via", viaValue(client));
-    h.set("X-Request-Id", context.requestId);
+        h.set(QByteArrayLiteral("X-Forwarded-Host"), clientHost);
+    appendHeaderValue(h, QByteArrayLiteral("Via"), viaValue(client.isHttp10()));
+    h.set(QByteArrayLiteral("X-Request-Id"), context.requestId);
 
     if (up.framing == BodyFraming::ContentLength)
-        h.add("Content-Length", QByteArray::number(up.contentLength));
+        h.add(QByteArrayLiteral("Content-Length"), QByteArray::number(up.contentLength));
     else if (up.framing == BodyFraming::None && client.headers.contains("Content-Length"))
-        h.add("Content-Length", "0"); // an explicit empty body, e.g. a POST, stays explicit
+        h.add(QByteArrayLiteral("Content-Length"), QByteArrayLiteral("0")); // an explicit empty body, e.g. a POST, stays explicit
     else if (up.framing == BodyFraming::Chunked)
-        h.add("Transfer-Encoding", "chunked");
+        h.add(QByteArrayLiteral("Transfer-Encoding"), QByteArrayLiteral("chunked"));
     return up;
 }
 
@@ -75,8 +78,8 @@ void prepareDownstreamResponseHead(ResponseHead &head, const RequestContext &con
 {
     HeaderMap &h = head.headers;
     stripHopByHopHeaders(h);
-    appendHeaderValue(h, "Via", head.versionMinor == 0 ? "1.0 portico" : "1.1 portico");
-    h.set("X-Request-Id", context.requestId);
+    appendHeaderValue(h, QByteArrayLiteral("Via"), viaValue(head.versionMinor == 0));
+    h.set(QByteArrayLiteral("X-Request-Id"), context.requestId);
 }
 
 } // namespace portico
