@@ -19,7 +19,6 @@ struct HttpLimitsConfig
     qint64 maxBodyBytes = 10 * 1024 * 1024; // default per route; 413 beyond
     int headerTimeoutMs = 10'000;        // 408 when the head has not arrived in time
     int idleTimeoutMs = 60'000;          // idle keep-alive client connections close after this
-    int maxPipelinedRequests = 32;       // requests read ahead of their responses
 };
 
 struct SettingsConfig

@@ -132,7 +132,6 @@ void checkSettings(Checker &check, const SettingsConfig &s)
     check.range(QStringLiteral("settings.max_body_bytes"), l.maxBodyBytes, 0, 1024 * 1024 * kMiB);
     check.range(QStringLiteral("settings.header_timeout_ms"), l.headerTimeoutMs, 1, kHour);
     check.range(QStringLiteral("settings.idle_timeout_ms"), l.idleTimeoutMs, 1, kDay);
-    check.range(QStringLiteral("settings.max_pipelined_requests"), l.maxPipelinedRequests, 1, 1024);
     check.range(QStringLiteral("settings.upstream_idle_timeout_ms"), s.upstreamIdleTimeoutMs, 1,
                 kDay);
     check.range(QStringLiteral("settings.upstream_pool_size"), s.upstreamPoolSize, 1, 100'000);
@@ -153,8 +152,15 @@ void checkService(Checker &check, const QString &base, const ServiceConfig &serv
             const TargetConfig &target = service.targets[t];
             const QString targetPath = at(targetsPath, qsizetype(t));
             QString message;
-            if (!parseTargetUrl(target.url, &message))
+            const std::optional<TargetUrl> url = parseTargetUrl(target.url, &message);
+            if (!url) {
                 check.add(targetPath + QStringLiteral(".url"), message);
+            } else if (url->scheme == QStringLiteral("https")) {
+                // Refused rather than silently sent in clear text to the TLS port.
+                check.add(targetPath + QStringLiteral(".url"),
+                          QStringLiteral("https:// targets are not supported yet (TLS to "
+                                         "upstreams is not implemented); use http://"));
+            }
             check.range(targetPath + QStringLiteral(".weight"), target.weight, 0, 1000);
             anyWeight = anyWeight || target.weight > 0;
         }

@@ -270,8 +270,6 @@ void Reader::readSettings(const YAML::Node &node, const QString &base)
             readInteger(value, path, l.headerTimeoutMs);
         else if (key == "idle_timeout_ms")
             readInteger(value, path, l.idleTimeoutMs);
-        else if (key == "max_pipelined_requests")
-            readInteger(value, path, l.maxPipelinedRequests);
         else if (key == "upstream_idle_timeout_ms")
             readInteger(value, path, s.upstreamIdleTimeoutMs);
         else if (key == "upstream_pool_size")
@@ -445,7 +443,6 @@ QByteArray toDeclarativeYaml(const Config &config)
     out << YAML::Key << "max_body_bytes" << YAML::Value << l.maxBodyBytes;
     out << YAML::Key << "header_timeout_ms" << YAML::Value << l.headerTimeoutMs;
     out << YAML::Key << "idle_timeout_ms" << YAML::Value << l.idleTimeoutMs;
-    out << YAML::Key << "max_pipelined_requests" << YAML::Value << l.maxPipelinedRequests;
     out << YAML::Key << "upstream_idle_timeout_ms" << YAML::Value << s.upstreamIdleTimeoutMs;
     out << YAML::Key << "upstream_pool_size" << YAML::Value << s.upstreamPoolSize;
     out << YAML::Key << "eject_after_failures" << YAML::Value << s.ejectAfterFailures;

@@ -7,6 +7,7 @@
 
 #include <QDateTime>
 #include <QHostAddress>
+#include <QHostInfo>
 #include <QThread>
 
 namespace portico {
@@ -59,10 +60,19 @@ bool EngineCore::start(const Config &config, ConfigErrors *errors)
         [&] {
             m_listener = new Listener([this](qintptr fd) { dispatch(fd); });
             QHostAddress host;
-            if (address->host == QLatin1String("localhost"))
+            if (address->host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0) {
                 host = QHostAddress(QHostAddress::LocalHost);
-            else if (!host.setAddress(address->host))
-                host = QHostAddress(QHostAddress::Any);
+            } else if (!host.setAddress(address->host)) {
+                // A name binds to what it resolves to, never silently to every interface.
+                const QHostInfo info = QHostInfo::fromName(address->host);
+                if (info.addresses().isEmpty()) {
+                    bindError = QStringLiteral("cannot resolve %1").arg(address->host);
+                    delete m_listener;
+                    m_listener = nullptr;
+                    return;
+                }
+                host = info.addresses().constFirst();
+            }
             if (!m_listener->listen(host, address->port)) {
                 bindError = m_listener->errorString();
                 delete m_listener;

@@ -20,6 +20,11 @@
 #include <QThread>
 #include <QTimer>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -96,6 +101,46 @@ inline QString urlForPort(quint16 port)
 {
     return QStringLiteral("http://127.0.0.1:%1").arg(port);
 }
+
+// A loopback port where connecting hangs: it listens with a backlog of 0 and its accept queue is
+// already full (one connection, never accepted), so the kernel drops further SYNs and a connect
+// attempt neither succeeds nor is refused until the connector gives up.
+class BlackholePort
+{
+public:
+    BlackholePort()
+    {
+        m_listener = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof addr;
+        if (m_listener < 0 || ::bind(m_listener, reinterpret_cast<sockaddr *>(&addr), len) != 0
+            || ::listen(m_listener, 0) != 0
+            || ::getsockname(m_listener, reinterpret_cast<sockaddr *>(&addr), &len) != 0)
+            return;
+        m_port = ntohs(addr.sin_port);
+        m_filler = ::socket(AF_INET, SOCK_STREAM, 0); // fills the queue
+        if (m_filler < 0 || ::connect(m_filler, reinterpret_cast<sockaddr *>(&addr), len) != 0)
+            m_port = 0;
+    }
+    ~BlackholePort()
+    {
+        if (m_filler >= 0)
+            ::close(m_filler);
+        if (m_listener >= 0)
+            ::close(m_listener);
+    }
+    BlackholePort(const BlackholePort &) = delete;
+    BlackholePort &operator=(const BlackholePort &) = delete;
+    quint16 port() const { return m_port; }
+    QString url() const { return urlForPort(m_port); }
+
+private:
+    int m_listener = -1;
+    int m_filler = -1;
+    quint16 m_port = 0;
+};
 
 // A minimal origin for what TestBackend cannot do: a port chosen by the test, canned (even
 // malformed) responses, closing a kept-alive connection behind the gateway's back. It is served

@@ -52,6 +52,7 @@ private Q_SLOTS:
     void largeUpload();
     void largeChunkedUpload();
     void largeDownload();
+    void largeFullDuplexEcho();
 };
 
 void TestProxyBodies::chunkedRequestBody()
@@ -212,7 +213,7 @@ void TestProxyBodies::contentLengthZeroForwarded()
     START_ENGINE(engine, bodiesConfig(backend));
 
     RawHttpClient client(engine.listenPort());
-    for (const QByteArray method : {QByteArray("POST"), QByteArray("PUT")}) {
+    for (const QByteArray &method : {QByteArray("POST"), QByteArray("PUT")}) {
         QVERIFY(client.send(method + " /headers HTTP/1.1\r\nHost: g\r\nContent-Length: 0\r\n\r\n"));
         const RawResponse r = client.readResponse();
         QVERIFY2(r.ok, qPrintable(r.error));
@@ -287,6 +288,46 @@ void TestProxyBodies::largeDownload()
     QCOMPARE(c.framing, BodyFraming::Chunked);
     QCOMPARE(c.bodySize, size);
     QCOMPARE(c.bodySha256, TestBackend::patternSha256(size));
+}
+
+// /echo streams the body back while it still arrives: both directions flow at once through the
+// gateway, each under its own watermark. Neither may stall the other.
+void TestProxyBodies::largeFullDuplexEcho()
+{
+    TestBackend backend;
+    GatewayEngine engine;
+    START_ENGINE(engine, bodiesConfig(backend));
+
+    for (const bool chunked : {false, true}) {
+        RawHttpClient client(engine.listenPort());
+        const qint64 size = 48LL * 1024 * 1024 + 7;
+        QElapsedTimer timer;
+        timer.start();
+        // The client reads whatever arrives while it sends (RawHttpClient::send spins the event
+        // loop), so the echoed bytes pile up on the client side, never in the gateway.
+        QVERIFY(client.send("POST /echo HTTP/1.1\r\nHost: g\r\n"
+                            + (chunked ? QByteArray("Transfer-Encoding: chunked\r\n")
+                                       : "Content-Length: " + QByteArray::number(size) + "\r\n")
+                            + "\r\n"));
+        constexpr qint64 kPiece = 1024 * 1024;
+        for (qint64 off = 0; off < size; off += kPiece) {
+            const QByteArray piece = TestBackend::pattern(off, qMin(kPiece, size - off));
+            QVERIFY2(client.send(chunked ? QByteArray::number(piece.size(), 16) + "\r\n" + piece
+                                         + "\r\n"
+                                         : piece,
+                                 20000),
+                     qPrintable(QStringLiteral("stalled at %1 bytes").arg(off)));
+        }
+        if (chunked)
+            QVERIFY(client.send("0\r\n\r\n"));
+        const RawResponse r = client.readResponseStreaming(60000);
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.bodySize, size);
+        QCOMPARE(r.bodySha256, TestBackend::patternSha256(size));
+        qInfo("48 MB full-duplex echo (%s): %lld ms", chunked ? "chunked" : "Content-Length",
+              timer.elapsed());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestProxyBodies)

@@ -56,6 +56,8 @@ private Q_SLOTS:
     void upstreamReset();
     void upstreamCloses();
     void connectRetryOnAnotherTarget();
+    void connectRetryWithLargeBody();
+    void connectTimeout();
     void badUpstreamResponses_data();
     void badUpstreamResponses();
 
@@ -139,7 +141,7 @@ void TestProxyErrors::rejectedConnectionKept()
 {
     m_backend->clear();
     RawHttpClient client(m_engine->listenPort());
-    for (const QByteArray path : {QByteArray("/a%zz"), QByteArray("/../etc"), QByteArray("/a%00b")}) {
+    for (const QByteArray &path : {QByteArray("/a%zz"), QByteArray("/../etc"), QByteArray("/a%00b")}) {
         const RawResponse r = client.get(path);
         VERIFY_JSON_ERROR(r, 400);
         QVERIFY(r.keepAlive);
@@ -463,6 +465,72 @@ void TestProxyErrors::connectRetryOnAnotherTarget()
             QCOMPARE(r.status, 200);
     }
     QVERIFY2(badGateway >= 15, qPrintable(QString::number(badGateway)));
+}
+
+// A connect failure with a body bigger than the watermarks waiting for it: the client is paused
+// while no upstream takes the body, then everything goes to the retried target intact.
+void TestProxyErrors::connectRetryWithLargeBody()
+{
+    TestBackend live(QStringLiteral("live"));
+    Config config = baseConfig();
+    config.services.push_back(
+        makeService(QStringLiteral("svc"), {urlForPort(closedPort()), live.url()}, {99, 1}));
+    config.routes.push_back(makeRoute(QStringLiteral("all"), {QStringLiteral("/")},
+                                      QStringLiteral("svc")));
+    config.settings.ejectAfterFailures = 1000;
+    GatewayEngine engine;
+    START_ENGINE(engine, config);
+
+    RawHttpClient client(engine.listenPort());
+    for (int i = 0; i < 3; ++i) {
+        const qint64 size = 5 * 1024 * 1024 + i;
+        const RawResponse r = i == 1 ? streamChunkedUpload(client, "/sink", size, 30000)
+                                     : streamUpload(client, "/sink", size, 30000);
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(qint64(r.json().value("bytes").toDouble()), size);
+        QCOMPARE(r.json().value("sha256").toString().toLatin1(), TestBackend::patternSha256(size));
+    }
+    QCOMPARE(live.requestCount(), 3);
+}
+
+// A target that never completes the TCP handshake: 504 after connectTimeoutMs, or the retry on
+// another target when there is one.
+void TestProxyErrors::connectTimeout()
+{
+    BlackholePort blackhole;
+    QVERIFY(blackhole.port() != 0);
+    TestBackend live(QStringLiteral("live"));
+    Config config = baseConfig();
+    ServiceConfig alone = makeService(QStringLiteral("alone"), {blackhole.url()});
+    alone.connectTimeoutMs = 300;
+    ServiceConfig pair = makeService(QStringLiteral("pair"), {blackhole.url(), live.url()}, {99, 1});
+    pair.connectTimeoutMs = 300;
+    config.services = {alone, pair};
+    config.routes.push_back(makeRoute(QStringLiteral("alone"), {QStringLiteral("/alone")},
+                                      QStringLiteral("alone")));
+    config.routes.push_back(makeRoute(QStringLiteral("pair"), {QStringLiteral("/pair")},
+                                      QStringLiteral("pair")));
+    config.settings.ejectAfterFailures = 1000;
+    GatewayEngine engine;
+    START_ENGINE(engine, config);
+
+    RawHttpClient client(engine.listenPort());
+    QElapsedTimer timer;
+    timer.start();
+    const RawResponse r = client.get("/alone/x");
+    qint64 ms = timer.elapsed();
+    VERIFY_JSON_ERROR(r, 504);
+    QVERIFY2(ms >= 250 && ms < 2000, qPrintable(QString::number(ms)));
+
+    timer.restart();
+    const RawResponse retried = client.request("POST", "/pair/sink", QByteArray(100'000, 'r'));
+    ms = timer.elapsed();
+    QVERIFY2(retried.ok, qPrintable(retried.error));
+    QCOMPARE(retried.status, 200);
+    QCOMPARE(retried.header("X-Backend"), QByteArray("live"));
+    QCOMPARE(retried.json().value("bytes").toInt(), 100'000);
+    QVERIFY2(ms >= 250 && ms < 2000, qPrintable(QString::number(ms)));
 }
 
 void TestProxyErrors::badUpstreamResponses_data()

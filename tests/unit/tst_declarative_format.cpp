@@ -61,7 +61,6 @@ void compareConfigs(const Config &a, const Config &b)
     QCOMPARE(s.limits.maxBodyBytes, t.limits.maxBodyBytes);
     QCOMPARE(s.limits.headerTimeoutMs, t.limits.headerTimeoutMs);
     QCOMPARE(s.limits.idleTimeoutMs, t.limits.idleTimeoutMs);
-    QCOMPARE(s.limits.maxPipelinedRequests, t.limits.maxPipelinedRequests);
     QCOMPARE(s.upstreamIdleTimeoutMs, t.upstreamIdleTimeoutMs);
     QCOMPARE(s.upstreamPoolSize, t.upstreamPoolSize);
     QCOMPARE(s.ejectAfterFailures, t.ejectAfterFailures);
@@ -255,7 +254,6 @@ settings:
   max_body_bytes: 5000000000
   header_timeout_ms: 1500
   idle_timeout_ms: 2500
-  max_pipelined_requests: 8
   upstream_idle_timeout_ms: 3500
   upstream_pool_size: 16
   eject_after_failures: 5
@@ -263,7 +261,7 @@ settings:
   shutdown_timeout_ms: 5500
 services:
   - name: svc
-    url: https://backend.test:8443/base
+    url: http://backend.test:8443/base
     connect_timeout_ms: 100
     read_timeout_ms: 200
     preserve_host: False
@@ -292,14 +290,13 @@ routes:
     QCOMPARE(c.settings.limits.maxBodyBytes, Q_INT64_C(5000000000));
     QCOMPARE(c.settings.limits.headerTimeoutMs, 1500);
     QCOMPARE(c.settings.limits.idleTimeoutMs, 2500);
-    QCOMPARE(c.settings.limits.maxPipelinedRequests, 8);
     QCOMPARE(c.settings.upstreamIdleTimeoutMs, 3500);
     QCOMPARE(c.settings.upstreamPoolSize, 16);
     QCOMPARE(c.settings.ejectAfterFailures, 5);
     QCOMPARE(c.settings.ejectDurationMs, 4500);
     QCOMPARE(c.settings.shutdownTimeoutMs, 5500);
     const ServiceConfig &s = c.services.at(0);
-    QCOMPARE(s.targets.at(0).url, QStringLiteral("https://backend.test:8443/base"));
+    QCOMPARE(s.targets.at(0).url, QStringLiteral("http://backend.test:8443/base"));
     QCOMPARE(s.connectTimeoutMs, 100);
     QCOMPARE(s.readTimeoutMs, 200);
     QCOMPARE(s.preserveHost, false);
@@ -453,7 +450,7 @@ void TestDeclarativeFormat::roundTrip()
     config.settings.adminToken = QStringLiteral("null");
     config.settings.workers = 7;
     config.settings.rateLimitStore = QStringLiteral("redis://cache.test:6380/1");
-    config.settings.limits = {1000, 2000, Q_INT64_C(3000000000), 4000, 5000, 6};
+    config.settings.limits = {1000, 2000, Q_INT64_C(3000000000), 4000, 5000};
     config.settings.upstreamIdleTimeoutMs = 7000;
     config.settings.upstreamPoolSize = 8;
     config.settings.ejectAfterFailures = 9;
@@ -462,7 +459,7 @@ void TestDeclarativeFormat::roundTrip()
     ServiceConfig a;
     a.name = QStringLiteral("123");
     a.targets = {{QStringLiteral("http://127.0.0.1:9001/base"), 0},
-                 {QStringLiteral("https://[::1]:9443"), 1000}};
+                 {QStringLiteral("http://[::1]:9443"), 1000}};
     a.connectTimeoutMs = 1;
     a.readTimeoutMs = 2;
     a.preserveHost = false;
@@ -524,7 +521,7 @@ void TestDeclarativeFormat::emitOrder()
     const char *const order[] = {
         "format_version:", "settings:", "listen:", "admin_listen:", "admin_token:", "workers:",
         "rate_limit_store:", "max_uri_bytes:", "max_header_bytes:", "max_body_bytes:",
-        "header_timeout_ms:", "idle_timeout_ms:", "max_pipelined_requests:",
+        "header_timeout_ms:", "idle_timeout_ms:",
         "upstream_idle_timeout_ms:", "upstream_pool_size:", "eject_after_failures:",
         "eject_duration_ms:", "shutdown_timeout_ms:", "services:", "name:", "targets:", "url:",
         "weight:", "connect_timeout_ms:", "read_timeout_ms:", "preserve_host:", "retries:",
