@@ -1,11 +1,13 @@
 #include "ClientConnection.h"
 
 #include "config/Snapshot.h"
+#include "http/RequestTarget.h"
 #include "http/Serializer.h"
 #include "net/FlowControl.h"
 #include "net/Deadline.h"
 #include "net/LocalReplies.h"
 #include "net/ReadScratch.h"
+#include "net/ResponseFraming.h"
 #include "net/Worker.h"
 #include "observe/RequestId.h"
 #include "proxy/ProxyExchange.h"
@@ -26,12 +28,6 @@ HeadLimits headLimitsOf(const Snapshot &snapshot)
 {
     const HttpLimitsConfig &limits = snapshot.config.settings.limits;
     return HeadLimits{limits.maxUriBytes, limits.maxHeaderBytes};
-}
-
-bool startsWithNoCase(QByteArrayView text, QByteArrayView prefix)
-{
-    return text.size() >= prefix.size()
-        && qstrnicmp(text.data(), prefix.size(), prefix.data(), prefix.size()) == 0;
 }
 
 } // namespace
@@ -259,28 +255,11 @@ void ClientConnection::dispatchRequest()
         rejectRequest(LocalReply{405, "CONNECT is not supported", {}}, true);
         return;
     }
-    QByteArray path;
-    const QByteArray &target = ctx.head.target;
-    if (target.startsWith('/')) {
-        path = ctx.head.path();
-    } else if (startsWithNoCase(target, "http://") || startsWithNoCase(target, "https://")) {
-        // absolute-form: the authority replaces Host (RFC 9112 3.2.2)
-        const qsizetype authorityStart = target.indexOf("//") + 2;
-        qsizetype pathStart = target.indexOf('/', authorityStart);
-        const qsizetype queryStart = target.indexOf('?', authorityStart);
-        if (pathStart < 0 || (queryStart >= 0 && queryStart < pathStart))
-            pathStart = queryStart;
-        const QByteArray authority = target.mid(authorityStart, pathStart < 0 ? -1 : pathStart - authorityStart);
-        ctx.head.headers.set("Host", authority);
-        ctx.head.target = pathStart < 0 ? QByteArray("/") : target.mid(pathStart);
-        if (!ctx.head.target.startsWith('/'))
-            ctx.head.target.prepend('/');
-        path = ctx.head.path();
-    } else {
+    if (!toOriginForm(ctx.head)) {
         rejectRequest(LocalReply{400, "unsupported request-target form", {}}, true);
         return;
     }
-
+    const QByteArray path = ctx.head.path();
     const std::optional<QByteArray> normalized = normalizePath(path);
     if (!normalized) {
         rejectRequest(LocalReply{400, "invalid request path", {}}, false);
@@ -373,33 +352,10 @@ void ClientConnection::sendResponseHead(ResponseHead head)
     Q_ASSERT(m_context);
     m_responseStarted = true;
     m_responseStatus = head.status;
-    const RequestHead &request = m_context->head;
-    const bool bodyAllowed = request.method != "HEAD" && head.status >= 200 && head.status != 204
-        && head.status != 304;
-    if (!m_requestBodyDone)
-        m_closeAfterResponse = true; // answered early: the rest of the body is not read
-    if (bodyAllowed
-        && (head.framing == BodyFraming::Chunked || head.framing == BodyFraming::UntilClose)) {
-        if (request.isHttp10())
-            m_closeAfterResponse = true; // HTTP/1.0 has no chunked: the close ends the body
-        else {
-            m_responseChunked = true;
-            head.headers.set(QByteArrayLiteral("Transfer-Encoding"), QByteArrayLiteral("chunked"));
-        }
-    }
-    if (bodyAllowed && head.framing == BodyFraming::ContentLength) {
-        // Set from the parsed framing: an upstream's "Connection: Content-Length" must not
-        // leave the client without one.
-        if (!head.headers.contains("Content-Length"))
-            head.headers.add(QByteArrayLiteral("Content-Length"),
-                             QByteArray::number(head.contentLength));
-    }
-    if (m_closeAfterResponse)
-        head.headers.set(QByteArrayLiteral("Connection"), QByteArrayLiteral("close"));
-    else if (request.isHttp10())
-        head.headers.set(QByteArrayLiteral("Connection"), QByteArrayLiteral("keep-alive"));
-    head.versionMajor = 1;
-    head.versionMinor = 1;
+    const ClientFraming framing =
+        frameForClient(head, m_context->head, m_requestBodyDone, m_closeAfterResponse);
+    m_responseChunked = framing.chunked;
+    m_closeAfterResponse = framing.close;
     appendResponseHead(m_out, head);
 }
 

@@ -53,6 +53,7 @@ private Q_SLOTS:
     void idleKeepAliveTimeout();
     void upstreamRefused();
     void upstreamReadTimeout();
+    void slowClientIsNotAnUpstreamTimeout();
     void upstreamReset();
     void upstreamCloses();
     void connectRetryOnAnotherTarget();
@@ -387,6 +388,34 @@ void TestProxyErrors::upstreamReadTimeout()
     QTRY_VERIFY_WITH_TIMEOUT(backend.openConnectionCount() <= 1, 3000);
 }
 
+// readTimeoutMs measures the upstream's silence. While the gateway waits for a slow client to
+// drain (and so stops reading the upstream), the upstream is not timing out.
+void TestProxyErrors::slowClientIsNotAnUpstreamTimeout()
+{
+    TestBackend backend;
+    Config config = singleServiceConfig({backend.url()});
+    config.services[0].readTimeoutMs = 300;
+    GatewayEngine engine;
+    START_ENGINE(engine, config);
+
+    const qint64 size = 20LL * 1024 * 1024;
+    SlowDownload download;
+    QVERIFY(download.start(engine.listenPort(), "/bytes/" + QByteArray::number(size)));
+    QElapsedTimer timer;
+    timer.start();
+    int reads = 0;
+    // Every fifth read comes after 400 ms, longer than the upstream read timeout.
+    while (timer.elapsed() < 1500 && reads < 100) {
+        QVERIFY2(download.readSome(16 * 1024), "cut while reading slowly");
+        ++reads;
+        QThread::msleep(reads % 5 == 0 ? 400 : 20);
+    }
+    QCOMPARE(download.status(), 200);
+    download.setReadBufferSize(1024 * 1024);
+    QVERIFY2(download.readToEnd(30000), qPrintable(QString::number(download.received())));
+    QCOMPARE(download.sha256(), TestBackend::patternSha256(size));
+}
+
 void TestProxyErrors::upstreamReset()
 {
     TestBackend backend;
@@ -511,6 +540,8 @@ void TestProxyErrors::connectTimeout()
                                       QStringLiteral("alone")));
     config.routes.push_back(makeRoute(QStringLiteral("pair"), {QStringLiteral("/pair")},
                                       QStringLiteral("pair")));
+    for (RouteConfig &route : config.routes)
+        route.stripPath = true;
     config.settings.ejectAfterFailures = 1000;
     GatewayEngine engine;
     START_ENGINE(engine, config);
