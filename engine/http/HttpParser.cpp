@@ -13,27 +13,40 @@ namespace {
 
 constexpr qsizetype kTypicalHeaderCount = 16;
 
-// Names most messages carry, in their usual spelling. A parsed name equal to one of them shares
-// its constant instead of allocating a copy.
-QByteArray internedHeaderName(const QByteArray &name)
+// Methods, reasons and header names most messages carry, in their usual spelling: a parsed
+// token equal to one of them shares its constant instead of allocating a copy.
+template <size_t N>
+QByteArray internedToken(QByteArrayView token, const QByteArray (&common)[N])
 {
-    static const QByteArray kCommon[] = {
-        QByteArrayLiteral("Host"),           QByteArrayLiteral("Content-Type"),
-        QByteArrayLiteral("Content-Length"), QByteArrayLiteral("Connection"),
-        QByteArrayLiteral("Date"),           QByteArrayLiteral("Server"),
-        QByteArrayLiteral("User-Agent"),     QByteArrayLiteral("Accept"),
-        QByteArrayLiteral("Accept-Encoding"), QByteArrayLiteral("Transfer-Encoding"),
-        QByteArrayLiteral("Cache-Control"),  QByteArrayLiteral("Authorization"),
-        QByteArrayLiteral("Content-Encoding"), QByteArrayLiteral("Keep-Alive"),
-        QByteArrayLiteral("X-Request-Id"),   QByteArrayLiteral("X-Forwarded-For"),
-        QByteArrayLiteral("Accept-Language"), QByteArrayLiteral("Cookie"),
-    };
-    for (const QByteArray &common : kCommon) {
-        if (common.size() == name.size() && memcmp(common.constData(), name.constData(), size_t(name.size())) == 0)
-            return common;
+    for (const QByteArray &c : common) {
+        if (c.size() == token.size() && memcmp(c.constData(), token.data(), size_t(token.size())) == 0)
+            return c;
     }
-    return QByteArray(name.constData(), name.size());
+    return token.toByteArray();
 }
+
+const QByteArray kCommonMethods[] = {
+    QByteArrayLiteral("GET"), QByteArrayLiteral("POST"), QByteArrayLiteral("PUT"),
+    QByteArrayLiteral("DELETE"), QByteArrayLiteral("HEAD"), QByteArrayLiteral("PATCH"),
+    QByteArrayLiteral("OPTIONS"),
+};
+
+const QByteArray kCommonReasons[] = {
+    QByteArrayLiteral("OK"), QByteArrayLiteral("Created"), QByteArrayLiteral("No Content"),
+    QByteArrayLiteral("Not Found"), QByteArrayLiteral("Not Modified"),
+};
+
+const QByteArray kCommonHeaderNames[] = {
+    QByteArrayLiteral("Host"),            QByteArrayLiteral("Content-Type"),
+    QByteArrayLiteral("Content-Length"),  QByteArrayLiteral("Connection"),
+    QByteArrayLiteral("Date"),            QByteArrayLiteral("Server"),
+    QByteArrayLiteral("User-Agent"),      QByteArrayLiteral("Accept"),
+    QByteArrayLiteral("Accept-Encoding"), QByteArrayLiteral("Transfer-Encoding"),
+    QByteArrayLiteral("Cache-Control"),   QByteArrayLiteral("Authorization"),
+    QByteArrayLiteral("Content-Encoding"), QByteArrayLiteral("Keep-Alive"),
+    QByteArrayLiteral("X-Request-Id"),    QByteArrayLiteral("X-Forwarded-For"),
+    QByteArrayLiteral("Accept-Language"), QByteArrayLiteral("Cookie"),
+};
 
 } // namespace
 
@@ -60,7 +73,11 @@ struct HttpParserCallbacks
 
     static int onMethod(llhttp_t *p, const char *at, size_t len)
     {
-        self(p)->m_request.method.append(at, qsizetype(len));
+        QByteArray &method = self(p)->m_request.method;
+        if (method.isEmpty())
+            method = internedToken(QByteArrayView(at, qsizetype(len)), kCommonMethods);
+        else
+            method.append(at, qsizetype(len)); // the method arrived in pieces
         return HPE_OK;
     }
 
@@ -73,7 +90,11 @@ struct HttpParserCallbacks
 
     static int onStatus(llhttp_t *p, const char *at, size_t len)
     {
-        self(p)->m_response.reason.append(at, qsizetype(len));
+        QByteArray &reason = self(p)->m_response.reason;
+        if (reason.isEmpty())
+            reason = internedToken(QByteArrayView(at, qsizetype(len)), kCommonReasons);
+        else
+            reason.append(at, qsizetype(len));
         return HPE_OK;
     }
 
@@ -115,7 +136,7 @@ struct HttpParserCallbacks
         HeaderMap &headers =
             s->m_kind == HttpParser::Kind::Request ? s->m_request.headers : s->m_response.headers;
         // The field buffer is reused; common names become shared constants (no allocation).
-        headers.add(internedHeaderName(s->m_field), QByteArray(s->m_value));
+        headers.add(internedToken(s->m_field, kCommonHeaderNames), QByteArray(s->m_value));
         s->m_field.resize(0);
         s->m_value.resize(0);
         return HPE_OK;
