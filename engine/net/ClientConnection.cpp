@@ -151,6 +151,8 @@ void ClientConnection::processInput()
             m_parserPaused = true;
             handlePause();
         }
+        if (m_exchange && m_pause != Pause::HeadParsed)
+            m_exchange->setHeld(false); // what came with the head parsed cleanly
     }
     m_inInputLoop = false;
     if (!m_closed && !m_lingering)
@@ -307,6 +309,7 @@ void ClientConnection::startProxy()
     }
     auto *exchange = new ProxyExchange(*m_context, this, m_worker->pool(), this);
     m_exchange = exchange;
+    exchange->setHeld(true); // released once the input read with the head has parsed cleanly
     exchange->start();
 }
 
@@ -354,7 +357,7 @@ void ClientConnection::sendResponseHead(ResponseHead head)
     m_responseStarted = true;
     m_responseStatus = head.status;
     const ClientFraming framing =
-        frameForClient(head, m_context->head, m_requestBodyDone, m_closeAfterResponse);
+        frameForClient(head, m_context->head, m_closeAfterResponse);
     m_responseChunked = framing.chunked;
     m_closeAfterResponse = framing.close;
     appendResponseHead(m_out, head);
@@ -391,8 +394,8 @@ void ClientConnection::finishResponse()
     if (m_wait == Wait::UpstreamDrain)
         m_wait = Wait::None; // the body now goes nowhere
     m_discardBody = true;
-    if (!m_requestBodyDone && m_closeAfterResponse) {
-        closeConnection();
+    if (!m_requestBodyDone && (m_closeAfterResponse || !isRestOfBodySmall())) {
+        closeConnection(); // not worth reading a large rest nobody wants
         return;
     }
     if (m_requestBodyDone)
@@ -400,6 +403,18 @@ void ClientConnection::finishResponse()
     // Only kept bytes need a pass now; new ones announce themselves through the stream.
     if (!m_inInputLoop && !m_closed && (m_inputPos < m_input.size() || m_parserPaused))
         processInput();
+}
+
+bool ClientConnection::isRestOfBodySmall() const
+{
+    // Answered before the request body ended: a small known rest is read and dropped, so the
+    // connection stays usable.
+    constexpr qint64 kMaxDiscardBytes = 1024 * 1024;
+    const RequestHead &head = m_context->head;
+    if (head.framing == BodyFraming::None)
+        return true;
+    return head.framing == BodyFraming::ContentLength
+        && head.contentLength - m_bodyBytes <= kMaxDiscardBytes;
 }
 
 void ClientConnection::sendLocalReply(const LocalReply &reply)

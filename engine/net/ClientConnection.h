@@ -60,6 +60,7 @@ private:
     void rejectRequest(const LocalReply &reply, bool close);
     void failProtocol(const HttpError &error);
     void completeRequest();
+    bool isRestOfBodySmall() const;
     void onBytesWritten();
     void onDisconnected();
     void closeConnection();

@@ -2,11 +2,10 @@
 
 namespace portico {
 
-ClientFraming frameForClient(ResponseHead &head, const RequestHead &request, bool requestBodyDone,
-                             bool closeAfter)
+ClientFraming frameForClient(ResponseHead &head, const RequestHead &request, bool closeAfter)
 {
     ClientFraming framing;
-    framing.close = closeAfter || !requestBodyDone;
+    framing.close = closeAfter;
     const bool bodyAllowed = request.method != "HEAD" && head.status >= 200 && head.status != 204
         && head.status != 304;
     if (bodyAllowed

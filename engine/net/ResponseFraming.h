@@ -13,9 +13,7 @@ struct ClientFraming
 
 // Sets the framing and Connection headers of a response for its client. The body keeps its
 // length when it has one; a chunked or close-delimited body is chunked for HTTP/1.1 clients and
-// ends with the connection for HTTP/1.0 ones. An early answer (the request body not read yet)
-// closes the connection, since the rest of that body will not be read.
-ClientFraming frameForClient(ResponseHead &head, const RequestHead &request, bool requestBodyDone,
-                             bool closeAfter);
+// ends with the connection for HTTP/1.0 ones.
+ClientFraming frameForClient(ResponseHead &head, const RequestHead &request, bool closeAfter);
 
 } // namespace portico

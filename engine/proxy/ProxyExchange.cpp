@@ -120,7 +120,22 @@ void ProxyExchange::onUpstreamConnected()
 
     m_upstreamEnded = false;
     m_upstream->stream().setReadEnabled(true);
+    m_headDue = true;
+    if (!m_held)
+        sendHead();
+}
 
+void ProxyExchange::setHeld(bool held)
+{
+    m_held = held;
+    if (!held && m_headDue && m_upstream && !m_connecting)
+        sendHead();
+}
+
+void ProxyExchange::sendHead()
+{
+    m_headDue = false;
+    const CompiledTarget &target = m_service->targets[size_t(m_targetIndex)];
     // The head and whatever body is already here leave in one write.
     QByteArray out;
     appendRequestHead(out, makeUpstreamRequestHead(m_context, *m_service, target));
@@ -136,7 +151,7 @@ void ProxyExchange::onUpstreamConnected()
 
 void ProxyExchange::writeUpstream(const QByteArray &bytes)
 {
-    if (!m_upstream || m_connecting) {
+    if (!m_upstream || m_connecting || m_headDue) {
         m_pending += bytes;
         return;
     }

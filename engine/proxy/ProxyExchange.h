@@ -31,6 +31,10 @@ public:
     ~ProxyExchange() override;
 
     void start();
+    // While held, nothing goes upstream: the client connection holds the first write until the
+    // rest of its input batch parsed cleanly, so a request whose body turns out malformed in
+    // the same packet never reaches the service.
+    void setHeld(bool held);
     // The client's request body, as it arrives; `endRequestBody` once it is complete.
     void sendRequestBody(QByteArrayView data);
     void endRequestBody();
@@ -51,6 +55,7 @@ private:
 
     bool connectToNextTarget();
     void attachUpstream(const CompiledTarget &target);
+    void sendHead();
     void writeUpstream(const QByteArray &bytes);
     void sendUpstream(QByteArrayView bytes, qsizetype bodyBytes);
     void handleUpstreamEnd(StreamError error);
@@ -100,6 +105,8 @@ private:
     qint64 m_responseBytes = 0;
 
     bool m_connecting = false;
+    bool m_held = false;
+    bool m_headDue = false; // connected; the head waits for setHeld(false)
     Deadline m_connectTimer;
     Deadline m_readTimer;
 };

@@ -16,7 +16,7 @@ private Q_SLOTS:
     void lengthIsKept();
     void chunkedForHttp11();
     void closeDelimitedForHttp10();
-    void earlyAnswerCloses();
+    void closeIsAnnounced();
     void headAndBodilessStatusesGetNoChunking();
     void lostContentLengthIsRestored();
 };
@@ -84,7 +84,7 @@ void TestClientFraming::otherFormsAreRefused()
 void TestClientFraming::lengthIsKept()
 {
     ResponseHead head = response(200, BodyFraming::ContentLength, 5);
-    const ClientFraming f = frameForClient(head, request(), true, false);
+    const ClientFraming f = frameForClient(head, request(), false);
     QVERIFY(!f.chunked);
     QVERIFY(!f.close);
     QCOMPARE(head.headers.value("Content-Length"), QByteArray("5"));
@@ -96,7 +96,7 @@ void TestClientFraming::chunkedForHttp11()
 {
     for (BodyFraming upstream : {BodyFraming::Chunked, BodyFraming::UntilClose}) {
         ResponseHead head = response(200, upstream);
-        const ClientFraming f = frameForClient(head, request(), true, false);
+        const ClientFraming f = frameForClient(head, request(), false);
         QVERIFY(f.chunked);
         QVERIFY(!f.close);
         QCOMPARE(head.headers.value("Transfer-Encoding"), QByteArray("chunked"));
@@ -106,23 +106,23 @@ void TestClientFraming::chunkedForHttp11()
 void TestClientFraming::closeDelimitedForHttp10()
 {
     ResponseHead head = response(200, BodyFraming::Chunked);
-    const ClientFraming f = frameForClient(head, request("GET", 0), true, false);
+    const ClientFraming f = frameForClient(head, request("GET", 0), false);
     QVERIFY(!f.chunked);
     QVERIFY(f.close);
     QVERIFY(!head.headers.contains("Transfer-Encoding"));
     QCOMPARE(head.headers.value("Connection"), QByteArray("close"));
 
     ResponseHead sized = response(200, BodyFraming::ContentLength, 3);
-    const ClientFraming kept = frameForClient(sized, request("GET", 0), true, false);
+    const ClientFraming kept = frameForClient(sized, request("GET", 0), false);
     QVERIFY(!kept.close);
     QCOMPARE(sized.headers.value("Connection"), QByteArray("keep-alive"));
     QCOMPARE(sized.versionMinor, 1);
 }
 
-void TestClientFraming::earlyAnswerCloses()
+void TestClientFraming::closeIsAnnounced()
 {
-    ResponseHead head = response(413, BodyFraming::ContentLength, 2);
-    const ClientFraming f = frameForClient(head, request("POST"), false, false);
+    ResponseHead head = response(200, BodyFraming::ContentLength, 2);
+    const ClientFraming f = frameForClient(head, request("POST"), true);
     QVERIFY(f.close);
     QCOMPARE(head.headers.value("Connection"), QByteArray("close"));
 }
@@ -130,10 +130,10 @@ void TestClientFraming::earlyAnswerCloses()
 void TestClientFraming::headAndBodilessStatusesGetNoChunking()
 {
     ResponseHead toHead = response(200, BodyFraming::Chunked);
-    QVERIFY(!frameForClient(toHead, request("HEAD"), true, false).chunked);
+    QVERIFY(!frameForClient(toHead, request("HEAD"), false).chunked);
     QVERIFY(!toHead.headers.contains("Transfer-Encoding"));
     ResponseHead notModified = response(304, BodyFraming::None);
-    QVERIFY(!frameForClient(notModified, request(), true, false).chunked);
+    QVERIFY(!frameForClient(notModified, request(), false).chunked);
 }
 
 void TestClientFraming::lostContentLengthIsRestored()
@@ -141,7 +141,7 @@ void TestClientFraming::lostContentLengthIsRestored()
     // An upstream's "Connection: Content-Length" removed the header with the hop-by-hop ones.
     ResponseHead head = response(200, BodyFraming::ContentLength, 42);
     head.headers.remove("Content-Length");
-    frameForClient(head, request(), true, false);
+    frameForClient(head, request(), false);
     QCOMPARE(head.headers.value("Content-Length"), QByteArray("42"));
 }
 
