@@ -95,19 +95,26 @@ void ClientConnection::onReadyRead()
         readAhead();
         return;
     }
-    processInput();
+    processInput(true);
 }
 
-void ClientConnection::processInput()
+void ClientConnection::processInput(bool socketReadable)
 {
     if (m_inInputLoop || m_closed)
         return;
     m_inInputLoop = true;
+    bool mayRead = socketReadable;
     while (!m_closed && !m_lingering && m_wait == Wait::None) {
         QByteArrayView input;
         const bool kept = m_inputPos < m_input.size();
         if (kept) {
             input = QByteArrayView(m_input).sliced(m_inputPos);
+        } else if (m_parserPaused || !mayRead) {
+            // A resumed parser may still owe a callback that needs no bytes (the completion of
+            // a request without body); new bytes announce themselves through the stream, so
+            // no read is spent on finding none.
+            if (!m_parserPaused)
+                break;
         } else {
             char *scratch = readScratch(ScratchSlot::Client);
             const qint64 n = m_stream->read(scratch, kReadChunkBytes);
@@ -116,11 +123,10 @@ void ClientConnection::processInput()
                 break;
             }
             input = QByteArrayView(scratch, n);
-            // A resumed parser may still owe a callback that needs no bytes (the completion of
-            // a request without body), so it runs once even on empty input.
-            if (input.isEmpty() && !m_parserPaused)
+            if (input.isEmpty())
                 break;
-            if (!input.isEmpty() && m_idleTimer.isActive()) { // first byte of the next request
+            mayRead = n == kReadChunkBytes; // a short read emptied the socket
+            if (m_idleTimer.isActive()) { // the first byte of the next request
                 m_idleTimer.stop();
                 m_headerTimer.start();
             }

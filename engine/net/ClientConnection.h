@@ -53,7 +53,8 @@ private:
     enum class Pause { None, HeadParsed, BodyTooLarge, UpstreamCongested, MessageComplete };
 
     void onReadyRead();
-    void processInput();
+    // Parses kept input, then (when `socketReadable`) what the stream has.
+    void processInput(bool socketReadable = false);
     void handlePause();
     void dispatchRequest();
     void startProxy();
