@@ -378,3 +378,11 @@ private:
 };
 
 } // namespace portico::test
+
+// Starts an engine in a test function, failing the test with the configuration errors if any.
+#define START_ENGINE(engine, config)                                                            \
+    do {                                                                                        \
+        portico::ConfigErrors startErrors;                                                      \
+        QVERIFY2((engine).start((config), &startErrors),                                        \
+                 qPrintable(portico::test::errorsText(startErrors)));                           \
+    } while (false)

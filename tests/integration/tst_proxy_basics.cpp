@@ -10,12 +10,6 @@
 using namespace portico;
 using namespace portico::test;
 
-#define START_ENGINE(engine, config)                                                            \
-    do {                                                                                        \
-        ConfigErrors startErrors;                                                               \
-        QVERIFY2((engine).start((config), &startErrors), qPrintable(errorsText(startErrors))); \
-    } while (false)
-
 namespace {
 
 // The request headers the backend received, from its /headers answer.

@@ -8,12 +8,6 @@
 using namespace portico;
 using namespace portico::test;
 
-#define START_ENGINE(engine, config)                                                            \
-    do {                                                                                        \
-        ConfigErrors startErrors;                                                               \
-        QVERIFY2((engine).start((config), &startErrors), qPrintable(errorsText(startErrors))); \
-    } while (false)
-
 namespace {
 
 constexpr qint64 kLarge = 200LL * 1024 * 1024; // 209715200

@@ -9,12 +9,6 @@
 using namespace portico;
 using namespace portico::test;
 
-#define START_ENGINE(engine, config)                                                            \
-    do {                                                                                        \
-        ConfigErrors startErrors;                                                               \
-        QVERIFY2((engine).start((config), &startErrors), qPrintable(errorsText(startErrors))); \
-    } while (false)
-
 namespace {
 
 // Variant i of a configuration that always serves GET /api/... and POST /up/sink, but each time
