@@ -35,7 +35,8 @@ public:
 
     // Bytes read (> 0), 0 when nothing is available now, kClosed at end of stream or on error.
     virtual qint64 read(char *buffer, qint64 capacity) = 0;
-    // Writes what the peer takes now and queues the rest. False when the stream failed.
+    // Writes what the peer takes now and queues the rest. False when the stream failed; the
+    // failure then also reaches onStreamClosed from the event loop, never from inside write().
     virtual bool write(QByteArrayView data) = 0;
     virtual qint64 bytesToWrite() const = 0;
     // Stop or resume reporting readability (while the owner cannot take more input).

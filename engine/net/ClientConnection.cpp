@@ -61,8 +61,16 @@ ClientConnection::~ClientConnection()
     WorkerCounters::bump(m_worker->counters().activeConnections, -1);
 }
 
+void ClientConnection::retireExchange()
+{
+    // Its code may still be on the stack (it called us); it is destroyed from the next event.
+    if (m_exchange)
+        m_retired.push_back(std::move(m_exchange));
+}
+
 void ClientConnection::checkTimeouts(qint64 nowMs)
 {
+    m_retired.clear();
     if (m_headerTimer.fire(nowMs))
         failProtocol(HttpError{408, "request head not received in time"});
     else if (m_idleTimer.fire(nowMs))
@@ -87,6 +95,7 @@ void ClientConnection::closeWhenIdle()
 
 void ClientConnection::onReadyRead()
 {
+    m_retired.clear();
     if (m_lingering) {
         drainInput(); // dropped: the answer is already out
         return;
@@ -313,10 +322,10 @@ void ClientConnection::startProxy()
         writeToClient("HTTP/1.1 100 Continue\r\n\r\n");
         flush();
     }
-    auto *exchange = new ProxyExchange(*m_context, this, m_worker->pool(), this);
-    m_exchange = exchange;
-    exchange->setHeld(true); // released once the input read with the head has parsed cleanly
-    exchange->start();
+    m_exchange = std::make_unique<ProxyExchange>(*m_context, static_cast<DownstreamSink *>(this),
+                                                 m_worker->pool());
+    m_exchange->setHeld(true); // released once the input read with the head has parsed cleanly
+    m_exchange->start();
 }
 
 void ClientConnection::rejectRequest(const LocalReply &reply, bool close)
@@ -394,9 +403,7 @@ void ClientConnection::finishResponse()
     flush();
     m_responseDone = true;
     m_worker->counters().countResponse(m_responseStatus);
-    if (m_exchange)
-        m_exchange->deleteLater();
-    m_exchange = nullptr;
+    retireExchange();
     if (m_wait == Wait::UpstreamDrain)
         m_wait = Wait::None; // the body now goes nowhere
     m_discardBody = true;
@@ -440,9 +447,7 @@ void ClientConnection::sendLocalReply(const LocalReply &reply)
 void ClientConnection::abortResponse()
 {
     m_worker->counters().countResponse(m_responseStatus);
-    if (m_exchange)
-        m_exchange->deleteLater();
-    m_exchange = nullptr;
+    retireExchange();
     m_closeAfterResponse = true;
     m_requestActive = false;
     // Flush what the client already has, then close: a truncated body is visible to the client
@@ -501,8 +506,7 @@ void ClientConnection::failProtocol(const HttpError &error)
     }
     if (m_exchange) {
         m_exchange->cancel();
-        m_exchange->deleteLater();
-        m_exchange = nullptr;
+        retireExchange();
     }
     if (m_responseStarted && !m_responseDone) {
         abortResponse();
@@ -551,12 +555,10 @@ void ClientConnection::writeToClient(QByteArrayView data)
 {
     if (m_closed || m_writeFailed)
         return;
-    if (!m_stream->write(data)) {
-        // The client is gone. Handled from the event loop: this may run deep inside the
-        // upstream's parser.
+    // The client is gone: the stream reports it from the event loop (this may run deep inside
+    // the upstream's parser); until then nothing more is written.
+    if (!m_stream->write(data))
         m_writeFailed = true;
-        QMetaObject::invokeMethod(this, &ClientConnection::closeNow, Qt::QueuedConnection);
-    }
 }
 
 void ClientConnection::closeWhenFlushed()
@@ -578,8 +580,7 @@ void ClientConnection::onDisconnected()
 {
     if (m_exchange) {
         m_exchange->cancel();
-        m_exchange->deleteLater();
-        m_exchange = nullptr;
+        retireExchange();
     }
     m_headerTimer.stop();
     m_idleTimer.stop();

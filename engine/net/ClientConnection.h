@@ -7,9 +7,9 @@
 #include "proxy/DownstreamSink.h"
 
 #include <QObject>
-#include <QPointer>
 
 #include <memory>
+#include <vector>
 
 namespace portico {
 
@@ -61,6 +61,7 @@ private:
     void rejectRequest(const LocalReply &reply, bool close);
     void failProtocol(const HttpError &error);
     void completeRequest();
+    void retireExchange();
     bool isRestOfBodySmall() const;
     void onBytesWritten();
     void onDisconnected();
@@ -116,7 +117,8 @@ private:
     // The request being served.
     std::unique_ptr<RequestContext> m_context;
     std::shared_ptr<int> m_alive; // policies that paused check it before resuming
-    QPointer<ProxyExchange> m_exchange;
+    std::unique_ptr<ProxyExchange> m_exchange;
+    std::vector<std::unique_ptr<ProxyExchange>> m_retired; // finished, destroyed from a new event
     bool m_requestActive = false;
     bool m_requestBodyDone = false;
     bool m_discardBody = false;   // answered locally; the body is read and dropped

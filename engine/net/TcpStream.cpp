@@ -107,8 +107,19 @@ bool TcpStream::write(QByteArrayView data)
         return true;
     }
     const ssize_t n = ::send(m_fd, data.data(), size_t(data.size()), MSG_NOSIGNAL);
-    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+        if (!m_failurePending) {
+            m_failurePending = true;
+            QMetaObject::invokeMethod(
+                this,
+                [this] {
+                    if (m_fd >= 0)
+                        fail(StreamError::Reset);
+                },
+                Qt::QueuedConnection);
+        }
         return false;
+    }
     const qsizetype sent = n > 0 ? qsizetype(n) : 0;
     if (sent < data.size()) {
         m_out.append(data.data() + sent, data.size() - sent);

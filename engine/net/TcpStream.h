@@ -58,6 +58,7 @@ private:
     bool m_readEnabled = true;
     bool m_readEnded = false;     // end of stream or error seen by read()
     bool m_shutdownPending = false;
+    bool m_failurePending = false; // a failed write is reported from the event loop
 };
 
 } // namespace portico

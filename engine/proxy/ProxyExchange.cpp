@@ -28,10 +28,8 @@ qint64 nowMs()
 
 } // namespace
 
-ProxyExchange::ProxyExchange(RequestContext &context, DownstreamSink *sink, UpstreamPool *pool,
-                             QObject *parent)
-    : QObject(parent)
-    , m_context(context)
+ProxyExchange::ProxyExchange(RequestContext &context, DownstreamSink *sink, UpstreamPool *pool)
+    : m_context(context)
     , m_sink(sink)
     , m_pool(pool)
 {
@@ -169,11 +167,9 @@ void ProxyExchange::sendUpstream(QByteArrayView bytes, qsizetype bodyBytes)
             m_replay = QByteArray();
         }
     }
-    if (!m_upstream->stream().write(bytes)) {
-        // Reported from the event loop: the caller may be deep inside the client's parser.
-        QMetaObject::invokeMethod(
-            this, [this] { onUpstreamClosed(StreamError::Reset); }, Qt::QueuedConnection);
-    }
+    // A failed write is reported by the stream from the event loop (onUpstreamClosed): the
+    // caller may be deep inside the client's parser.
+    m_upstream->stream().write(bytes);
 }
 
 void ProxyExchange::sendRequestBody(QByteArrayView data)

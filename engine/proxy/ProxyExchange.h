@@ -5,7 +5,6 @@
 #include "proxy/UpstreamConnection.h"
 
 #include <QByteArray>
-#include <QObject>
 
 #include <memory>
 
@@ -21,14 +20,15 @@ class UpstreamPool;
 // Forwards one request to its service and streams the answer back: picks a target, takes a
 // pooled connection (or opens one), sends the head and body, parses the response and hands it to
 // the sink. Retries once on another target when a connect fails, and on a fresh connection when a
-// reused one turns out to be closed. Lives on the worker thread of its client connection.
-class ProxyExchange : public QObject, private UpstreamHandler, private HttpParserListener
+// reused one turns out to be closed. Lives on the worker thread of its client connection, which
+// owns it and destroys it only from a fresh event, never from inside one of its calls.
+class ProxyExchange : private UpstreamHandler, private HttpParserListener
 {
-    Q_OBJECT
 public:
-    ProxyExchange(RequestContext &context, DownstreamSink *sink, UpstreamPool *pool,
-                  QObject *parent = nullptr);
+    ProxyExchange(RequestContext &context, DownstreamSink *sink, UpstreamPool *pool);
     ~ProxyExchange() override;
+    ProxyExchange(const ProxyExchange &) = delete;
+    ProxyExchange &operator=(const ProxyExchange &) = delete;
 
     void start();
     // While held, nothing goes upstream: the client connection holds the first write until the
