@@ -3,8 +3,8 @@
 #include "config/Snapshot.h"
 #include "http/RequestTarget.h"
 #include "http/Serializer.h"
-#include "net/FlowControl.h"
 #include "net/Deadline.h"
+#include "net/FlowControl.h"
 #include "net/LocalReplies.h"
 #include "net/ReadScratch.h"
 #include "net/ResponseFraming.h"
@@ -14,7 +14,6 @@
 #include "routing/PathNormalizer.h"
 
 #include <QTimer>
-
 
 namespace portico {
 
