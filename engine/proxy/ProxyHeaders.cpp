@@ -12,13 +12,76 @@ QByteArray viaValue(bool http10)
     return http10 ? QByteArrayLiteral("1.0 portico") : QByteArrayLiteral("1.1 portico");
 }
 
-void appendHeaderValue(HeaderMap &headers, const QByteArray &name, const QByteArray &value)
+// Header names the proxy treats specially, classified in one comparison per name (most are
+// rejected on their length alone).
+enum class Role {
+    Other,
+    HopByHop,       // RFC 9110 7.6.1, and Proxy-*
+    Host,
+    ContentLength,
+    Expect,
+    ForwardedFor,   // X-Forwarded-For: appended to
+    ForwardedProto, // X-Forwarded-Proto, X-Forwarded-Host, X-Request-Id: replaced
+    ForwardedHost,
+    RequestId,
+    Via,            // appended to
+};
+
+Role roleOf(QByteArrayView name)
 {
-    const QByteArray existing = headers.combinedValue(name);
-    if (existing.isEmpty())
-        headers.set(name, value);
+    struct Entry
+    {
+        QByteArrayView name;
+        Role role;
+    };
+    static constexpr Entry kEntries[] = {
+        {"Host", Role::Host},
+        {"Content-Length", Role::ContentLength},
+        {"Expect", Role::Expect},
+        {"X-Forwarded-For", Role::ForwardedFor},
+        {"X-Forwarded-Proto", Role::ForwardedProto},
+        {"X-Forwarded-Host", Role::ForwardedHost},
+        {"X-Request-Id", Role::RequestId},
+        {"Via", Role::Via},
+    };
+    if (isHopByHopHeader(name)
+        || (name.size() > 6 && qstrnicmp(name.data(), 6, "Proxy-", 6) == 0))
+        return Role::HopByHop;
+    for (const Entry &e : kEntries) {
+        if (HeaderMap::namesEqual(name, e.name))
+            return e.role;
+    }
+    return Role::Other;
+}
+
+// The names a Connection header lists are hop-by-hop for this message too.
+std::vector<QByteArray> connectionListedNames(const HeaderMap &headers)
+{
+    std::vector<QByteArray> names;
+    for (const auto &[name, value] : headers.fields()) {
+        if (HeaderMap::namesEqual(name, "Connection")) {
+            for (QByteArray &token : splitHeaderList(value))
+                names.push_back(std::move(token));
+        }
+    }
+    return names;
+}
+
+bool isListed(QByteArrayView name, const std::vector<QByteArray> &listed)
+{
+    for (const QByteArray &l : listed) {
+        if (HeaderMap::namesEqual(name, l))
+            return true;
+    }
+    return false;
+}
+
+void appendListValue(QByteArray &list, const QByteArray &value)
+{
+    if (list.isEmpty())
+        list = value;
     else
-        headers.set(name, existing + ", " + value);
+        list += ", " + value;
 }
 
 } // namespace
@@ -48,38 +111,90 @@ RequestHead makeUpstreamRequestHead(const RequestContext &context, const Compile
     if (!query.isNull())
         up.target += '?' + query;
 
-    up.headers = client.headers;
-    HeaderMap &h = up.headers;
-    const QByteArray clientHost = client.headers.value("Host");
-    stripHopByHopHeaders(h);
-    h.remove("Expect"); // the gateway answered 100-continue itself and sends the body anyway
-    h.remove("Content-Length");
-    if (!service.preserveHost || clientHost.isEmpty())
-        h.set(QByteArrayLiteral("Host"), target.hostPort);
+    // One pass over the client's headers: hop-by-hop ones (and those Connection lists) are
+    // dropped, the gateway's own are replaced or appended to, everything else is kept in order.
+    const std::vector<QByteArray> listed = connectionListedNames(client.headers);
+    QByteArray clientHost;
+    QByteArray forwardedFor;
+    QByteArray via;
+    bool hadContentLength = false;
+    std::vector<HeaderMap::Field> &out = up.headers.fields();
+    out.reserve(client.headers.fields().size() + 8);
+    for (const HeaderMap::Field &field : client.headers.fields()) {
+        switch (roleOf(field.first)) {
+        case Role::HopByHop:
+        case Role::Expect: // answered by the gateway; the body is sent anyway
+        case Role::ForwardedProto:
+        case Role::ForwardedHost:
+        case Role::RequestId:
+            continue;
+        case Role::ContentLength:
+            hadContentLength = true;
+            continue; // set below from the parsed framing
+        case Role::Host:
+            if (clientHost.isNull())
+                clientHost = field.second;
+            continue;
+        case Role::ForwardedFor:
+            appendListValue(forwardedFor, field.second);
+            continue;
+        case Role::Via:
+            appendListValue(via, field.second);
+            continue;
+        case Role::Other:
+            if (!listed.empty() && isListed(field.first, listed))
+                continue;
+            out.push_back(field);
+            continue;
+        }
+    }
 
     // Literals throughout: these run for every request and must not allocate.
-    appendHeaderValue(h, QByteArrayLiteral("X-Forwarded-For"), context.clientIp);
-    h.set(QByteArrayLiteral("X-Forwarded-Proto"), QByteArrayLiteral("http"));
+    const bool keepHost = service.preserveHost && !clientHost.isEmpty();
+    out.emplace_back(QByteArrayLiteral("Host"), keepHost ? clientHost : target.hostPort);
+    appendListValue(forwardedFor, context.clientIp);
+    out.emplace_back(QByteArrayLiteral("X-Forwarded-For"), forwardedFor);
+    out.emplace_back(QByteArrayLiteral("X-Forwarded-Proto"), QByteArrayLiteral("http"));
     if (!clientHost.isEmpty())
-        h.set(QByteArrayLiteral("X-Forwarded-Host"), clientHost);
-    appendHeaderValue(h, QByteArrayLiteral("Via"), viaValue(client.isHttp10()));
-    h.set(QByteArrayLiteral("X-Request-Id"), context.requestId);
+        out.emplace_back(QByteArrayLiteral("X-Forwarded-Host"), clientHost);
+    appendListValue(via, viaValue(client.isHttp10()));
+    out.emplace_back(QByteArrayLiteral("Via"), via);
+    out.emplace_back(QByteArrayLiteral("X-Request-Id"), context.requestId);
 
-    if (up.framing == BodyFraming::ContentLength)
-        h.add(QByteArrayLiteral("Content-Length"), QByteArray::number(up.contentLength));
-    else if (up.framing == BodyFraming::None && client.headers.contains("Content-Length"))
-        h.add(QByteArrayLiteral("Content-Length"), QByteArrayLiteral("0")); // an explicit empty body, e.g. a POST, stays explicit
-    else if (up.framing == BodyFraming::Chunked)
-        h.add(QByteArrayLiteral("Transfer-Encoding"), QByteArrayLiteral("chunked"));
+    if (up.framing == BodyFraming::ContentLength) {
+        out.emplace_back(QByteArrayLiteral("Content-Length"),
+                         QByteArray::number(up.contentLength));
+    } else if (up.framing == BodyFraming::None && hadContentLength) {
+        // An explicit empty body, e.g. a POST, stays explicit.
+        out.emplace_back(QByteArrayLiteral("Content-Length"), QByteArrayLiteral("0"));
+    } else if (up.framing == BodyFraming::Chunked) {
+        out.emplace_back(QByteArrayLiteral("Transfer-Encoding"), QByteArrayLiteral("chunked"));
+    }
     return up;
 }
 
 void prepareDownstreamResponseHead(ResponseHead &head, const RequestContext &context)
 {
-    HeaderMap &h = head.headers;
-    stripHopByHopHeaders(h);
-    appendHeaderValue(h, QByteArrayLiteral("Via"), viaValue(head.versionMinor == 0));
-    h.set(QByteArrayLiteral("X-Request-Id"), context.requestId);
+    const std::vector<QByteArray> listed = connectionListedNames(head.headers);
+    QByteArray via;
+    std::vector<HeaderMap::Field> &fields = head.headers.fields();
+    std::erase_if(fields, [&](const HeaderMap::Field &field) {
+        const QByteArrayView name = field.first;
+        // Only the cheap length test runs for most names.
+        if (isHopByHopHeader(name)
+            || (name.size() > 6 && qstrnicmp(name.data(), 6, "Proxy-", 6) == 0))
+            return true;
+        if (HeaderMap::namesEqual(name, "Via")) {
+            appendListValue(via, field.second);
+            return true;
+        }
+        if (HeaderMap::namesEqual(name, "X-Request-Id"))
+            return true;
+        return !listed.empty() && isListed(name, listed);
+    });
+    appendListValue(via, viaValue(head.versionMinor == 0));
+    fields.emplace_back(QByteArrayLiteral("Via"), via);
+    fields.emplace_back(QByteArrayLiteral("X-Request-Id"), context.requestId);
 }
 
 } // namespace portico

@@ -29,4 +29,8 @@ config=$dir/bench.yaml
   done
   echo "  - { name: all, paths: ['/'], service: backend }"
 } >"$config"
-exec "$root/build/app/porticod" --config "$config"
+# Not exec'd, so the temporary config is removed when the benchmark stops the gateway.
+"$root/build/app/porticod" --config "$config" &
+pid=$!
+trap 'kill -TERM "$pid" 2>/dev/null; wait "$pid"; rm -rf "$dir"' TERM INT
+wait "$pid"
