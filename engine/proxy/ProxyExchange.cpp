@@ -11,8 +11,6 @@
 #include "proxy/TargetHealth.h"
 #include "proxy/UpstreamPool.h"
 
-#include <QTcpSocket>
-
 namespace portico {
 
 namespace {
@@ -20,11 +18,6 @@ namespace {
 // A request body up to this size is kept until the response starts, so a request that met a
 // closed keep-alive connection can be sent again on a fresh one.
 constexpr qsizetype kMaxReplayBytes = 64 * 1024;
-
-qint64 nowMs()
-{
-    return monotonicNowMs();
-}
 
 } // namespace
 
@@ -71,7 +64,7 @@ bool ProxyExchange::connectToNextTarget()
     const int maxAttempts = 1 + m_service->retries;
     if (m_attempts >= maxAttempts || m_finished)
         return false;
-    const qint64 now = nowMs();
+    const qint64 now = monotonicNowMs();
     const auto &targets = m_service->targets;
     const int previous = m_targetIndex;
     int next = m_service->balancer.pick(
@@ -373,7 +366,7 @@ void ProxyExchange::recordUpstreamOutcome(bool connectFailed)
     if (m_targetIndex < 0 || !connectFailed)
         return;
     const CompiledTarget &target = m_service->targets[size_t(m_targetIndex)];
-    if (target.health->recordFailure(nowMs(), m_ejectAfter, m_ejectForMs))
+    if (target.health->recordFailure(monotonicNowMs(), m_ejectAfter, m_ejectForMs))
         m_context.record(QByteArrayLiteral("ejected"), target.hostPort);
     m_context.record(QByteArrayLiteral("connect_failed"), target.hostPort);
 }

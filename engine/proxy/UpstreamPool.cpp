@@ -3,21 +3,11 @@
 #include "UpstreamConnection.h"
 
 #include "net/ByteStream.h"
-
-#include <QDeadlineTimer>
+#include "net/Deadline.h"
 
 #include <algorithm>
 
 namespace portico {
-
-namespace {
-
-qint64 nowMs()
-{
-    return QDeadlineTimer::current().deadline();
-}
-
-} // namespace
 
 UpstreamPool::UpstreamPool(QObject *parent)
     : QObject(parent)
@@ -69,7 +59,7 @@ void UpstreamPool::release(UpstreamConnection *connection, bool reusable)
     }
     connection->stream().setReadEnabled(true); // to notice when the target closes it
     connection->markReused();
-    connection->setIdleSinceMs(nowMs());
+    connection->setIdleSinceMs(monotonicNowMs());
     list.push_back(connection);
 }
 
@@ -100,7 +90,7 @@ void UpstreamPool::closeIdle()
 
 void UpstreamPool::sweep()
 {
-    const qint64 cutoff = nowMs() - m_idleTimeoutMs;
+    const qint64 cutoff = monotonicNowMs() - m_idleTimeoutMs;
     for (auto &list : m_idle) {
         // Oldest first in each list.
         auto expired = std::find_if(list.begin(), list.end(), [&](UpstreamConnection *c) {
