@@ -28,12 +28,30 @@ HeadScanner::Outcome HeadScanner::scan(QByteArrayView data, qsizetype &scanned)
     Q_ASSERT(m_active);
     const bool request = m_limits.request;
     for (qsizetype i = 0; i < data.size(); ++i) {
-        // Fast path: inside a header line only control characters matter, so run over the
-        // ordinary bytes in one tight loop (this scan sees every byte of every head).
-        if (m_lineBytes > 0 && !m_prevCr && !(m_region == Region::Head && m_lineIndex == 0)) {
+        // Fast paths (this scan sees every byte of every head): past a line's first byte only
+        // control characters matter, and in a request line spaces, so ordinary bytes are run
+        // over in one tight loop.
+        if (m_lineBytes > 0 && !m_prevCr) {
             const qsizetype room = m_limits.maxTotalBytes - m_totalBytes;
             const qsizetype limit = std::min(data.size(), i + std::max<qsizetype>(room, 0));
-            const qsizetype j = i + findControlByte(data.data() + i, limit - i);
+            const bool inRequestLine = request && m_region == Region::Head && m_lineIndex == 0;
+            qsizetype j = i;
+            if (!inRequestLine) {
+                j += findControlByte(data.data() + i, limit - i);
+            } else {
+                while (j < limit && uchar(data[j]) > 0x20 && data[j] != 0x7f)
+                    ++j;
+                if (j > i) {
+                    m_prevSpace = false;
+                    if (m_spaces == 1) {
+                        m_targetBytes += j - i;
+                        if (m_targetBytes > m_limits.maxUriBytes) {
+                            scanned = i + (m_limits.maxUriBytes - (m_targetBytes - (j - i)));
+                            return fail(414, "request-target too long");
+                        }
+                    }
+                }
+            }
             m_lineBytes += j - i;
             m_totalBytes += j - i;
             i = j;

@@ -33,6 +33,8 @@ BackendConnection::BackendConnection(qintptr descriptor, int number,
     , m_number(number)
 {
     m_socket->setSocketDescriptor(descriptor);
+    // Small answers go out at once instead of waiting on Nagle and delayed ACKs.
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     // Bounded buffering: unread bytes stay in the kernel and the client is slowed down.
     m_socket->setReadBufferSize(256 * 1024);
     m_delayTimer.setSingleShot(true);
