@@ -59,8 +59,8 @@ struct HttpParserCallbacks
         HttpParser *s = self(p);
         s->m_midMessage = true;
         s->m_headDone = false;
-        s->m_field.resize(0);
-        s->m_value.resize(0);
+        s->m_field.clear();
+        s->m_value.clear();
         if (s->m_kind == HttpParser::Kind::Request) {
             s->m_request = RequestHead{};
             s->m_request.headers.fields().reserve(kTypicalHeaderCount);
@@ -102,7 +102,7 @@ struct HttpParserCallbacks
     {
         HttpParser *s = self(p);
         if (!s->m_headDone) // trailers are dropped
-            s->m_field.append(at, qsizetype(len));
+            s->m_field.add(at, qsizetype(len));
         return HPE_OK;
     }
 
@@ -110,7 +110,7 @@ struct HttpParserCallbacks
     {
         HttpParser *s = self(p);
         // llhttp 8.1 accepts "Host : x", "Ho st: x" and ": x"; RFC 9112 5.1 says reject.
-        if (!s->m_headDone && !isHttpToken(s->m_field))
+        if (!s->m_headDone && !isHttpToken(s->m_field.view()))
             return s->failWith(400, "invalid header field name");
         return HPE_OK;
     }
@@ -119,7 +119,7 @@ struct HttpParserCallbacks
     {
         HttpParser *s = self(p);
         if (!s->m_headDone)
-            s->m_value.append(at, qsizetype(len));
+            s->m_value.add(at, qsizetype(len));
         return HPE_OK;
     }
 
@@ -129,16 +129,15 @@ struct HttpParserCallbacks
         if (s->m_headDone)
             return HPE_OK;
         // llhttp drops leading whitespace but keeps trailing OWS in the span.
-        qsizetype end = s->m_value.size();
-        while (end > 0 && (s->m_value[end - 1] == ' ' || s->m_value[end - 1] == '\t'))
-            --end;
-        s->m_value.truncate(end);
+        QByteArrayView value = s->m_value.view();
+        while (!value.isEmpty() && (value.back() == ' ' || value.back() == '\t'))
+            value.chop(1);
         HeaderMap &headers =
             s->m_kind == HttpParser::Kind::Request ? s->m_request.headers : s->m_response.headers;
-        // The field buffer is reused; common names become shared constants (no allocation).
-        headers.add(internedToken(s->m_field, kCommonHeaderNames), QByteArray(s->m_value));
-        s->m_field.resize(0);
-        s->m_value.resize(0);
+        // Common names become shared constants: only the value allocates.
+        headers.add(internedToken(s->m_field.view(), kCommonHeaderNames), value.toByteArray());
+        s->m_field.clear();
+        s->m_value.clear();
         return HPE_OK;
     }
 
@@ -328,6 +327,15 @@ HttpParser::Result HttpParser::fail(qsizetype consumed)
 }
 
 HttpParser::Result HttpParser::run(QByteArrayView data)
+{
+    const Result result = execute(data);
+    // A header token still open at the end of this input refers into it: copy it now.
+    m_field.materialize();
+    m_value.materialize();
+    return result;
+}
+
+HttpParser::Result HttpParser::execute(QByteArrayView data)
 {
     // llhttp must never see a null pointer: it marks "no open span" with one.
     static const char kNothing = 0;

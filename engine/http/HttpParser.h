@@ -2,6 +2,7 @@
 
 #include "HeadScanner.h"
 #include "HttpMessage.h"
+#include "SpanCollector.h"
 
 #include <QByteArray>
 #include <QByteArrayView>
@@ -90,6 +91,7 @@ public:
 private:
     friend struct HttpParserCallbacks;
     Result run(QByteArrayView data);
+    Result execute(QByteArrayView data);
     Result fail(qsizetype consumed);
     void setErrorFromLlhttp(int err);
     void startScan(HeadScanner::Region region);
@@ -108,8 +110,8 @@ private:
 
     RequestHead m_request;
     ResponseHead m_response;
-    QByteArray m_field;
-    QByteArray m_value;
+    SpanCollector m_field;
+    SpanCollector m_value;
     bool m_headDone = false;      // header callbacks after this are trailers: ignored
     bool m_internalPause = false; // llhttp paused for us, not for the listener
     bool m_listenerPaused = false;
