@@ -4,11 +4,6 @@
 
 namespace portico {
 
-bool HeaderMap::namesEqual(QByteArrayView a, QByteArrayView b)
-{
-    return a.size() == b.size() && qstrnicmp(a.data(), a.size(), b.data(), b.size()) == 0;
-}
-
 void HeaderMap::add(QByteArray name, QByteArray value)
 {
     m_fields.emplace_back(std::move(name), std::move(value));

@@ -36,7 +36,15 @@ public:
     bool isEmpty() const { return m_fields.empty(); }
     void clear() { m_fields.clear(); }
 
-    static bool namesEqual(QByteArrayView a, QByteArrayView b);
+    // Case-insensitive; inline because every header lookup and classification comes here, and
+    // most names differ in length or first letter.
+    static bool namesEqual(QByteArrayView a, QByteArrayView b)
+    {
+        return a.size() == b.size()
+            && (a.isEmpty()
+                || ((a.front() | 0x20) == (b.front() | 0x20)
+                    && qstrnicmp(a.data(), a.size(), b.data(), b.size()) == 0));
+    }
 
 private:
     std::vector<Field> m_fields;
