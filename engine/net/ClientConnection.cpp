@@ -486,12 +486,12 @@ void ClientConnection::onUpstreamDrained()
 
 void ClientConnection::onBytesWritten()
 {
-    const qint64 waiting = m_stream->bytesToWrite();
-    if (m_lingerPending && waiting == 0) {
+    // The stream reports this once its write queue is empty.
+    if (m_lingerPending) {
         startLinger();
         return;
     }
-    if (m_exchange && waiting < kLowWatermarkBytes)
+    if (m_exchange)
         m_exchange->onDownstreamDrained();
 }
 

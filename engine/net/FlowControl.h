@@ -4,12 +4,11 @@
 
 namespace portico {
 
-// Streaming watermarks: a side stops reading while the other side has more than the high
-// watermark waiting to be written, and starts again once that falls under the low watermark.
-// Together with the socket read buffer they bound what one exchange holds in memory.
+// Streaming watermark: a side stops reading while the other side has more than this waiting to
+// be written, and starts again once that has drained. With one read of kReadChunkBytes it
+// bounds what one exchange holds in memory; the rest waits in the kernel's socket buffers,
+// where TCP flow control slows the sender down.
 inline constexpr qint64 kHighWatermarkBytes = 256 * 1024;
-inline constexpr qint64 kLowWatermarkBytes = 64 * 1024;
-inline constexpr qint64 kSocketReadBufferBytes = 128 * 1024;
 inline constexpr qint64 kReadChunkBytes = 64 * 1024;
 
 } // namespace portico

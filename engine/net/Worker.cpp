@@ -3,13 +3,13 @@
 #include "config/Snapshot.h"
 #include "net/ClientConnection.h"
 #include "net/Deadline.h"
+#include "net/TcpStream.h"
 #include "proxy/UpstreamPool.h"
 
-#include "net/TcpStream.h"
-
-#include <unistd.h>
 #include <QThread>
 #include <QTimer>
+
+#include <unistd.h>
 
 namespace portico {
 
