@@ -14,11 +14,11 @@ namespace portico {
 
 struct HttpLimitsConfig
 {
-    int maxUriBytes = 8 * 1024;          // 414 beyond
-    int maxHeaderBytes = 32 * 1024;      // request line + headers; 431 beyond
+    int maxUriBytes = 8 * 1024;             // 414 beyond
+    int maxHeaderBytes = 32 * 1024;         // request line + headers; 431 beyond
     qint64 maxBodyBytes = 10 * 1024 * 1024; // default per route; 413 beyond
-    int headerTimeoutMs = 10'000;        // 408 when the head has not arrived in time
-    int idleTimeoutMs = 60'000;          // idle keep-alive client connections close after this
+    int headerTimeoutMs = 10'000;           // 408 when the head has not arrived in time
+    int idleTimeoutMs = 60'000;             // idle keep-alive client connections close after this
 };
 
 struct SettingsConfig
@@ -79,7 +79,10 @@ struct ConfigError
 {
     QString path;
     QString message;
-    QString toString() const { return path.isEmpty() ? message : path + QStringLiteral(": ") + message; }
+    QString toString() const
+    {
+        return path.isEmpty() ? message : path + QStringLiteral(": ") + message;
+    }
 };
 using ConfigErrors = std::vector<ConfigError>;
 

@@ -15,37 +15,48 @@ constexpr qsizetype kTypicalHeaderCount = 16;
 
 // Methods, reasons and header names most messages carry, in their usual spelling: a parsed
 // token equal to one of them shares its constant instead of allocating a copy.
-template <size_t N>
+template<size_t N>
 QByteArray internedToken(QByteArrayView token, const QByteArray (&common)[N])
 {
     for (const QByteArray &c : common) {
-        if (c.size() == token.size() && memcmp(c.constData(), token.data(), size_t(token.size())) == 0)
+        if (c.size() == token.size()
+            && memcmp(c.constData(), token.data(), size_t(token.size())) == 0)
             return c;
     }
     return token.toByteArray();
 }
 
 const QByteArray kCommonMethods[] = {
-    QByteArrayLiteral("GET"), QByteArrayLiteral("POST"), QByteArrayLiteral("PUT"),
-    QByteArrayLiteral("DELETE"), QByteArrayLiteral("HEAD"), QByteArrayLiteral("PATCH"),
+    QByteArrayLiteral("GET"),     QByteArrayLiteral("POST"), QByteArrayLiteral("PUT"),
+    QByteArrayLiteral("DELETE"),  QByteArrayLiteral("HEAD"), QByteArrayLiteral("PATCH"),
     QByteArrayLiteral("OPTIONS"),
 };
 
 const QByteArray kCommonReasons[] = {
-    QByteArrayLiteral("OK"), QByteArrayLiteral("Created"), QByteArrayLiteral("No Content"),
-    QByteArrayLiteral("Not Found"), QByteArrayLiteral("Not Modified"),
+    QByteArrayLiteral("OK"),           QByteArrayLiteral("Created"),
+    QByteArrayLiteral("No Content"),   QByteArrayLiteral("Not Found"),
+    QByteArrayLiteral("Not Modified"),
 };
 
 const QByteArray kCommonHeaderNames[] = {
-    QByteArrayLiteral("Host"),            QByteArrayLiteral("Content-Type"),
-    QByteArrayLiteral("Content-Length"),  QByteArrayLiteral("Connection"),
-    QByteArrayLiteral("Date"),            QByteArrayLiteral("Server"),
-    QByteArrayLiteral("User-Agent"),      QByteArrayLiteral("Accept"),
-    QByteArrayLiteral("Accept-Encoding"), QByteArrayLiteral("Transfer-Encoding"),
-    QByteArrayLiteral("Cache-Control"),   QByteArrayLiteral("Authorization"),
-    QByteArrayLiteral("Content-Encoding"), QByteArrayLiteral("Keep-Alive"),
-    QByteArrayLiteral("X-Request-Id"),    QByteArrayLiteral("X-Forwarded-For"),
-    QByteArrayLiteral("Accept-Language"), QByteArrayLiteral("Cookie"),
+    QByteArrayLiteral("Host"),
+    QByteArrayLiteral("Content-Type"),
+    QByteArrayLiteral("Content-Length"),
+    QByteArrayLiteral("Connection"),
+    QByteArrayLiteral("Date"),
+    QByteArrayLiteral("Server"),
+    QByteArrayLiteral("User-Agent"),
+    QByteArrayLiteral("Accept"),
+    QByteArrayLiteral("Accept-Encoding"),
+    QByteArrayLiteral("Transfer-Encoding"),
+    QByteArrayLiteral("Cache-Control"),
+    QByteArrayLiteral("Authorization"),
+    QByteArrayLiteral("Content-Encoding"),
+    QByteArrayLiteral("Keep-Alive"),
+    QByteArrayLiteral("X-Request-Id"),
+    QByteArrayLiteral("X-Forwarded-For"),
+    QByteArrayLiteral("Accept-Language"),
+    QByteArrayLiteral("Cookie"),
 };
 
 } // namespace

@@ -97,7 +97,8 @@ void appendHeaders(QByteArray &out, const HeaderMap &headers)
 
 void appendRequestHead(QByteArray &out, const RequestHead &head)
 {
-    HeadWriter writer(out, head.method.size() + head.target.size() + headersSize(head.headers) + 16);
+    HeadWriter writer(out,
+                      head.method.size() + head.target.size() + headersSize(head.headers) + 16);
     writer.put(head.method);
     writer.put(' ');
     writer.put(head.target);

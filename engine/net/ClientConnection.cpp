@@ -134,7 +134,7 @@ void ClientConnection::processInput(bool socketReadable)
             if (input.isEmpty())
                 break;
             mayRead = n == kReadChunkBytes; // a short read emptied the socket
-            if (m_idleTimer.isActive()) { // the first byte of the next request
+            if (m_idleTimer.isActive()) {   // the first byte of the next request
                 m_idleTimer.stop();
                 m_headerTimer.start();
             }
@@ -211,11 +211,8 @@ void ClientConnection::drainInput()
 void ClientConnection::handlePause()
 {
     switch (m_pause) {
-    case Pause::None:
-        break;
-    case Pause::HeadParsed:
-        dispatchRequest();
-        break;
+    case Pause::None: break;
+    case Pause::HeadParsed: dispatchRequest(); break;
     case Pause::BodyTooLarge:
         if (m_exchange)
             m_exchange->cancel();
@@ -224,9 +221,7 @@ void ClientConnection::handlePause()
         else
             rejectRequest(LocalReply{413, "request body too large", {}}, true);
         break;
-    case Pause::UpstreamCongested:
-        m_wait = Wait::UpstreamDrain;
-        break;
+    case Pause::UpstreamCongested: m_wait = Wait::UpstreamDrain; break;
     case Pause::MessageComplete:
         if (m_responseDone)
             completeRequest();
@@ -260,7 +255,6 @@ void ClientConnection::dispatchRequest()
     m_bodyBytes = 0;
     m_responseStarted = m_responseDone = m_responseChunked = false;
     m_responseStatus = 0;
-    m_alive = std::make_shared<int>(0);
 
     RequestContext &ctx = *m_context;
     ctx.snapshot = m_worker->snapshot();
@@ -301,6 +295,9 @@ void ClientConnection::dispatchRequest()
     }
 
     m_wait = Wait::Dispatch;
+    // Only a chain that can pause needs to learn later whether the request is still here.
+    if (!ctx.route->policies.isEmpty())
+        m_alive = std::make_shared<int>(0);
     ctx.route->policies.run(ctx, m_alive, [this](PolicyResult result) {
         if (result.status == PolicyResult::Status::Stop) {
             rejectRequest(result.reply, m_context->head.expectContinue);
@@ -316,8 +313,7 @@ void ClientConnection::startProxy()
 {
     m_wait = Wait::None;
     const RequestHead &head = m_context->head;
-    if (head.expectContinue && head.hasBody() && !head.isHttp10())
-    {
+    if (head.expectContinue && head.hasBody() && !head.isHttp10()) {
         writeToClient("HTTP/1.1 100 Continue\r\n\r\n");
         flush();
     }
@@ -370,8 +366,7 @@ void ClientConnection::sendResponseHead(ResponseHead head)
     Q_ASSERT(m_context);
     m_responseStarted = true;
     m_responseStatus = head.status;
-    const ClientFraming framing =
-        frameForClient(head, m_context->head, m_closeAfterResponse);
+    const ClientFraming framing = frameForClient(head, m_context->head, m_closeAfterResponse);
     m_responseChunked = framing.chunked;
     m_closeAfterResponse = framing.close;
     appendResponseHead(m_out, head);
@@ -434,12 +429,12 @@ void ClientConnection::sendLocalReply(const LocalReply &reply)
     Q_ASSERT(m_context);
     if (!m_requestBodyDone)
         m_closeAfterResponse = m_closeAfterResponse || m_context->head.expectContinue;
-    m_context->record(QByteArrayLiteral("local_reply"), QByteArray::number(reply.status) + ' ' + reply.error);
+    m_context->record(QByteArrayLiteral("local_reply"),
+                      QByteArray::number(reply.status) + ' ' + reply.error);
     m_responseStarted = true;
     m_responseStatus = reply.status;
     m_out.append(serializeLocalReply(reply, m_context->requestId, m_closeAfterResponse,
-                                      m_context->head.isHttp10(),
-                                      m_context->head.method == "HEAD"));
+                                     m_context->head.isHttp10(), m_context->head.method == "HEAD"));
     finishResponse();
 }
 
@@ -527,8 +522,8 @@ void ClientConnection::closeConnection()
     flush();
     m_headerTimer.stop();
     m_idleTimer.stop();
-    const bool unreadInput = m_requestActive || m_parser.isMidMessage()
-        || m_inputPos < m_input.size();
+    const bool unreadInput =
+        m_requestActive || m_parser.isMidMessage() || m_inputPos < m_input.size();
     if (!unreadInput) {
         closeWhenFlushed();
         return;
@@ -545,9 +540,7 @@ void ClientConnection::startLinger()
     m_stream->shutdownWrite();
     m_stream->setReadEnabled(true);
     drainInput();
-    QTimer::singleShot(kLingerMs, this, [this] {
-        closeNow();
-    });
+    QTimer::singleShot(kLingerMs, this, [this] { closeNow(); });
 }
 
 void ClientConnection::writeToClient(QByteArrayView data)

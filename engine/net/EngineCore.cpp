@@ -22,7 +22,8 @@ bool EngineCore::start(const Config &config, ConfigErrors *errors)
     if (m_running)
         stop();
     ConfigErrors found;
-    std::shared_ptr<const Snapshot> snapshot = compileSnapshot(config, m_nextVersion, m_health, &found);
+    std::shared_ptr<const Snapshot> snapshot =
+        compileSnapshot(config, m_nextVersion, m_health, &found);
     if (!snapshot) {
         if (errors)
             *errors = std::move(found);
@@ -105,7 +106,8 @@ bool EngineCore::start(const Config &config, ConfigErrors *errors)
 
 void EngineCore::dispatch(qintptr descriptor)
 {
-    Worker *worker = m_workers[m_nextWorker.fetch_add(1, std::memory_order_relaxed) % m_workers.size()];
+    Worker *worker =
+        m_workers[m_nextWorker.fetch_add(1, std::memory_order_relaxed) % m_workers.size()];
     QMetaObject::invokeMethod(
         worker, [worker, descriptor] { worker->addConnection(descriptor); }, Qt::QueuedConnection);
 }
@@ -113,7 +115,8 @@ void EngineCore::dispatch(qintptr descriptor)
 ConfigErrors EngineCore::apply(const Config &config)
 {
     ConfigErrors errors;
-    std::shared_ptr<const Snapshot> snapshot = compileSnapshot(config, m_nextVersion, m_health, &errors);
+    std::shared_ptr<const Snapshot> snapshot =
+        compileSnapshot(config, m_nextVersion, m_health, &errors);
     if (!snapshot)
         return errors;
     ++m_nextVersion;
@@ -167,7 +170,8 @@ QStringList EngineCore::listenerUrls() const
 {
     if (!m_running)
         return {};
-    const QString host = m_host.contains(QLatin1Char(':')) ? QLatin1Char('[') + m_host + QLatin1Char(']') : m_host;
+    const QString host =
+        m_host.contains(QLatin1Char(':')) ? QLatin1Char('[') + m_host + QLatin1Char(']') : m_host;
     return {QStringLiteral("http://%1:%2").arg(host).arg(m_port)};
 }
 

@@ -32,7 +32,7 @@ void ProxyExchange::checkTimeouts(qint64 nowMs)
 {
     if (m_connectTimer.fire(nowMs)) {
         m_connecting = false;
-        recordUpstreamOutcome(true);
+        recordConnectFailure();
         releaseUpstream(false);
         if (!connectToNextTarget())
             fail(Failure::Timeout, "upstream connect timeout");
@@ -221,7 +221,8 @@ void ProxyExchange::readUpstream()
             input = m_upstreamInput;
         } else {
             char *scratch = readScratch(ScratchSlot::Upstream);
-            const qint64 n = m_upstreamEnded ? 0 : m_upstream->stream().read(scratch, kReadChunkBytes);
+            const qint64 n =
+                m_upstreamEnded ? 0 : m_upstream->stream().read(scratch, kReadChunkBytes);
             if (n == ByteStream::kClosed) {
                 m_upstreamEnded = true;
                 handleUpstreamEnd(StreamError::Closed);
@@ -238,8 +239,8 @@ void ProxyExchange::readUpstream()
         const HttpParser::Result result = m_responseParser->feed(input);
         m_sink->flush();
         if (result.status == HttpParser::Status::Error) {
-            fail(Failure::BadResponse, "invalid response from upstream: "
-                                           + m_responseParser->error().message);
+            fail(Failure::BadResponse,
+                 "invalid response from upstream: " + m_responseParser->error().message);
             return;
         }
         if (kept)
@@ -325,12 +326,12 @@ void ProxyExchange::handleUpstreamEnd(StreamError error)
     if (m_connecting) { // never connected
         m_connecting = false;
         m_connectTimer.stop();
-        recordUpstreamOutcome(true);
+        recordConnectFailure();
         releaseUpstream(false);
         if (!connectToNextTarget())
-            fail(Failure::Refused, error == StreamError::HostNotFound
-                                       ? "upstream host not found"
-                                       : "upstream connection refused");
+            fail(Failure::Refused,
+                 error == StreamError::HostNotFound ? "upstream host not found"
+                                                    : "upstream connection refused");
         return;
     }
     // Whatever the upstream sent before closing is still to be parsed.
@@ -361,9 +362,9 @@ void ProxyExchange::handleUpstreamEnd(StreamError error)
     fail(Failure::Reset, "upstream closed the connection before responding");
 }
 
-void ProxyExchange::recordUpstreamOutcome(bool connectFailed)
+void ProxyExchange::recordConnectFailure()
 {
-    if (m_targetIndex < 0 || !connectFailed)
+    if (m_targetIndex < 0)
         return;
     const CompiledTarget &target = m_service->targets[size_t(m_targetIndex)];
     if (target.health->recordFailure(monotonicNowMs(), m_ejectAfter, m_ejectForMs))

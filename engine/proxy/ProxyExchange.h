@@ -63,7 +63,7 @@ private:
     void fail(Failure failure, const QByteArray &detail);
     void finish(bool reusable);
     void releaseUpstream(bool reusable);
-    void recordUpstreamOutcome(bool connectFailed);
+    void recordConnectFailure();
 
     // UpstreamHandler
     void onUpstreamConnected() override;

@@ -14,11 +14,17 @@ namespace portico {
 class TargetHealth
 {
 public:
-    bool isEjected(qint64 nowMs) const { return nowMs < m_ejectedUntilMs.load(std::memory_order_relaxed); }
+    bool isEjected(qint64 nowMs) const
+    {
+        return nowMs < m_ejectedUntilMs.load(std::memory_order_relaxed);
+    }
     void recordSuccess() { m_consecutiveFailures.store(0, std::memory_order_relaxed); }
     // Returns true when this failure ejected the target.
     bool recordFailure(qint64 nowMs, int ejectAfter, int ejectForMs);
-    int consecutiveFailures() const { return m_consecutiveFailures.load(std::memory_order_relaxed); }
+    int consecutiveFailures() const
+    {
+        return m_consecutiveFailures.load(std::memory_order_relaxed);
+    }
     quint64 ejections() const { return m_ejections.load(std::memory_order_relaxed); }
 
 private:
