@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QDateTime>
 #include <QString>
 #include <QStringList>
 
@@ -52,6 +53,18 @@ struct ServiceConfig
     int retries = 1;          // extra tries on another target when a connect fails (idempotent)
 };
 
+// Request limits per window; 0 = no limit in that window. Plans and routes both use it.
+struct LimitsConfig
+{
+    qint64 second = 0;
+    qint64 minute = 0;
+    qint64 hour = 0;
+    qint64 day = 0;
+    qint64 month = 0;
+    bool isEmpty() const { return !second && !minute && !hour && !day && !month; }
+    friend bool operator==(const LimitsConfig &, const LimitsConfig &) = default;
+};
+
 struct RouteConfig
 {
     QString name;
@@ -63,6 +76,45 @@ struct RouteConfig
     QStringList auth;         // later issue; kept as configured
     qint64 maxBodyBytes = -1; // -1 = settings.limits.maxBodyBytes
     bool enabled = true;
+    LimitsConfig rateLimit; // per consumer, or per client IP for anonymous callers
+};
+
+// An API key as the store keeps it: never the plaintext, only its hash (ApiKeyHash.h).
+struct ApiKeyConfig
+{
+    QString id;       // stable, unique in the configuration ("key_" + 16 hex digits)
+    QString hash;     // "sha256:" + 64 lowercase hex digits
+    QString prefix;   // the first characters of the key, to recognise it in lists
+    QDateTime created; // UTC, whole seconds
+    QDateTime expires; // invalid = never
+    QDateTime revoked; // invalid = not revoked
+};
+
+struct ConsumerConfig
+{
+    QString name;
+    QString plan; // empty = no plan (only route limits apply)
+    std::vector<ApiKeyConfig> keys;
+};
+
+struct PlanConfig
+{
+    QString name;
+    LimitsConfig limits;
+};
+
+// Read, validated, stored and exported now; verified by the authentication issue's policies.
+struct JwtProviderConfig
+{
+    QString name;
+    QString issuer;
+    QStringList audiences;
+    QStringList algorithms;
+    QString secret;    // HS*
+    QString publicKey; // PEM
+    QString jwksUrl;
+    QString consumerClaim = QStringLiteral("sub");
+    int clockSkewS = 60;
 };
 
 struct Config
@@ -71,6 +123,9 @@ struct Config
     SettingsConfig settings;
     std::vector<ServiceConfig> services;
     std::vector<RouteConfig> routes;
+    std::vector<ConsumerConfig> consumers;
+    std::vector<PlanConfig> plans;
+    std::vector<JwtProviderConfig> jwtProviders;
 };
 
 // One problem in a configuration, with the path of the field it concerns, such as

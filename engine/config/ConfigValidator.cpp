@@ -1,6 +1,7 @@
 #include "ConfigValidator.h"
 
 #include "Addresses.h"
+#include "ApiKeys.h"
 #include "routing/PathNormalizer.h"
 
 #include <QRegularExpression>
@@ -16,6 +17,7 @@ namespace {
 constexpr qint64 kHour = 3'600'000;
 constexpr qint64 kDay = 24 * kHour;
 constexpr qint64 kMiB = 1024 * 1024;
+constexpr qint64 kMaxLimit = 1'000'000'000'000;
 
 class Checker
 {
@@ -172,6 +174,8 @@ void checkService(Checker &check, const QString &base, const ServiceConfig &serv
     check.range(base + QStringLiteral(".retries"), service.retries, 0, 5);
 }
 
+void checkLimits(Checker &check, const QString &base, const LimitsConfig &limits);
+
 void checkRoute(Checker &check, const QString &base, const RouteConfig &route,
                 const QSet<QString> &services)
 {
@@ -209,6 +213,124 @@ void checkRoute(Checker &check, const QString &base, const RouteConfig &route,
     if (route.maxBodyBytes < -1)
         check.add(base + QStringLiteral(".max_body_bytes"),
                   QStringLiteral("must be -1 (the settings default) or at least 0"));
+    checkLimits(check, base + QStringLiteral(".rate_limit"), route.rateLimit);
+}
+
+void checkLimits(Checker &check, const QString &base, const LimitsConfig &limits)
+{
+    const std::pair<const char *, qint64> windows[] = {{"second", limits.second},
+                                                       {"minute", limits.minute},
+                                                       {"hour", limits.hour},
+                                                       {"day", limits.day},
+                                                       {"month", limits.month}};
+    for (const auto &[name, value] : windows)
+        check.range(base + QLatin1Char('.') + QLatin1String(name), value, 0, kMaxLimit);
+}
+
+// Key ids and hashes must be unique across every consumer: a key that belonged to two
+// consumers would authenticate as whichever the lookup found first.
+struct KeyIndex
+{
+    QHash<QString, QString> ids;    // id -> path of its first use
+    QHash<QString, QString> hashes; // hash -> path of its first use
+};
+
+void checkApiKey(Checker &check, const QString &base, const ApiKeyConfig &key, KeyIndex &index)
+{
+    const QString idPath = base + QStringLiteral(".id");
+    const QString hashPath = base + QStringLiteral(".hash");
+    bool sameKey = false;
+    if (!isApiKeyHash(key.hash)) {
+        check.add(hashPath, QStringLiteral("expected sha256: and 64 lowercase hex digits"));
+    } else {
+        const auto it = index.hashes.constFind(key.hash);
+        sameKey = it != index.hashes.cend();
+        if (sameKey)
+            check.add(hashPath, QStringLiteral("the same key as %1").arg(*it));
+        else
+            index.hashes.insert(key.hash, hashPath);
+    }
+    if (key.id.isEmpty() && !isApiKeyHash(key.hash)) {
+        // The id comes from the hash; the hash error already says what is wrong.
+    } else if (!isApiKeyId(key.id)) {
+        check.add(idPath, QStringLiteral("expected key_ and 16 lowercase hex digits"));
+    } else {
+        const auto it = index.ids.constFind(key.id);
+        if (it != index.ids.cend() && !sameKey) // a repeated key repeats its derived id
+            check.add(idPath, QStringLiteral("duplicate id \"%1\" (also %2)").arg(key.id, *it));
+        else if (it == index.ids.cend())
+            index.ids.insert(key.id, idPath);
+    }
+    if (key.prefix.size() > 16)
+        check.add(base + QStringLiteral(".prefix"), QStringLiteral("longer than 16 characters"));
+    if (!key.created.isValid())
+        check.add(base + QStringLiteral(".created"), QStringLiteral("missing"));
+    if (key.expires.isValid() && key.created.isValid() && key.expires < key.created)
+        check.add(base + QStringLiteral(".expires"), QStringLiteral("before created"));
+}
+
+void checkConsumer(Checker &check, const QString &base, const ConsumerConfig &consumer,
+                   const QSet<QString> &plans, KeyIndex &keys)
+{
+    check.name(base + QStringLiteral(".name"), consumer.name);
+    if (!consumer.plan.isEmpty() && !plans.contains(consumer.plan))
+        check.add(base + QStringLiteral(".plan"),
+                  QStringLiteral("unknown plan \"%1\"").arg(consumer.plan));
+    const QString keysPath = base + QStringLiteral(".keys");
+    for (qsizetype k = 0; k < qsizetype(consumer.keys.size()); ++k)
+        checkApiKey(check, at(keysPath, k), consumer.keys[size_t(k)], keys);
+}
+
+void checkJwtProvider(Checker &check, const QString &base, const JwtProviderConfig &p)
+{
+    check.name(base + QStringLiteral(".name"), p.name);
+    if (p.issuer.isEmpty())
+        check.add(base + QStringLiteral(".issuer"), QStringLiteral("missing"));
+    const QString algorithmsPath = base + QStringLiteral(".algorithms");
+    if (p.algorithms.isEmpty())
+        check.add(algorithmsPath, QStringLiteral("at least one algorithm is required"));
+    static const QStringList known = {
+        QStringLiteral("HS256"), QStringLiteral("HS384"), QStringLiteral("HS512"),
+        QStringLiteral("RS256"), QStringLiteral("RS384"), QStringLiteral("RS512"),
+        QStringLiteral("PS256"), QStringLiteral("ES256"), QStringLiteral("ES384"),
+        QStringLiteral("EdDSA")};
+    bool symmetric = false;
+    bool asymmetric = false;
+    for (qsizetype a = 0; a < p.algorithms.size(); ++a) {
+        const QString &alg = p.algorithms[a];
+        if (!known.contains(alg)) {
+            check.add(at(algorithmsPath, a),
+                      QStringLiteral("unsupported algorithm \"%1\" (expected one of %2)")
+                          .arg(alg, known.join(QStringLiteral(", "))));
+            continue;
+        }
+        (alg.startsWith(QStringLiteral("HS")) ? symmetric : asymmetric) = true;
+    }
+    // One kind of key per provider: mixing them is how HS/RS key confusion happens.
+    if (symmetric && asymmetric)
+        check.add(algorithmsPath, QStringLiteral("HS* and public-key algorithms cannot be mixed"));
+    const int sources = int(!p.secret.isEmpty()) + int(!p.publicKey.isEmpty())
+        + int(!p.jwksUrl.isEmpty());
+    if (sources != 1)
+        check.add(base, QStringLiteral("give exactly one of secret, public_key or jwks_url"));
+    else if (symmetric && asymmetric)
+        ; // reported above; either key kind would be wrong for half of the algorithms
+    else if (symmetric && p.secret.isEmpty())
+        check.add(base + QStringLiteral(".secret"), QStringLiteral("HS* algorithms need a secret"));
+    else if (asymmetric && !p.secret.isEmpty())
+        check.add(base + QStringLiteral(".secret"),
+                  QStringLiteral("public-key algorithms need public_key or jwks_url"));
+    if (!p.jwksUrl.isEmpty()) {
+        const QUrl url(p.jwksUrl, QUrl::StrictMode);
+        if (!url.isValid() || url.host().isEmpty()
+            || (url.scheme() != QStringLiteral("https") && url.scheme() != QStringLiteral("http")))
+            check.add(base + QStringLiteral(".jwks_url"), QStringLiteral("expected an http(s) URL"));
+    }
+    if (!p.publicKey.isEmpty() && !p.publicKey.contains(QStringLiteral("-----BEGIN ")))
+        check.add(base + QStringLiteral(".public_key"), QStringLiteral("expected a PEM key"));
+    if (p.consumerClaim.isEmpty())
+        check.add(base + QStringLiteral(".consumer_claim"), QStringLiteral("missing"));
+    check.range(base + QStringLiteral(".clock_skew_s"), p.clockSkewS, 0, 3600);
 }
 
 // Records name -> first index, and reports a repeat naming the earlier entry.
@@ -326,6 +448,33 @@ ConfigErrors validateConfig(const Config &config)
         const RouteConfig &route = config.routes[size_t(i)];
         checkRoute(check, at(routesPath, i), route, serviceNames);
         checkUniqueName(check, seen, routesPath, i, route.name);
+    }
+
+    QSet<QString> planNames;
+    seen.clear();
+    const QString plansPath = QStringLiteral("plans");
+    for (qsizetype i = 0; i < qsizetype(config.plans.size()); ++i) {
+        const PlanConfig &plan = config.plans[size_t(i)];
+        check.name(at(plansPath, i) + QStringLiteral(".name"), plan.name);
+        checkLimits(check, at(plansPath, i) + QStringLiteral(".limits"), plan.limits);
+        checkUniqueName(check, seen, plansPath, i, plan.name);
+        planNames.insert(plan.name);
+    }
+
+    seen.clear();
+    KeyIndex keys;
+    const QString consumersPath = QStringLiteral("consumers");
+    for (qsizetype i = 0; i < qsizetype(config.consumers.size()); ++i) {
+        const ConsumerConfig &consumer = config.consumers[size_t(i)];
+        checkConsumer(check, at(consumersPath, i), consumer, planNames, keys);
+        checkUniqueName(check, seen, consumersPath, i, consumer.name);
+    }
+
+    seen.clear();
+    const QString jwtPath = QStringLiteral("jwt_providers");
+    for (qsizetype i = 0; i < qsizetype(config.jwtProviders.size()); ++i) {
+        checkJwtProvider(check, at(jwtPath, i), config.jwtProviders[size_t(i)]);
+        checkUniqueName(check, seen, jwtPath, i, config.jwtProviders[size_t(i)].name);
     }
     return check.take();
 }

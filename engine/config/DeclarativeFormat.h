@@ -12,22 +12,42 @@ struct ConfigLoadResult
 {
     Config config;
     ConfigErrors errors;  // parse, type and validation errors, each naming its field
-    QStringList warnings; // accepted but not applied yet ("consumers is not applied yet")
+    QStringList warnings; // accepted but not applied yet ("routes[0].rate_limit is not ...")
     bool ok() const { return errors.empty(); }
 };
 
 // Reads the declarative format (format_version 1; YAML or JSON, same shape) and validates the
 // result. Unknown fields are errors ("routes[2].pahts: unknown field"), wrong types too
 // ("settings.workers: expected an integer"); a field that is absent or null keeps its default.
-// Syntax errors come back as one error with an empty path and the line and column.
+// Syntax errors come back as one error with an empty path and the line and column. Plaintext
+// API keys are hashed while reading; the plaintext is kept nowhere.
 ConfigLoadResult parseDeclarative(const QByteArray &text);
 
 // parseDeclarative() on a file's contents; a file that cannot be read gives one error with an
 // empty path naming the file.
 ConfigLoadResult loadDeclarativeFile(const QString &path);
 
-// Writes every field in contract order (format_version, settings, services, routes). The output
-// is deterministic and parses back to an equal Config.
+// Write every field in contract order (format_version, settings, services, routes, consumers,
+// plans, jwt_providers). The output is deterministic: export -> import -> export gives the same
+// bytes.
 QByteArray toDeclarativeYaml(const Config &config);
+QByteArray toDeclarativeJson(const Config &config);
+
+// One part of a configuration in the declarative shape (JSON or YAML), as the Admin API
+// receives it. Checks fields and types only (errors name the field relative to the part, such
+// as "paths[0]"); values and cross-references are checked on the whole configuration.
+template<typename T>
+struct PartLoadResult
+{
+    T value;
+    ConfigErrors errors;
+    bool ok() const { return errors.empty(); }
+};
+PartLoadResult<SettingsConfig> parseSettingsPart(const QByteArray &text);
+PartLoadResult<ServiceConfig> parseServicePart(const QByteArray &text);
+PartLoadResult<RouteConfig> parseRoutePart(const QByteArray &text);
+PartLoadResult<ConsumerConfig> parseConsumerPart(const QByteArray &text);
+PartLoadResult<PlanConfig> parsePlanPart(const QByteArray &text);
+PartLoadResult<JwtProviderConfig> parseJwtProviderPart(const QByteArray &text);
 
 } // namespace portico

@@ -1,0 +1,145 @@
+#include "ConfigTree.h"
+
+#include "DeclarativeReader.h"
+
+namespace portico {
+
+TreeValue settingsToTree(const SettingsConfig &s)
+{
+    const HttpLimitsConfig &l = s.limits;
+    TreeValue tree = TreeValue::map();
+    tree.insert("listen", s.listen)
+        .insert("admin_listen", s.adminListen)
+        .insert("admin_token", s.adminToken)
+        .insert("workers", s.workers)
+        .insert("rate_limit_store", s.rateLimitStore)
+        .insert("max_uri_bytes", l.maxUriBytes)
+        .insert("max_header_bytes", l.maxHeaderBytes)
+        .insert("max_body_bytes", l.maxBodyBytes)
+        .insert("header_timeout_ms", l.headerTimeoutMs)
+        .insert("idle_timeout_ms", l.idleTimeoutMs)
+        .insert("upstream_idle_timeout_ms", s.upstreamIdleTimeoutMs)
+        .insert("upstream_pool_size", s.upstreamPoolSize)
+        .insert("eject_after_failures", s.ejectAfterFailures)
+        .insert("eject_duration_ms", s.ejectDurationMs)
+        .insert("shutdown_timeout_ms", s.shutdownTimeoutMs);
+    return tree;
+}
+
+TreeValue serviceToTree(const ServiceConfig &service)
+{
+    TreeValue targets = TreeValue::list();
+    for (const TargetConfig &target : service.targets) {
+        TreeValue t = TreeValue::map();
+        t.insert("url", target.url).insert("weight", target.weight).setFlow();
+        targets.append(std::move(t));
+    }
+    TreeValue tree = TreeValue::map();
+    tree.insert("name", service.name)
+        .insert("targets", std::move(targets))
+        .insert("connect_timeout_ms", service.connectTimeoutMs)
+        .insert("read_timeout_ms", service.readTimeoutMs)
+        .insert("preserve_host", service.preserveHost)
+        .insert("retries", service.retries);
+    return tree;
+}
+
+TreeValue limitsToTree(const LimitsConfig &limits)
+{
+    TreeValue tree = TreeValue::map();
+    tree.setFlow();
+    const std::pair<const char *, qint64> windows[] = {{"second", limits.second},
+                                                       {"minute", limits.minute},
+                                                       {"hour", limits.hour},
+                                                       {"day", limits.day},
+                                                       {"month", limits.month}};
+    for (const auto &[name, value] : windows) {
+        if (value)
+            tree.insert(name, value);
+    }
+    return tree;
+}
+
+TreeValue routeToTree(const RouteConfig &route)
+{
+    TreeValue tree = TreeValue::map();
+    tree.insert("name", route.name)
+        .insert("paths", TreeValue::flowList(route.paths))
+        .insert("hosts", TreeValue::flowList(route.hosts))
+        .insert("methods", TreeValue::flowList(route.methods))
+        .insert("strip_path", route.stripPath)
+        .insert("service", route.service)
+        .insert("auth", TreeValue::flowList(route.auth))
+        .insert("max_body_bytes", route.maxBodyBytes)
+        .insert("enabled", route.enabled);
+    if (!route.rateLimit.isEmpty())
+        tree.insert("rate_limit", limitsToTree(route.rateLimit));
+    return tree;
+}
+
+TreeValue apiKeyToTree(const ApiKeyConfig &key)
+{
+    TreeValue tree = TreeValue::map();
+    tree.insert("id", key.id)
+        .insert("hash", key.hash)
+        .insert("prefix", key.prefix)
+        .insert("created", formatTimestamp(key.created));
+    if (key.expires.isValid())
+        tree.insert("expires", formatTimestamp(key.expires));
+    if (key.revoked.isValid())
+        tree.insert("revoked", formatTimestamp(key.revoked));
+    return tree;
+}
+
+TreeValue consumerToTree(const ConsumerConfig &consumer)
+{
+    TreeValue keys = TreeValue::list();
+    for (const ApiKeyConfig &key : consumer.keys)
+        keys.append(apiKeyToTree(key));
+    TreeValue tree = TreeValue::map();
+    tree.insert("name", consumer.name).insert("plan", consumer.plan).insert("keys", std::move(keys));
+    return tree;
+}
+
+TreeValue planToTree(const PlanConfig &plan)
+{
+    TreeValue tree = TreeValue::map();
+    tree.insert("name", plan.name).insert("limits", limitsToTree(plan.limits));
+    return tree;
+}
+
+TreeValue jwtProviderToTree(const JwtProviderConfig &p)
+{
+    TreeValue tree = TreeValue::map();
+    tree.insert("name", p.name)
+        .insert("issuer", p.issuer)
+        .insert("audiences", TreeValue::flowList(p.audiences))
+        .insert("algorithms", TreeValue::flowList(p.algorithms))
+        .insert("secret", p.secret)
+        .insert("public_key", p.publicKey)
+        .insert("jwks_url", p.jwksUrl)
+        .insert("consumer_claim", p.consumerClaim)
+        .insert("clock_skew_s", p.clockSkewS);
+    return tree;
+}
+
+TreeValue configToTree(const Config &config)
+{
+    const auto listOf = [](const auto &items, auto toTree) {
+        TreeValue list = TreeValue::list();
+        for (const auto &value : items)
+            list.append(toTree(value));
+        return list;
+    };
+    TreeValue tree = TreeValue::map();
+    tree.insert("format_version", config.formatVersion)
+        .insert("settings", settingsToTree(config.settings))
+        .insert("services", listOf(config.services, serviceToTree))
+        .insert("routes", listOf(config.routes, routeToTree))
+        .insert("consumers", listOf(config.consumers, consumerToTree))
+        .insert("plans", listOf(config.plans, planToTree))
+        .insert("jwt_providers", listOf(config.jwtProviders, jwtProviderToTree));
+    return tree;
+}
+
+} // namespace portico
