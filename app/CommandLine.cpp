@@ -52,23 +52,47 @@ CommandLineResult parseCommandLine(Program program, const QStringList &arguments
         QStringLiteral("config"),
         QStringLiteral("Run the declarative configuration in <file> (YAML or JSON)."),
         QStringLiteral("file"));
+    const QCommandLineOption dbOpt(
+        QStringLiteral("db"),
+        program == Program::Daemon
+            ? QStringLiteral("Run from the SQLite store <file> (created empty if absent).")
+            : QStringLiteral("Open the SQLite store <file> (created with the demo "
+                             "configuration if absent) instead of the default one."),
+        QStringLiteral("file"));
     const QCommandLineOption demoOpt(
         QStringLiteral("demo"),
         program == Program::Daemon
             ? QStringLiteral("Run the demo: built-in mock services behind a demo configuration.")
-            : QStringLiteral("Run the demo (the default when no --config is given)."));
+            : QStringLiteral("Run the demo configuration without a store."));
     const QCommandLineOption listenOpt(QStringLiteral("listen"),
                                        QStringLiteral("Serve the gateway on <host:port>."),
                                        QStringLiteral("host:port"));
     const QCommandLineOption workersOpt(
         QStringLiteral("workers"), QStringLiteral("Use <n> worker threads (0 = one per core)."),
         QStringLiteral("n"));
-    // The Admin API is not served yet: the option only sets (and validates) the address.
-    const QCommandLineOption adminOpt(
-        QStringLiteral("admin"),
-        QStringLiteral("Set the Admin API address to <host:port> (not served yet)."),
-        QStringLiteral("host:port"));
-    parser.addOptions({configOpt, demoOpt, listenOpt, workersOpt, adminOpt});
+    const QCommandLineOption adminOpt(QStringLiteral("admin"),
+                                      QStringLiteral("Serve the Admin API on <host:port>."),
+                                      QStringLiteral("host:port"));
+    const QCommandLineOption importOpt(
+        QStringLiteral("import"),
+        QStringLiteral("Import <file> into the --db store (or over the --config file), then "
+                       "exit. All or nothing."),
+        QStringLiteral("file"));
+    const QCommandLineOption exportOpt(
+        QStringLiteral("export"),
+        QStringLiteral("Export the --db store (or --config, --demo) to <file>, then exit."),
+        QStringLiteral("file"));
+    const QCommandLineOption formatOpt(
+        QStringLiteral("format"),
+        QStringLiteral("Format of --import/--export: native, kong, nginx (export) or openapi "
+                       "(import). Default: native, YAML or JSON by the file's extension."),
+        QStringLiteral("format"));
+    const QCommandLineOption serviceOpt(
+        QStringLiteral("service"),
+        QStringLiteral("The service an --format openapi import routes to."),
+        QStringLiteral("name"));
+    parser.addOptions({configOpt, dbOpt, demoOpt, listenOpt, workersOpt, adminOpt, importOpt,
+                       exportOpt, formatOpt, serviceOpt});
     const QCommandLineOption helpOpt = parser.addHelpOption();
     const QCommandLineOption versionOpt = parser.addVersionOption();
 
@@ -98,7 +122,12 @@ CommandLineResult parseCommandLine(Program program, const QStringList &arguments
 
     CommandLineOptions &o = result.options;
     o.configFile = parser.value(configOpt);
+    o.dbFile = parser.value(dbOpt);
     o.demo = parser.isSet(demoOpt);
+    o.importFile = parser.value(importOpt);
+    o.exportFile = parser.value(exportOpt);
+    o.format = parser.value(formatOpt);
+    o.service = parser.value(serviceOpt);
     o.listen = parser.value(listenOpt);
     o.admin = parser.value(adminOpt);
     if (parser.isSet(workersOpt)) {
@@ -108,15 +137,49 @@ CommandLineResult parseCommandLine(Program program, const QStringList &arguments
             return usageError(QStringLiteral("invalid --workers '%1': expected 0..256")
                                   .arg(parser.value(workersOpt)));
     }
-    if (o.demo && !o.configFile.isEmpty())
-        return usageError(QStringLiteral("--config and --demo cannot be combined"));
-    if (o.configFile.isEmpty() && !o.demo) {
-        if (program == Program::Daemon)
-            return usageError(QStringLiteral("nothing to run: give --config FILE or --demo"));
-        o.demo = true;
-    }
+    if (int(o.demo) + int(!o.configFile.isEmpty()) + int(!o.dbFile.isEmpty()) > 1)
+        return usageError(QStringLiteral("give only one of --config, --db and --demo"));
+    if (!o.importFile.isEmpty() && !o.exportFile.isEmpty())
+        return usageError(QStringLiteral("--import and --export cannot be combined"));
+    if (!o.importFile.isEmpty() && o.demo)
+        return usageError(QStringLiteral("--import needs --db or --config (the demo has no "
+                                         "store)"));
+    if (!o.format.isEmpty()
+        && !QStringList{QStringLiteral("native"), QStringLiteral("kong"), QStringLiteral("nginx"),
+                        QStringLiteral("openapi")}
+                .contains(o.format))
+        return usageError(QStringLiteral("invalid --format '%1': expected native, kong, nginx "
+                                         "or openapi")
+                              .arg(o.format));
+    if (o.importFile.isEmpty() && o.exportFile.isEmpty() && !o.format.isEmpty())
+        return usageError(QStringLiteral("--format goes with --import or --export"));
+    if (o.configFile.isEmpty() && o.dbFile.isEmpty() && !o.demo
+        && program == Program::Daemon)
+        return usageError(QStringLiteral("nothing to run: give --config FILE, --db FILE or "
+                                         "--demo"));
     result.run = true;
     return result;
+}
+
+QStringList checkOverrides(const CommandLineOptions &options)
+{
+    QStringList errors;
+    if (!options.listen.isEmpty())
+        checkAddressOption("--listen", options.listen, &errors);
+    if (!options.admin.isEmpty())
+        checkAddressOption("--admin", options.admin, &errors);
+    return errors;
+}
+
+void applyOverrides(const CommandLineOptions &options, Config &config)
+{
+    SettingsConfig &s = config.settings;
+    if (!options.listen.isEmpty())
+        s.listen = options.listen;
+    if (!options.admin.isEmpty())
+        s.adminListen = options.admin;
+    if (options.workers >= 0)
+        s.workers = options.workers;
 }
 
 PreparedConfig prepareConfig(const CommandLineOptions &options, MockServices &mocks)
@@ -128,10 +191,8 @@ PreparedConfig prepareConfig(const CommandLineOptions &options, MockServices &mo
     };
 
     // Overrides first: a typo in them is a usage error whatever the config says.
-    if (!options.listen.isEmpty()
-        && !checkAddressOption("--listen", options.listen, &prepared.errors))
-        return fail(2);
-    if (!options.admin.isEmpty() && !checkAddressOption("--admin", options.admin, &prepared.errors))
+    prepared.errors = checkOverrides(options);
+    if (!prepared.errors.isEmpty())
         return fail(2);
 
     if (options.demo) {
@@ -152,14 +213,7 @@ PreparedConfig prepareConfig(const CommandLineOptions &options, MockServices &mo
         prepared.config = std::move(loaded.config);
     }
 
-    SettingsConfig &s = prepared.config.settings;
-    if (!options.listen.isEmpty())
-        s.listen = options.listen;
-    if (!options.admin.isEmpty())
-        s.adminListen = options.admin;
-    if (options.workers >= 0)
-        s.workers = options.workers;
-
+    applyOverrides(options, prepared.config);
     for (const ConfigError &e : validateConfig(prepared.config))
         prepared.errors.append(configErrorLine(e));
     return prepared.errors.isEmpty() ? prepared : fail(2);

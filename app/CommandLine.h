@@ -18,10 +18,15 @@ enum class Program {
 struct CommandLineOptions
 {
     QString configFile; // --config FILE (declarative YAML/JSON)
-    bool demo = false;  // --demo, or the desktop default
+    QString dbFile;     // --db FILE (SQLite store); the desktop default is defaultStorePath()
+    bool demo = false;  // --demo
     QString listen;     // --listen HOST:PORT; empty keeps the config's
     QString admin;      // --admin HOST:PORT; empty keeps the config's
     int workers = -1;   // --workers N; -1 keeps the config's
+    QString importFile; // --import FILE: into the --db store (or the --config file), then exit
+    QString exportFile; // --export FILE: from the --db store (or --config, --demo), then exit
+    QString format;     // --format native|kong|nginx|openapi; empty: from the file's extension
+    QString service;    // --service NAME: the service an OpenAPI import routes to
 };
 
 struct CommandLineResult
@@ -46,8 +51,14 @@ struct PreparedConfig
 };
 
 // Loads --config, or starts `mocks` and builds the demo config for --demo, then applies the
-// --listen/--admin/--workers overrides and validates the result.
+// --listen/--admin/--workers overrides and validates the result. (--db stores are opened by
+// StoreSetup.h.)
 PreparedConfig prepareConfig(const CommandLineOptions &options, MockServices &mocks);
+
+// --listen/--admin/--workers over a configuration: they change what runs, never what is stored.
+void applyOverrides(const CommandLineOptions &options, Config &config);
+// Checks the --listen/--admin values; errors are usage errors (exit code 2).
+QStringList checkOverrides(const CommandLineOptions &options);
 
 struct StartFailure
 {

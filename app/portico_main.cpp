@@ -1,8 +1,10 @@
 // portico: the desktop control room with the gateway engine inside.
 
 #include "CommandLine.h"
+#include "GatewayRuntime.h"
 #include "MainWindow.h"
 #include "SignalHandler.h"
+#include "TransferCommand.h"
 
 #include "demo/MockServices.h"
 #include "net/GatewayEngine.h"
@@ -29,52 +31,35 @@ int main(int argc, char *argv[])
     if (!cli.run)
         return cli.exitCode;
 
+    MockServices mocks;
+    if (!cli.options.importFile.isEmpty() || !cli.options.exportFile.isEmpty())
+        return runTransfer(Program::Desktop, cli.options, mocks);
+
     SignalHandler signalHandler({SIGTERM, SIGINT});
     QObject::connect(&signalHandler, &SignalHandler::signalReceived, &app, &QApplication::quit);
 
-    MockServices mocks;
-    const PreparedConfig prepared = prepareConfig(cli.options, mocks);
-    for (const QString &w : prepared.warnings)
+    GatewayRuntime runtime(Program::Desktop, cli.options, mocks);
+    const bool started = runtime.start();
+    for (const QString &w : runtime.warnings())
         printErrors({QStringLiteral("config warning: ") + w});
-    if (!prepared.ok()) {
-        printErrors(prepared.errors);
-        QMessageBox::critical(nullptr, QStringLiteral("Portico"), prepared.errors.join(u'\n'));
-        return prepared.exitCode;
+    if (!started && runtime.configService() == nullptr) {
+        // Nothing to show: the store could not be opened or its configuration is invalid.
+        printErrors(runtime.errors());
+        QMessageBox::critical(nullptr, QStringLiteral("Portico"), runtime.errors().join(u'\n'));
+        return runtime.exitCode();
     }
 
-    GatewayEngine engine;
-    MainWindow window(&engine);
-    window.setRequestedConfig(prepared.config);
-
-    // start() binds and spawns the workers; it returns quickly, before the window shows.
-    ConfigErrors startErrors;
-    bool started = engine.start(prepared.config, &startErrors);
-    StartFailure failure;
-    if (!started)
-        failure = describeStartFailure(prepared.config, startErrors);
-    // The desktop demo should come up even when 8080 is taken (say, by a porticod --demo):
-    // without an explicit --listen it moves to a free port, which the status line shows.
-    if (!started && failure.exitCode == 1 && cli.options.demo && cli.options.listen.isEmpty()) {
-        Config moved = prepared.config;
-        moved.settings.listen = QStringLiteral("127.0.0.1:0");
-        startErrors.clear();
-        started = engine.start(moved, &startErrors);
-        if (started) {
-            printErrors(
-                {QStringLiteral("%1 is busy; the demo listens on %2 instead")
-                     .arg(prepared.config.settings.listen, engine.listenerUrls().value(0))});
-            window.setRequestedConfig(moved);
-        }
-    }
+    MainWindow window(&runtime.engine());
+    window.setRequestedConfig(runtime.runningConfig());
     if (!started) {
-        printErrors(failure.lines);
-        window.setStartError(failure.lines.join(QStringLiteral("; ")));
+        printErrors(runtime.errors());
+        window.setStartError(runtime.errors().join(QStringLiteral("; ")));
     }
     window.refresh();
     window.show();
 
     const int rc = app.exec();
-    engine.stop();
+    runtime.stop();
     mocks.stop();
     return rc;
 }

@@ -1,9 +1,11 @@
 // porticod: the gateway engine, headless.
 
 #include "CommandLine.h"
+#include "GatewayRuntime.h"
 #include "SignalHandler.h"
+#include "TransferCommand.h"
 
-#include "config/Snapshot.h"
+#include "config/ConfigService.h"
 #include "demo/MockServices.h"
 #include "net/GatewayEngine.h"
 
@@ -31,39 +33,30 @@ void printWarnings(const QStringList &warnings)
 
 // SIGHUP: re-reads --config and swaps it in without dropping requests. A file that does not
 // load or validate changes nothing; the errors are printed as at startup.
-void reload(GatewayEngine &engine, const CommandLineOptions &options, const SettingsConfig &started,
-            MockServices &mocks)
+void reload(GatewayRuntime &runtime)
 {
-    if (options.configFile.isEmpty()) {
-        printErrors({QStringLiteral("SIGHUP ignored: --demo has no configuration file to reload")});
+    bool ok = false;
+    const QStringList lines = runtime.reloadConfigFile(&ok);
+    const qint64 revision = runtime.configService()->revision();
+    if (!ok) {
+        printErrors(lines);
+        printErrors({QStringLiteral("reload failed; still running revision %1").arg(revision)});
         return;
     }
-    const PreparedConfig prepared = prepareConfig(options, mocks);
-    printWarnings(prepared.warnings);
-    QStringList errors = prepared.errors;
-    if (prepared.ok()) {
-        for (const ConfigError &e : engine.apply(prepared.config))
-            errors.append(QStringLiteral("config error: ") + e.toString());
-    }
-    const quint64 version = engine.snapshot()->version;
-    if (!errors.isEmpty()) {
-        printErrors(errors);
-        printErrors(
-            {QStringLiteral("reload failed; still running configuration version %1").arg(version)});
-        return;
-    }
+    printErrors(lines); // warnings
     // The listener and the worker threads are only set up by a start.
-    const SettingsConfig &s = prepared.config.settings;
-    if (s.listen != started.listen)
+    const SettingsConfig running = runtime.runningConfig().settings;
+    const SettingsConfig &started = runtime.startedSettings();
+    if (running.listen != started.listen)
         printWarnings({QStringLiteral("settings.listen changed to %1; takes effect after a "
                                       "restart (still listening on %2)")
-                           .arg(s.listen, engine.listenerUrls().value(0))});
-    if (s.workers != started.workers)
+                           .arg(running.listen, runtime.listenerUrls().value(0))});
+    if (running.workers != started.workers)
         printWarnings({QStringLiteral("settings.workers changed to %1; takes effect after a "
                                       "restart (still %2 workers)")
-                           .arg(s.workers)
-                           .arg(engine.workerCount())});
-    printOut(QStringLiteral("reloaded configuration (version %1)").arg(version));
+                           .arg(running.workers)
+                           .arg(runtime.engine().workerCount())});
+    printOut(QStringLiteral("reloaded configuration (revision %1)").arg(revision));
 }
 
 } // namespace
@@ -79,27 +72,26 @@ int main(int argc, char *argv[])
     if (!cli.run)
         return cli.exitCode;
 
+    MockServices mocks;
+    if (!cli.options.importFile.isEmpty() || !cli.options.exportFile.isEmpty())
+        return runTransfer(Program::Daemon, cli.options, mocks);
+
     // Installed before anything starts, so a signal during startup waits in the pipe instead
     // of killing the process half-way (SIGHUP's default action would end it too).
     SignalHandler signalHandler({SIGTERM, SIGINT, SIGHUP});
 
-    MockServices mocks;
-    const PreparedConfig prepared = prepareConfig(cli.options, mocks);
-    printWarnings(prepared.warnings);
-    if (!prepared.ok()) {
-        printErrors(prepared.errors);
-        return prepared.exitCode;
+    GatewayRuntime runtime(Program::Daemon, cli.options, mocks);
+    const bool started = runtime.start();
+    printWarnings(runtime.warnings());
+    if (!started) {
+        printErrors(runtime.errors());
+        return runtime.exitCode();
     }
 
-    GatewayEngine engine;
-    ConfigErrors startErrors;
-    if (!engine.start(prepared.config, &startErrors)) {
-        const StartFailure failure = describeStartFailure(prepared.config, startErrors);
-        printErrors(failure.lines);
-        return failure.exitCode;
-    }
-
-    const QStringList urls = engine.listenerUrls();
+    // The admin line comes first: whoever waits for "listening on" then has both.
+    printOut(QStringLiteral("admin API on %1 (store: %2)")
+                 .arg(runtime.adminUrl(), runtime.storeDescription()));
+    const QStringList urls = runtime.listenerUrls();
     for (const QString &url : urls)
         printOut(QStringLiteral("listening on ") + url);
     if (cli.options.demo && !urls.isEmpty())
@@ -110,19 +102,19 @@ int main(int argc, char *argv[])
         if (stopping)
             return;
         if (signal == SIGHUP) {
-            reload(engine, cli.options, prepared.config.settings, mocks);
+            reload(runtime);
             return;
         }
         stopping = true;
         printOut(QStringLiteral("stopping (%1)")
                      .arg(signal == SIGINT ? QStringLiteral("SIGINT") : QStringLiteral("SIGTERM")));
-        engine.stop(); // finishes in-flight requests, bounded by settings
+        runtime.stop(); // finishes in-flight requests, bounded by settings
         mocks.stop();
         QCoreApplication::quit();
     });
 
     const int rc = app.exec();
-    engine.stop();
+    runtime.stop();
     mocks.stop();
     return rc;
 }

@@ -5,6 +5,7 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <cstring>
 
 namespace portico {
 
@@ -15,11 +16,42 @@ constexpr QLatin1StringView kIdPrefix("key_");
 constexpr int kKeyChars = 43; // 62^43 > 2^256
 constexpr char kBase62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
+// Validation checks every stored key, so these avoid the generic string comparisons.
+bool hasPrefix(QStringView text, QLatin1StringView prefix)
+{
+    if (text.size() < prefix.size())
+        return false;
+    for (qsizetype i = 0; i < prefix.size(); ++i) {
+        if (text[i].unicode() != uchar(prefix[i].toLatin1()))
+            return false;
+    }
+    return true;
+}
+
 bool isLowerHex(QStringView text)
 {
-    return std::all_of(text.begin(), text.end(), [](QChar c) {
-        return (c >= u'0' && c <= u'9') || (c >= u'a' && c <= u'f');
-    });
+    // Four UTF-16 units at a time: each 16-bit lane x (below 0x80) gets bit 15 set by adding
+    // 0x8000 - c exactly when x >= c, so the ranges '0'-'9' and 'a'-'f' cost a few operations.
+    constexpr quint64 kLanes = 0x0001000100010001ULL;
+    constexpr quint64 kHigh = 0x8000 * kLanes;
+    const auto atLeast = [](quint64 x, quint64 c) { return x + (0x8000 - c) * kLanes; };
+    qsizetype i = 0;
+    for (; i + 4 <= text.size(); i += 4) {
+        quint64 x;
+        std::memcpy(&x, text.data() + i, sizeof x);
+        if (x & (0xff80 * kLanes))
+            return false;
+        const quint64 digit = atLeast(x, '0') & ~atLeast(x, '9' + 1);
+        const quint64 letter = atLeast(x, 'a') & ~atLeast(x, 'f' + 1);
+        if (((digit | letter) & kHigh) != kHigh)
+            return false;
+    }
+    for (; i < text.size(); ++i) {
+        const char16_t u = text[i].unicode();
+        if (!((u >= u'0' && u <= u'9') || (u >= u'a' && u <= u'f')))
+            return false;
+    }
+    return true;
 }
 
 } // namespace
@@ -49,7 +81,7 @@ QString hashApiKey(QStringView plaintext)
 
 bool isApiKeyHash(QStringView text)
 {
-    return text.size() == kHashScheme.size() + 64 && text.startsWith(kHashScheme)
+    return text.size() == kHashScheme.size() + 64 && hasPrefix(text, kHashScheme)
         && isLowerHex(text.sliced(kHashScheme.size()));
 }
 
@@ -68,7 +100,7 @@ QString apiKeyIdFromHash(QStringView hash)
 
 bool isApiKeyId(QStringView text)
 {
-    return text.size() == kIdPrefix.size() + 16 && text.startsWith(kIdPrefix)
+    return text.size() == kIdPrefix.size() + 16 && hasPrefix(text, kIdPrefix)
         && isLowerHex(text.sliced(kIdPrefix.size()));
 }
 

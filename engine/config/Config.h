@@ -20,6 +20,7 @@ struct HttpLimitsConfig
     qint64 maxBodyBytes = 10 * 1024 * 1024; // default per route; 413 beyond
     int headerTimeoutMs = 10'000;           // 408 when the head has not arrived in time
     int idleTimeoutMs = 60'000;             // idle keep-alive client connections close after this
+    friend bool operator==(const HttpLimitsConfig &, const HttpLimitsConfig &) = default;
 };
 
 struct SettingsConfig
@@ -35,12 +36,14 @@ struct SettingsConfig
     int ejectAfterFailures = 3;         // consecutive connect failures before a target is ejected
     int ejectDurationMs = 10'000;       // how long an ejected target stays out
     int shutdownTimeoutMs = 10'000;     // in-flight requests may finish within this on shutdown
+    friend bool operator==(const SettingsConfig &, const SettingsConfig &) = default;
 };
 
 struct TargetConfig
 {
     QString url; // http://host:port[/base-path]
     int weight = 100;
+    friend bool operator==(const TargetConfig &, const TargetConfig &) = default;
 };
 
 struct ServiceConfig
@@ -51,6 +54,7 @@ struct ServiceConfig
     int readTimeoutMs = 30'000;
     bool preserveHost = true; // false: send the target's host:port as Host
     int retries = 1;          // extra tries on another target when a connect fails (idempotent)
+    friend bool operator==(const ServiceConfig &, const ServiceConfig &) = default;
 };
 
 // Request limits per window; 0 = no limit in that window. Plans and routes both use it.
@@ -77,6 +81,7 @@ struct RouteConfig
     qint64 maxBodyBytes = -1; // -1 = settings.limits.maxBodyBytes
     bool enabled = true;
     LimitsConfig rateLimit; // per consumer, or per client IP for anonymous callers
+    friend bool operator==(const RouteConfig &, const RouteConfig &) = default;
 };
 
 // An API key as the store keeps it: never the plaintext, only its hash (ApiKeyHash.h).
@@ -88,6 +93,7 @@ struct ApiKeyConfig
     QDateTime created; // UTC, whole seconds
     QDateTime expires; // invalid = never
     QDateTime revoked; // invalid = not revoked
+    friend bool operator==(const ApiKeyConfig &, const ApiKeyConfig &) = default;
 };
 
 struct ConsumerConfig
@@ -95,12 +101,14 @@ struct ConsumerConfig
     QString name;
     QString plan; // empty = no plan (only route limits apply)
     std::vector<ApiKeyConfig> keys;
+    friend bool operator==(const ConsumerConfig &, const ConsumerConfig &) = default;
 };
 
 struct PlanConfig
 {
     QString name;
     LimitsConfig limits;
+    friend bool operator==(const PlanConfig &, const PlanConfig &) = default;
 };
 
 // Read, validated, stored and exported now; verified by the authentication issue's policies.
@@ -115,6 +123,7 @@ struct JwtProviderConfig
     QString jwksUrl;
     QString consumerClaim = QStringLiteral("sub");
     int clockSkewS = 60;
+    friend bool operator==(const JwtProviderConfig &, const JwtProviderConfig &) = default;
 };
 
 struct Config
@@ -126,6 +135,7 @@ struct Config
     std::vector<ConsumerConfig> consumers;
     std::vector<PlanConfig> plans;
     std::vector<JwtProviderConfig> jwtProviders;
+    friend bool operator==(const Config &, const Config &) = default;
 };
 
 // One problem in a configuration, with the path of the field it concerns, such as

@@ -74,13 +74,20 @@ public:
             CannotOpen, // no permission, not a SQLite file, ...: the file is left as it was
             Damaged,    // integrity check failed: file left untouched, a copy kept aside
             TooNew,     // written by a newer Portico (user_version above ours): left untouched
+            Invalid,    // the stored configuration (or `initial` for a new file) does not
+                        // validate, e.g. tables edited by hand: left as it was; see errors
         };
         Status status = Status::Ok;
         std::unique_ptr<ConfigStore> store;
         QString error;      // what went wrong, naming the file
         QString damagedCopy; // Damaged: where the copy was kept
         bool created = false; // the file did not exist and was created with `initial`
+        ConfigErrors errors;  // Invalid: one per field ("routes[3].paths: stored value is ...")
     };
+
+    // SQLite's name for a store that lives in memory and goes with the instance: what
+    // `porticod --config FILE` runs on, so the Admin API and history work without a file.
+    static inline const QString kInMemory = QStringLiteral(":memory:");
 
     // Opens `path`, creating it (and its directory) with `initial` as revision 1 when absent.
     static OpenResult open(const QString &path, const Config &initial = Config());

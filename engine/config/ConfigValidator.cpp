@@ -2,10 +2,12 @@
 
 #include "Addresses.h"
 #include "ApiKeys.h"
+#include "ConsumerScan.h"
+#include "FieldPath.h"
+#include "NameIndex.h"
 #include "routing/PathNormalizer.h"
 
 #include <QRegularExpression>
-#include <QSet>
 #include <QUrl>
 
 #include <algorithm>
@@ -13,6 +15,8 @@
 namespace portico {
 
 namespace {
+
+using namespace validation;
 
 constexpr qint64 kHour = 3'600'000;
 constexpr qint64 kDay = 24 * kHour;
@@ -23,14 +27,16 @@ class Checker
 {
 public:
     void add(const QString &path, const QString &message) { m_errors.push_back({path, message}); }
+    void add(const FieldPath &path, const QString &message) { add(path.toString(), message); }
 
-    void range(const QString &path, qint64 value, qint64 min, qint64 max)
+    template<typename Path>
+    void range(const Path &path, qint64 value, qint64 min, qint64 max)
     {
         if (value < min || value > max)
             add(path, QStringLiteral("must be between %1 and %2").arg(min).arg(max));
     }
 
-    void name(const QString &path, const QString &value)
+    void name(const FieldPath &path, const QString &value)
     {
         const QString message = checkName(value);
         if (!message.isEmpty())
@@ -43,9 +49,15 @@ private:
     ConfigErrors m_errors;
 };
 
-QString at(const QString &path, qsizetype index)
+// Reports a repeated name, naming the earlier entry. Call in list order.
+void checkUniqueName(Checker &check, RepeatFinder &repeats, const FieldPath &list, qsizetype index,
+                     const QString &name)
 {
-    return path + QLatin1Char('[') + QString::number(index) + QLatin1Char(']');
+    const qint64 first = repeats.firstOf(index);
+    if (first >= 0)
+        check.add(
+            list[index].field("name"),
+            QStringLiteral("duplicate name \"%1\" (also %2)").arg(name, list[first].toString()));
 }
 
 bool isTokenChar(QChar c)
@@ -60,7 +72,7 @@ bool isHexDigit(char c)
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-QString checkPlainPath(const QString &path)
+QString checkPlainPath(QStringView path)
 {
     if (!path.startsWith(u'/'))
         return QStringLiteral("must start with \"/\"");
@@ -98,11 +110,10 @@ void checkSettings(Checker &check, const SettingsConfig &s)
     const auto admin = parseHostPort(s.adminListen, &message);
     if (!admin) {
         check.add(QStringLiteral("settings.admin_listen"), message);
-    } else if (admin->port == 0) {
-        check.add(QStringLiteral("settings.admin_listen"),
-                  QStringLiteral("port must be between 1 and 65535"));
     } else {
-        if (listen && listen->port == admin->port && listen->host == admin->host)
+        // Port 0 (any free port) on both is fine: they get different ones.
+        if (listen && admin->port != 0 && listen->port == admin->port
+            && listen->host == admin->host)
             check.add(QStringLiteral("settings.admin_listen"),
                       QStringLiteral("same address as settings.listen"));
         if (s.adminToken.isEmpty() && !isLoopbackHost(admin->host))
@@ -142,81 +153,82 @@ void checkSettings(Checker &check, const SettingsConfig &s)
     check.range(QStringLiteral("settings.shutdown_timeout_ms"), s.shutdownTimeoutMs, 1, kHour);
 }
 
-void checkService(Checker &check, const QString &base, const ServiceConfig &service)
+void checkService(Checker &check, const FieldPath &base, const ServiceConfig &service)
 {
-    check.name(base + QStringLiteral(".name"), service.name);
-    const QString targetsPath = base + QStringLiteral(".targets");
+    check.name(base.field("name"), service.name);
+    const FieldPath targetsPath = base.field("targets");
     if (service.targets.empty()) {
         check.add(targetsPath, QStringLiteral("at least one target is required"));
     } else {
         bool anyWeight = false;
         for (size_t t = 0; t < service.targets.size(); ++t) {
             const TargetConfig &target = service.targets[t];
-            const QString targetPath = at(targetsPath, qsizetype(t));
+            const FieldPath targetPath = targetsPath[qsizetype(t)];
             QString message;
             const std::optional<TargetUrl> url = parseTargetUrl(target.url, &message);
             if (!url) {
-                check.add(targetPath + QStringLiteral(".url"), message);
+                check.add(targetPath.field("url"), message);
             } else if (url->scheme == QStringLiteral("https")) {
                 // Refused rather than silently sent in clear text to the TLS port.
-                check.add(targetPath + QStringLiteral(".url"),
+                check.add(targetPath.field("url"),
                           QStringLiteral("https:// targets are not supported yet (TLS to "
                                          "upstreams is not implemented); use http://"));
             }
-            check.range(targetPath + QStringLiteral(".weight"), target.weight, 0, 1000);
+            check.range(targetPath.field("weight"), target.weight, 0, 1000);
             anyWeight = anyWeight || target.weight > 0;
         }
         if (!anyWeight)
             check.add(targetsPath, QStringLiteral("at least one target needs a weight above 0"));
     }
-    check.range(base + QStringLiteral(".connect_timeout_ms"), service.connectTimeoutMs, 1, kHour);
-    check.range(base + QStringLiteral(".read_timeout_ms"), service.readTimeoutMs, 1, kDay);
-    check.range(base + QStringLiteral(".retries"), service.retries, 0, 5);
+    check.range(base.field("connect_timeout_ms"), service.connectTimeoutMs, 1, kHour);
+    check.range(base.field("read_timeout_ms"), service.readTimeoutMs, 1, kDay);
+    check.range(base.field("retries"), service.retries, 0, 5);
 }
 
-void checkLimits(Checker &check, const QString &base, const LimitsConfig &limits);
+void checkLimits(Checker &check, const FieldPath &base, const LimitsConfig &limits);
 
-void checkRoute(Checker &check, const QString &base, const RouteConfig &route,
-                const QSet<QString> &services)
+template<typename HasService>
+void checkRoute(Checker &check, const FieldPath &base, const RouteConfig &route,
+                HasService hasService)
 {
-    check.name(base + QStringLiteral(".name"), route.name);
+    check.name(base.field("name"), route.name);
     if (route.paths.isEmpty())
-        check.add(base + QStringLiteral(".paths"), QStringLiteral("at least one path is required"));
+        check.add(base.field("paths"), QStringLiteral("at least one path is required"));
     for (qsizetype p = 0; p < route.paths.size(); ++p) {
         const QString message = checkRoutePath(route.paths[p]);
         if (!message.isEmpty())
-            check.add(at(base + QStringLiteral(".paths"), p), message);
+            check.add(base.field("paths")[p], message);
     }
     for (qsizetype h = 0; h < route.hosts.size(); ++h) {
         const QString message = checkRouteHost(route.hosts[h]);
         if (!message.isEmpty())
-            check.add(at(base + QStringLiteral(".hosts"), h), message);
+            check.add(base.field("hosts")[h], message);
     }
     for (qsizetype m = 0; m < route.methods.size(); ++m) {
         const QString message = checkMethod(route.methods[m]);
         if (!message.isEmpty())
-            check.add(at(base + QStringLiteral(".methods"), m), message);
+            check.add(base.field("methods")[m], message);
     }
-    const QString servicePath = base + QStringLiteral(".service");
     if (route.service.isEmpty())
-        check.add(servicePath, QStringLiteral("missing"));
-    else if (!services.contains(route.service))
-        check.add(servicePath, QStringLiteral("unknown service \"%1\"").arg(route.service));
+        check.add(base.field("service"), QStringLiteral("missing"));
+    else if (!hasService(route.service))
+        check.add(base.field("service"),
+                  QStringLiteral("unknown service \"%1\"").arg(route.service));
     for (qsizetype a = 0; a < route.auth.size(); ++a) {
         const QString &kind = route.auth[a];
-        const QString path = at(base + QStringLiteral(".auth"), a);
         if (kind != QStringLiteral("key") && kind != QStringLiteral("jwt"))
-            check.add(path, QStringLiteral("unknown auth \"%1\" (expected key or jwt)").arg(kind));
+            check.add(base.field("auth")[a],
+                      QStringLiteral("unknown auth \"%1\" (expected key or jwt)").arg(kind));
         else if (route.auth.indexOf(kind) < a)
-            check.add(path, QStringLiteral("duplicate auth \"%1\"").arg(kind));
+            check.add(base.field("auth")[a], QStringLiteral("duplicate auth \"%1\"").arg(kind));
     }
     if (route.maxBodyBytes < -1)
-        check.add(base + QStringLiteral(".max_body_bytes"),
+        check.add(base.field("max_body_bytes"),
                   QStringLiteral("must be -1 (the settings default) or at least 0"));
-    checkLimits(check, base + QStringLiteral(".rate_limit"), route.rateLimit);
+    checkLimits(check, base.field("rate_limit"), route.rateLimit);
 }
 
-void checkLimits(Checker &check, const QString &base, const LimitsConfig &limits)
+void checkLimits(Checker &check, const FieldPath &base, const LimitsConfig &limits)
 {
     const std::pair<const char *, qint64> windows[] = {{"second", limits.second},
                                                        {"minute", limits.minute},
@@ -224,69 +236,56 @@ void checkLimits(Checker &check, const QString &base, const LimitsConfig &limits
                                                        {"day", limits.day},
                                                        {"month", limits.month}};
     for (const auto &[name, value] : windows)
-        check.range(base + QLatin1Char('.') + QLatin1String(name), value, 0, kMaxLimit);
+        check.range(base.field(name), value, 0, kMaxLimit);
 }
 
-// Key ids and hashes must be unique across every consumer: a key that belonged to two
-// consumers would authenticate as whichever the lookup found first.
-struct KeyIndex
+void checkApiKey(Checker &check, const FieldPath &base, qint64 number, const ApiKeyConfig &key,
+                 ConsumerScan &scan)
 {
-    QHash<QString, QString> ids;    // id -> path of its first use
-    QHash<QString, QString> hashes; // hash -> path of its first use
-};
-
-void checkApiKey(Checker &check, const QString &base, const ApiKeyConfig &key, KeyIndex &index)
-{
-    const QString idPath = base + QStringLiteral(".id");
-    const QString hashPath = base + QStringLiteral(".hash");
     bool sameKey = false;
     if (!isApiKeyHash(key.hash)) {
-        check.add(hashPath, QStringLiteral("expected sha256: and 64 lowercase hex digits"));
-    } else {
-        const auto it = index.hashes.constFind(key.hash);
-        sameKey = it != index.hashes.cend();
-        if (sameKey)
-            check.add(hashPath, QStringLiteral("the same key as %1").arg(*it));
-        else
-            index.hashes.insert(key.hash, hashPath);
+        check.add(base.field("hash"),
+                  QStringLiteral("expected sha256: and 64 lowercase hex digits"));
+    } else if (const std::optional<KeyUse> first = scan.firstHash(number)) {
+        sameKey = true;
+        check.add(base.field("hash"),
+                  QStringLiteral("the same key as %1").arg(first->path("hash")));
     }
     if (key.id.isEmpty() && !isApiKeyHash(key.hash)) {
         // The id comes from the hash; the hash error already says what is wrong.
     } else if (!isApiKeyId(key.id)) {
-        check.add(idPath, QStringLiteral("expected key_ and 16 lowercase hex digits"));
-    } else {
-        const auto it = index.ids.constFind(key.id);
-        if (it != index.ids.cend() && !sameKey) // a repeated key repeats its derived id
-            check.add(idPath, QStringLiteral("duplicate id \"%1\" (also %2)").arg(key.id, *it));
-        else if (it == index.ids.cend())
-            index.ids.insert(key.id, idPath);
+        check.add(base.field("id"), QStringLiteral("expected key_ and 16 lowercase hex digits"));
+    } else if (const std::optional<KeyUse> first = scan.firstId(number);
+               first && !sameKey) { // a repeated key repeats its derived id
+        check.add(base.field("id"),
+                  QStringLiteral("duplicate id \"%1\" (also %2)").arg(key.id, first->path("id")));
     }
     if (key.prefix.size() > 16)
-        check.add(base + QStringLiteral(".prefix"), QStringLiteral("longer than 16 characters"));
+        check.add(base.field("prefix"), QStringLiteral("longer than 16 characters"));
     if (!key.created.isValid())
-        check.add(base + QStringLiteral(".created"), QStringLiteral("missing"));
+        check.add(base.field("created"), QStringLiteral("missing"));
     if (key.expires.isValid() && key.created.isValid() && key.expires < key.created)
-        check.add(base + QStringLiteral(".expires"), QStringLiteral("before created"));
+        check.add(base.field("expires"), QStringLiteral("before created"));
 }
 
-void checkConsumer(Checker &check, const QString &base, const ConsumerConfig &consumer,
-                   const QSet<QString> &plans, KeyIndex &keys)
+void checkConsumer(Checker &check, const FieldPath &base, qsizetype index,
+                   const ConsumerConfig &consumer, const NameLookup<PlanConfig> &hasPlan,
+                   ConsumerScan &scan)
 {
-    check.name(base + QStringLiteral(".name"), consumer.name);
-    if (!consumer.plan.isEmpty() && !plans.contains(consumer.plan))
-        check.add(base + QStringLiteral(".plan"),
-                  QStringLiteral("unknown plan \"%1\"").arg(consumer.plan));
-    const QString keysPath = base + QStringLiteral(".keys");
+    check.name(base.field("name"), consumer.name);
+    if (!consumer.plan.isEmpty() && !hasPlan(consumer.plan))
+        check.add(base.field("plan"), QStringLiteral("unknown plan \"%1\"").arg(consumer.plan));
+    const FieldPath keysPath = base.field("keys");
     for (qsizetype k = 0; k < qsizetype(consumer.keys.size()); ++k)
-        checkApiKey(check, at(keysPath, k), consumer.keys[size_t(k)], keys);
+        checkApiKey(check, keysPath[k], scan.numberOf(index, k), consumer.keys[size_t(k)], scan);
 }
 
-void checkJwtProvider(Checker &check, const QString &base, const JwtProviderConfig &p)
+void checkJwtProvider(Checker &check, const FieldPath &base, const JwtProviderConfig &p)
 {
-    check.name(base + QStringLiteral(".name"), p.name);
+    check.name(base.field("name"), p.name);
     if (p.issuer.isEmpty())
-        check.add(base + QStringLiteral(".issuer"), QStringLiteral("missing"));
-    const QString algorithmsPath = base + QStringLiteral(".algorithms");
+        check.add(base.field("issuer"), QStringLiteral("missing"));
+    const FieldPath algorithmsPath = base.field("algorithms");
     if (p.algorithms.isEmpty())
         check.add(algorithmsPath, QStringLiteral("at least one algorithm is required"));
     static const QStringList known = {
@@ -299,7 +298,7 @@ void checkJwtProvider(Checker &check, const QString &base, const JwtProviderConf
     for (qsizetype a = 0; a < p.algorithms.size(); ++a) {
         const QString &alg = p.algorithms[a];
         if (!known.contains(alg)) {
-            check.add(at(algorithmsPath, a),
+            check.add(algorithmsPath[a],
                       QStringLiteral("unsupported algorithm \"%1\" (expected one of %2)")
                           .arg(alg, known.join(QStringLiteral(", "))));
             continue;
@@ -316,36 +315,21 @@ void checkJwtProvider(Checker &check, const QString &base, const JwtProviderConf
     else if (symmetric && asymmetric)
         ; // reported above; either key kind would be wrong for half of the algorithms
     else if (symmetric && p.secret.isEmpty())
-        check.add(base + QStringLiteral(".secret"), QStringLiteral("HS* algorithms need a secret"));
+        check.add(base.field("secret"), QStringLiteral("HS* algorithms need a secret"));
     else if (asymmetric && !p.secret.isEmpty())
-        check.add(base + QStringLiteral(".secret"),
+        check.add(base.field("secret"),
                   QStringLiteral("public-key algorithms need public_key or jwks_url"));
     if (!p.jwksUrl.isEmpty()) {
         const QUrl url(p.jwksUrl, QUrl::StrictMode);
         if (!url.isValid() || url.host().isEmpty()
             || (url.scheme() != QStringLiteral("https") && url.scheme() != QStringLiteral("http")))
-            check.add(base + QStringLiteral(".jwks_url"), QStringLiteral("expected an http(s) URL"));
+            check.add(base.field("jwks_url"), QStringLiteral("expected an http(s) URL"));
     }
     if (!p.publicKey.isEmpty() && !p.publicKey.contains(QStringLiteral("-----BEGIN ")))
-        check.add(base + QStringLiteral(".public_key"), QStringLiteral("expected a PEM key"));
+        check.add(base.field("public_key"), QStringLiteral("expected a PEM key"));
     if (p.consumerClaim.isEmpty())
-        check.add(base + QStringLiteral(".consumer_claim"), QStringLiteral("missing"));
-    check.range(base + QStringLiteral(".clock_skew_s"), p.clockSkewS, 0, 3600);
-}
-
-// Records name -> first index, and reports a repeat naming the earlier entry.
-void checkUniqueName(Checker &check, QHash<QString, qsizetype> &seen, const QString &list,
-                     qsizetype index, const QString &name)
-{
-    if (name.isEmpty())
-        return;
-    const auto it = seen.constFind(name);
-    if (it == seen.cend()) {
-        seen.insert(name, index);
-        return;
-    }
-    check.add(at(list, index) + QStringLiteral(".name"),
-              QStringLiteral("duplicate name \"%1\" (also %2)").arg(name, at(list, *it)));
+        check.add(base.field("consumer_claim"), QStringLiteral("missing"));
+    check.range(base.field("clock_skew_s"), p.clockSkewS, 0, 3600);
 }
 
 } // namespace
@@ -381,7 +365,7 @@ QString checkRoutePath(const QString &path)
         return {};
     }
     if (path.startsWith(u'='))
-        return checkPlainPath(path.sliced(1));
+        return checkPlainPath(QStringView(path).sliced(1));
     if (!path.startsWith(u'/'))
         return QStringLiteral("must start with \"/\" (prefix), \"=/\" (exact) or \"~\" (regex)");
     return checkPlainPath(path);
@@ -419,7 +403,8 @@ QString checkMethod(const QString &method)
         return QStringLiteral("empty method");
     if (!std::all_of(method.cbegin(), method.cend(), isTokenChar))
         return QStringLiteral("invalid method \"%1\"").arg(method);
-    if (method != method.toUpper())
+    // Token characters are ASCII: only a-z differ from their upper case (no toUpper() copy).
+    if (std::any_of(method.cbegin(), method.cend(), [](QChar c) { return c >= u'a' && c <= u'z'; }))
         return QStringLiteral("methods are case-sensitive; write \"%1\"").arg(method.toUpper());
     return {};
 }
@@ -432,49 +417,53 @@ ConfigErrors validateConfig(const Config &config)
                   QStringLiteral("unsupported version %1 (expected 1)").arg(config.formatVersion));
     checkSettings(check, config.settings);
 
-    QSet<QString> serviceNames;
-    QHash<QString, qsizetype> seen;
-    const QString servicesPath = QStringLiteral("services");
+    const FieldPath servicesPath("services");
+    RepeatFinder serviceRepeats = nameRepeats(config.services);
     for (qsizetype i = 0; i < qsizetype(config.services.size()); ++i) {
         const ServiceConfig &service = config.services[size_t(i)];
-        checkService(check, at(servicesPath, i), service);
-        checkUniqueName(check, seen, servicesPath, i, service.name);
-        serviceNames.insert(service.name);
+        checkService(check, servicesPath[i], service);
+        checkUniqueName(check, serviceRepeats, servicesPath, i, service.name);
     }
 
-    seen.clear();
-    const QString routesPath = QStringLiteral("routes");
+    const FieldPath routesPath("routes");
+    RepeatFinder routeRepeats = nameRepeats(config.routes);
+    const NameLookup<ServiceConfig> hasService(config.services);
     for (qsizetype i = 0; i < qsizetype(config.routes.size()); ++i) {
         const RouteConfig &route = config.routes[size_t(i)];
-        checkRoute(check, at(routesPath, i), route, serviceNames);
-        checkUniqueName(check, seen, routesPath, i, route.name);
+        checkRoute(check, routesPath[i], route, hasService);
+        checkUniqueName(check, routeRepeats, routesPath, i, route.name);
     }
 
-    QSet<QString> planNames;
-    seen.clear();
-    const QString plansPath = QStringLiteral("plans");
+    const FieldPath plansPath("plans");
+    RepeatFinder planRepeats = nameRepeats(config.plans);
     for (qsizetype i = 0; i < qsizetype(config.plans.size()); ++i) {
         const PlanConfig &plan = config.plans[size_t(i)];
-        check.name(at(plansPath, i) + QStringLiteral(".name"), plan.name);
-        checkLimits(check, at(plansPath, i) + QStringLiteral(".limits"), plan.limits);
-        checkUniqueName(check, seen, plansPath, i, plan.name);
-        planNames.insert(plan.name);
+        check.name(plansPath[i].field("name"), plan.name);
+        checkLimits(check, plansPath[i].field("limits"), plan.limits);
+        checkUniqueName(check, planRepeats, plansPath, i, plan.name);
     }
 
-    seen.clear();
-    KeyIndex keys;
-    const QString consumersPath = QStringLiteral("consumers");
+    const FieldPath consumersPath("consumers");
+    const NameLookup<PlanConfig> hasPlan(config.plans);
+    ConsumerScan scan(config.consumers, hasPlan);
     for (qsizetype i = 0; i < qsizetype(config.consumers.size()); ++i) {
+        if (scan.isClean(i))
+            continue;
         const ConsumerConfig &consumer = config.consumers[size_t(i)];
-        checkConsumer(check, at(consumersPath, i), consumer, planNames, keys);
-        checkUniqueName(check, seen, consumersPath, i, consumer.name);
+        checkConsumer(check, consumersPath[i], i, consumer, hasPlan, scan);
+        const qint64 first = scan.firstName(i);
+        if (first >= 0)
+            check.add(consumersPath[i].field("name"),
+                      QStringLiteral("duplicate name \"%1\" (also %2)")
+                          .arg(consumer.name, consumersPath[first].toString()));
     }
 
-    seen.clear();
-    const QString jwtPath = QStringLiteral("jwt_providers");
+    const FieldPath jwtPath("jwt_providers");
+    RepeatFinder providerRepeats = nameRepeats(config.jwtProviders);
     for (qsizetype i = 0; i < qsizetype(config.jwtProviders.size()); ++i) {
-        checkJwtProvider(check, at(jwtPath, i), config.jwtProviders[size_t(i)]);
-        checkUniqueName(check, seen, jwtPath, i, config.jwtProviders[size_t(i)].name);
+        const JwtProviderConfig &provider = config.jwtProviders[size_t(i)];
+        checkJwtProvider(check, jwtPath[i], provider);
+        checkUniqueName(check, providerRepeats, jwtPath, i, provider.name);
     }
     return check.take();
 }

@@ -291,7 +291,7 @@ void TestPorticodCli::reloadSwitchesRouting()
     }
     QVERIFY2(afterSwitch >= 0, "the new route never answered");
     QCOMPARE(afterSwitch, kAfterSwitch);
-    QVERIFY(daemon.waitForOutput("reloaded configuration (version 2)", 5000));
+    QVERIFY(daemon.waitForOutput("reloaded configuration (revision 2)", 5000));
 
     const RawResponse late = slow.readResponse(5000);
     QVERIFY2(late.ok, qPrintable(late.error));
@@ -321,7 +321,7 @@ void TestPorticodCli::reloadWithErrorsKeepsOldConfig()
     const QByteArray err = daemon.stderrText();
     QVERIFY2(err.contains("portico: config error: routes[2].paths[0]: invalid regex: "),
              err.constData());
-    QVERIFY2(err.contains("still running configuration version 1"), err.constData());
+    QVERIFY2(err.contains("still running revision 1"), err.constData());
     QVERIFY(daemon.isRunning());
     QCOMPARE(statusOf(port, "/old/json"), 200);
     QCOMPARE(statusOf(port, "/new/json"), 404);
@@ -337,7 +337,7 @@ void TestPorticodCli::reloadWithErrorsKeepsOldConfig()
                          configFor(backend.url(), {QStringLiteral("old"), QStringLiteral("new")}))
                  .isEmpty());
     QVERIFY(sendSignal(daemon, SIGHUP));
-    QVERIFY(daemon.waitForOutput("reloaded configuration (version 2)", 5000));
+    QVERIFY(daemon.waitForOutput("reloaded configuration (revision 2)", 5000));
     QCOMPARE(statusOf(port, "/new/json"), 200);
     QCOMPARE(daemon.terminate(kExitTimeoutMs), 0);
 }

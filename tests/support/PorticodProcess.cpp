@@ -60,7 +60,11 @@ bool PorticodProcess::start(const QStringList &args, int timeoutMs, int listener
     m_process = std::make_unique<QProcess>();
     m_process->setStandardOutputFile(m_dir->filePath(QStringLiteral("stdout.txt")));
     m_process->setStandardErrorFile(m_dir->filePath(QStringLiteral("stderr.txt")));
-    m_process->start(m_program, args);
+    QStringList arguments = args;
+    // Tests run in parallel: never let two daemons compete for the default Admin API port.
+    if (!arguments.contains(QStringLiteral("--admin")) && m_program == binaryPath())
+        arguments << QStringLiteral("--admin") << QStringLiteral("127.0.0.1:0");
+    m_process->start(m_program, arguments);
     if (!m_process->waitForStarted(timeoutMs)) {
         m_error = QStringLiteral("cannot start %1: %2").arg(m_program, m_process->errorString());
         return false;
@@ -73,8 +77,13 @@ bool PorticodProcess::start(const QStringList &args, int timeoutMs, int listener
         auto it = kListening.globalMatch(QString::fromUtf8(stdoutText()));
         while (it.hasNext())
             m_ports.append(quint16(it.next().captured(1).toUInt()));
-        if (m_ports.size() >= listeners)
+        if (m_ports.size() >= listeners) {
+            static const QRegularExpression kAdmin(
+                QStringLiteral(R"(admin API on http://[^\s]+:(\d+))"));
+            const QRegularExpressionMatch admin = kAdmin.match(QString::fromUtf8(stdoutText()));
+            m_adminPort = admin.hasMatch() ? quint16(admin.captured(1).toUInt()) : 0;
             return true;
+        }
         if (m_process->state() == QProcess::NotRunning) {
             m_error = QStringLiteral("exited with code %1 before listening: %2")
                           .arg(m_process->exitCode())

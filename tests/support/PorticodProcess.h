@@ -34,6 +34,9 @@ public:
 
     quint16 port() const { return m_ports.isEmpty() ? 0 : m_ports.front(); }
     QList<quint16> ports() const { return m_ports; } // in the order printed
+    // The Admin API's port from the "admin API on ..." line; 0 when none was printed. Unless the
+    // arguments name an --admin address, start() adds "--admin 127.0.0.1:0".
+    quint16 adminPort() const { return m_adminPort; }
     QString url() const;                             // "http://127.0.0.1:PORT" of port()
     qint64 pid() const;
     bool isRunning() const;
@@ -61,6 +64,7 @@ private:
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<QProcess> m_process;
     QList<quint16> m_ports;
+    quint16 m_adminPort = 0;
     QString m_error;
 };
 

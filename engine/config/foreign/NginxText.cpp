@@ -1,0 +1,184 @@
+#include "NginxText.h"
+
+#include "config/Addresses.h"
+
+#include <algorithm>
+
+namespace portico {
+
+namespace {
+
+bool isPlainChar(QChar c)
+{
+    return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9')
+        || QStringView(u"/_.^$*+?()[]|:,=@%~!&-").contains(c);
+}
+
+// nginx matches locations against the decoded path; Portico keeps escapes other than those of
+// unreserved characters, so decode them here.
+QString decoded(const QString &path)
+{
+    return QString::fromUtf8(QByteArray::fromPercentEncoding(path.toUtf8()));
+}
+
+struct Target
+{
+    QString hostPort;
+    QString basePath;
+};
+
+Target firstTarget(const ServiceConfig &service)
+{
+    for (const TargetConfig &t : service.targets) {
+        if (const auto url = parseTargetUrl(t.url)) {
+            const QString host = url->host.contains(u':') ? u'[' + url->host + u']' : url->host;
+            return {host + u':' + QString::number(url->port), QString::fromUtf8(url->basePath)};
+        }
+    }
+    return {};
+}
+
+} // namespace
+
+void NginxWriter::line(const QString &text)
+{
+    m_text.append(QByteArray(m_depth * 4, ' '));
+    m_text.append(text.toUtf8());
+    m_text.append('\n');
+}
+
+void NginxWriter::open(const QString &header)
+{
+    line(header + QStringLiteral(" {"));
+    ++m_depth;
+}
+
+void NginxWriter::close()
+{
+    --m_depth;
+    line(QStringLiteral("}"));
+}
+
+void NginxWriter::blank()
+{
+    m_text.append('\n');
+}
+
+QString nginxQuote(const QString &token)
+{
+    if (!token.isEmpty() && std::all_of(token.cbegin(), token.cend(), isPlainChar))
+        return token;
+    // Inside double quotes nginx turns \" \' \\ \t \r \n into one character and keeps any
+    // other backslash: double the backslash of "\\" and escape '"'; for a regex, "\t" read as a
+    // tab (and so on) still matches the same.
+    QString out = QStringLiteral("\"");
+    for (qsizetype i = 0; i < token.size(); ++i) {
+        const QChar c = token[i];
+        if (c == u'\\' && i + 1 < token.size() && token[i + 1] == u'\\') {
+            out.append(QStringLiteral("\\\\\\\\"));
+            ++i;
+        } else if (c == u'"') {
+            out.append(QStringLiteral("\\\""));
+        } else {
+            out.append(c);
+        }
+    }
+    out.append(u'"');
+    return out;
+}
+
+std::vector<QString> nginxLocationMatches(const QString &path)
+{
+    if (path.startsWith(u'~'))
+        return {QStringLiteral("~ ") + nginxQuote(path.sliced(1))};
+    if (path.startsWith(u'='))
+        return {QStringLiteral("= ") + nginxQuote(decoded(path.sliced(1)))};
+    if (path.endsWith(u'/'))
+        return {nginxQuote(decoded(path))};
+    return {nginxQuote(decoded(path) + u'/'), QStringLiteral("= ") + nginxQuote(decoded(path))};
+}
+
+QString nginxUpstreamName(const QString &service)
+{
+    return QStringLiteral("portico_") + service;
+}
+
+void writeNginxLocation(NginxWriter &out, const NginxRouteContext &c, const QString &path,
+                        const QString &match)
+{
+    const RouteConfig &route = c.route;
+    const Target target = firstTarget(c.service);
+    const QString base = target.basePath;
+    out.open(QStringLiteral("location ") + match);
+    out.comment(QStringLiteral("route %1, path %2").arg(route.name, path));
+    if (!route.auth.isEmpty()) {
+        out.comment(QStringLiteral("auth [%1] is not carried: closed until nginx authenticates "
+                                   "these requests")
+                        .arg(route.auth.join(QStringLiteral(", "))));
+        out.line(QStringLiteral("deny all;"));
+    }
+    const QStringList methods = nginxLimitExceptMethods(route.methods);
+    if (!route.methods.isEmpty() && methods.isEmpty()) {
+        out.comment(QStringLiteral("methods [%1] are unknown to limit_except: closed")
+                        .arg(route.methods.join(QStringLiteral(", "))));
+        out.line(QStringLiteral("deny all;"));
+    } else if (!methods.isEmpty())
+        out.line(QStringLiteral("limit_except %1 { deny all; }").arg(methods.join(u' ')));
+    if (route.maxBodyBytes >= 0)
+        out.line(QStringLiteral("client_max_body_size %1;")
+                     .arg(std::max<qint64>(1, route.maxBodyBytes)));
+
+    QString uri; // what proxy_pass puts in place of the matched location
+    if (path.startsWith(u'~')) {
+        // A regex location cannot give proxy_pass a URI: rewrite the path instead.
+        if (route.stripPath)
+            out.line(QStringLiteral("rewrite %1 %2 break;")
+                         .arg(nginxQuote(QStringLiteral("^(?:") + path.sliced(1)
+                                         + QStringLiteral(")/?(?<portico_rest>.*)$")),
+                              nginxQuote(base + QStringLiteral("/$portico_rest"))));
+        if (!base.isEmpty())
+            out.line(QStringLiteral("rewrite ^ %1 break;")
+                         .arg(nginxQuote(base + QStringLiteral("$uri"))));
+    } else if (route.stripPath) {
+        uri = base + u'/';
+    } else if (!base.isEmpty()) {
+        const QString plain = path.startsWith(u'=') ? path.sliced(1) : path;
+        uri = base
+            + (match.startsWith(QStringLiteral("= ")) || plain.endsWith(u'/') ? plain
+                                                                              : plain + u'/');
+    }
+    out.line(
+        QStringLiteral("proxy_pass %1;")
+            .arg(nginxQuote(QStringLiteral("http://") + nginxUpstreamName(c.service.name) + uri)));
+    out.line(QStringLiteral("proxy_http_version 1.1;"));
+    out.line(QStringLiteral("proxy_set_header Connection \"\";"));
+    out.line(QStringLiteral("proxy_set_header Host %1;")
+                 .arg(c.service.preserveHost ? QStringLiteral("$http_host")
+                                             : nginxQuote(target.hostPort)));
+    out.line(QStringLiteral("proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;"));
+    out.line(QStringLiteral("proxy_set_header X-Forwarded-Proto $scheme;"));
+    out.line(QStringLiteral("proxy_set_header X-Forwarded-Host $host;"));
+    out.line(QStringLiteral("proxy_connect_timeout %1ms;").arg(c.service.connectTimeoutMs));
+    out.line(QStringLiteral("proxy_read_timeout %1ms;").arg(c.service.readTimeoutMs));
+    out.line(QStringLiteral("proxy_next_upstream error timeout;"));
+    out.line(QStringLiteral("proxy_next_upstream_tries %1;").arg(c.service.retries + 1));
+    out.close();
+}
+
+QStringList nginxLimitExceptMethods(const QStringList &methods)
+{
+    static const QStringList known = {
+        QStringLiteral("GET"),      QStringLiteral("HEAD"),      QStringLiteral("POST"),
+        QStringLiteral("PUT"),      QStringLiteral("DELETE"),    QStringLiteral("MKCOL"),
+        QStringLiteral("COPY"),     QStringLiteral("MOVE"),      QStringLiteral("OPTIONS"),
+        QStringLiteral("PROPFIND"), QStringLiteral("PROPPATCH"), QStringLiteral("LOCK"),
+        QStringLiteral("UNLOCK"),   QStringLiteral("PATCH")};
+    QStringList out;
+    for (const QString &method : methods) {
+        if (known.contains(method))
+            out.append(method);
+    }
+    return out;
+}
+
+} // namespace portico

@@ -1,0 +1,867 @@
+#include "config/ApiKeys.h"
+#include "config/ConfigValidator.h"
+#include "config/DeclarativeFormat.h"
+#include "config/foreign/ForeignNames.h"
+#include "config/foreign/KongFormat.h"
+#include "config/foreign/KongPaths.h"
+#include "config/foreign/NginxExport.h"
+#include "config/foreign/NginxText.h"
+#include "config/foreign/OpenApiImport.h"
+#include "routing/Router.h"
+
+#include <QDir>
+#include <QFile>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <yaml-cpp/yaml.h>
+
+using namespace portico;
+
+namespace {
+
+QByteArray readSample(const QString &name)
+{
+    const QString path = QFINDTESTDATA(QStringLiteral("../data/foreign/") + name);
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("cannot read test data %s", qPrintable(name));
+    return file.readAll();
+}
+
+Config loadSample(const QString &name)
+{
+    const ConfigLoadResult loaded = parseDeclarative(readSample(name));
+    if (!loaded.ok())
+        qFatal("invalid sample %s: %s", qPrintable(name),
+               qPrintable(loaded.errors.front().toString()));
+    return loaded.config;
+}
+
+QString describe(const ConfigErrors &errors)
+{
+    QStringList lines;
+    for (const ConfigError &e : errors)
+        lines.append(e.toString());
+    return lines.join(QStringLiteral("; "));
+}
+
+// True when some line of `lines` contains every one of `parts`.
+bool hasLine(const QStringList &lines, const QStringList &parts)
+{
+    return std::any_of(lines.cbegin(), lines.cend(), [&](const QString &line) {
+        return std::all_of(parts.cbegin(), parts.cend(),
+                           [&](const QString &part) { return line.contains(part); });
+    });
+}
+
+#define QVERIFY_LINE(lines, ...) \
+    QVERIFY2(hasLine(lines, {__VA_ARGS__}), qPrintable((lines).join(QLatin1Char('\n'))))
+
+const RouteConfig *findRoute(const Config &config, const QString &name)
+{
+    for (const RouteConfig &r : config.routes) {
+        if (r.name == name)
+            return &r;
+    }
+    return nullptr;
+}
+
+const ServiceConfig *findService(const Config &config, const QString &name)
+{
+    for (const ServiceConfig &s : config.services) {
+        if (s.name == name)
+            return &s;
+    }
+    return nullptr;
+}
+
+QStringList routeNames(const Config &config)
+{
+    QStringList names;
+    for (const RouteConfig &r : config.routes)
+        names.append(r.name);
+    return names;
+}
+
+QString text(const YAML::Node &node)
+{
+    return QString::fromStdString(node.as<std::string>());
+}
+
+YAML::Node findNamed(const YAML::Node &list, const char *key, const QString &value)
+{
+    for (const YAML::Node &item : list) {
+        if (item[key] && text(item[key]) == value)
+            return item;
+    }
+    return YAML::Node(YAML::NodeType::Undefined);
+}
+
+// The location matches of each server block, keyed by its server_name line.
+QMap<QString, QStringList> nginxServers(const QByteArray &conf)
+{
+    QMap<QString, QStringList> servers;
+    QString current;
+    static const QRegularExpression serverName(QStringLiteral("^    server_name (.*);$"));
+    static const QRegularExpression location(QStringLiteral("^    location (.*) \\{$"));
+    for (const QByteArray &line : conf.split('\n')) {
+        const QString l = QString::fromUtf8(line);
+        if (const auto m = serverName.match(l); m.hasMatch())
+            current = m.captured(1);
+        else if (const auto m = location.match(l); m.hasMatch())
+            servers[current].append(m.captured(1));
+    }
+    return servers;
+}
+
+// The text of the first block that opens with `header` ("location = /healthz").
+QString nginxBlock(const QByteArray &conf, const QString &header)
+{
+    const QString all = QString::fromUtf8(conf);
+    const qsizetype from = all.indexOf(header + QStringLiteral(" {"));
+    if (from < 0)
+        return {};
+    int depth = 0; // counted after the header, whose regex may hold braces
+    for (qsizetype i = from + header.size(); i < all.size(); ++i) {
+        if (all[i] == u'{')
+            ++depth;
+        else if (all[i] == u'}' && --depth == 0)
+            return all.mid(from, i - from + 1);
+    }
+    return {};
+}
+
+bool bracesBalance(const QByteArray &conf)
+{
+    int depth = 0;
+    for (char c : conf) {
+        depth += c == '{' ? 1 : c == '}' ? -1 : 0;
+        if (depth < 0)
+            return false;
+    }
+    return depth == 0;
+}
+
+} // namespace
+
+class TestForeignFormats : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void names();
+    void kongPaths_data();
+    void kongPaths();
+    void kongRegexSemantics_data();
+    void kongRegexSemantics();
+    void kongExport();
+    void kongImport();
+    void kongImportJson();
+    void kongImportErrors();
+    void kongRoundTrip();
+    void nginxExport();
+    void nginxEdgeCases();
+    void nginxExportFiles();
+    void openApiImport();
+    void openApiJoinsService();
+    void openApiErrors();
+};
+
+void TestForeignFormats::names()
+{
+    QCOMPARE(sanitizeName(QStringLiteral("search service")), QStringLiteral("search-service"));
+    QCOMPARE(sanitizeName(QStringLiteral("get /pets/{id}")), QStringLiteral("get-pets-id"));
+    QCOMPARE(sanitizeName(QStringLiteral("ok_name.1-2")), QStringLiteral("ok_name.1-2"));
+    QCOMPARE(sanitizeName(QStringLiteral("-")), QStringLiteral("-"));
+    QCOMPARE(sanitizeName(QStringLiteral("//")), QString());
+    QCOMPARE(sanitizeName(QString(200, u'a')).size(), 128);
+    QVERIFY(checkName(sanitizeName(QStringLiteral("çafé: bar"))).isEmpty());
+    QSet<QString> taken = {QStringLiteral("a"), QStringLiteral("a-2")};
+    QCOMPARE(uniqueName(QStringLiteral("a"), taken), QStringLiteral("a-3"));
+    QCOMPARE(uniqueName(QStringLiteral("b"), taken), QStringLiteral("b"));
+    QVERIFY(taken.contains(QStringLiteral("a-3")));
+    QCOMPARE(escapeRegexLiteral(QStringLiteral("/a.b(c)$")), QStringLiteral("/a\\.b\\(c\\)\\$"));
+    QCOMPARE(regexLiteral(QStringLiteral("/a\\.b")), QStringLiteral("/a.b"));
+    QCOMPARE(regexLiteral(QStringLiteral("/a\\d")), QString());
+}
+
+void TestForeignFormats::kongPaths_data()
+{
+    QTest::addColumn<QString>("portico");
+    QTest::addColumn<QString>("kong");
+    QTest::newRow("prefix") << "/users"
+                            << "/users";
+    QTest::newRow("prefix slash") << "/users/"
+                                  << "/users/";
+    QTest::newRow("root") << "/"
+                          << "/";
+    QTest::newRow("exact") << "=/users/me"
+                           << "~/users/me$";
+    QTest::newRow("exact escaped") << "=/a.b(c)"
+                                   << "~/a\\.b\\(c\\)$";
+    QTest::newRow("anchored regex") << "~^/x/[0-9]+$"
+                                    << "~/x/[0-9]+$";
+    QTest::newRow("unanchored regex") << "~/v[0-9]+"
+                                      << "~.*(?:/v[0-9]+)";
+    QTest::newRow("alternation") << "~^/a|/b"
+                                 << "~/a|/b";
+}
+
+void TestForeignFormats::kongPaths()
+{
+    QFETCH(QString, portico);
+    QFETCH(QString, kong);
+    QCOMPARE(porticoToKongPath(portico), kong);
+    QCOMPARE(kongToPorticoPath(kong), portico);
+    // Kong-native spellings read back as the Portico form that means the same.
+    QCOMPARE(kongToPorticoPath(QStringLiteral("~/healthz$")), QStringLiteral("=/healthz"));
+    QCOMPARE(kongToPorticoPath(QStringLiteral("~/orders/\\d+$")),
+             QStringLiteral("~^/orders/\\d+$"));
+    QCOMPARE(kongToPorticoPath(QStringLiteral("~^/a")), QStringLiteral("~^/a"));
+}
+
+// A Portico regex and its Kong form (which Kong anchors with "^") match the same paths.
+void TestForeignFormats::kongRegexSemantics_data()
+{
+    QTest::addColumn<QString>("portico");
+    QTest::newRow("unanchored") << "~/v[0-9]+";
+    QTest::newRow("anchored") << "~^/orders/[0-9]+$";
+    QTest::newRow("alternation") << "~^/a|/b";
+    QTest::newRow("exact") << "=/a.b";
+}
+
+void TestForeignFormats::kongRegexSemantics()
+{
+    QFETCH(QString, portico);
+    const QString kong = porticoToKongPath(portico);
+    QVERIFY(kong.startsWith(u'~'));
+    const QRegularExpression kongRe(QStringLiteral("^") + kong.sliced(1));
+    const QRegularExpression porticoRe(portico.startsWith(u'=') ? QStringLiteral("^")
+                                               + QRegularExpression::escape(portico.sliced(1))
+                                               + QStringLiteral("$")
+                                                                : portico.sliced(1));
+    const QStringList samples = {"/v1",  "/api/v2/x", "/orders/42", "/orders/42/x", "/a",
+                                 "/x/b", "/b",        "/a.b",       "/axb",         "/a.b/"};
+    for (const QString &path : samples)
+        QVERIFY2(kongRe.match(path).hasMatch() == porticoRe.match(path).hasMatch(),
+                 qPrintable(path));
+}
+
+void TestForeignFormats::kongExport()
+{
+    const Config config = loadSample(QStringLiteral("portico.yaml"));
+    const ForeignExport exported = exportKong(config);
+    QVERIFY(exported.text.startsWith("_format_version: \"3.0\"\n"));
+    QCOMPARE(exportKong(config).text, exported.text); // deterministic
+
+    const YAML::Node root = YAML::Load(exported.text.toStdString());
+    QCOMPARE(text(root["_format_version"]), QStringLiteral("3.0"));
+    QCOMPARE(root["services"].size(), size_t(2));
+
+    // Weighted targets: an upstream the service's host names.
+    const YAML::Node orders = findNamed(root["services"], "name", QStringLiteral("orders"));
+    QVERIFY(orders.IsDefined());
+    QCOMPARE(text(orders["host"]), QStringLiteral("orders.upstream"));
+    QCOMPARE(orders["connect_timeout"].as<int>(), 1000);
+    QCOMPARE(orders["read_timeout"].as<int>(), 15000);
+    QCOMPARE(orders["retries"].as<int>(), 2);
+    const YAML::Node upstream =
+        findNamed(root["upstreams"], "name", QStringLiteral("orders.upstream"));
+    QVERIFY(upstream.IsDefined());
+    QCOMPARE(upstream["targets"].size(), size_t(3));
+    QCOMPARE(text(upstream["targets"][0]["target"]), QStringLiteral("127.0.0.1:9001"));
+    QCOMPARE(upstream["targets"][0]["weight"].as<int>(), 90);
+    QCOMPARE(upstream["targets"][1]["weight"].as<int>(), 10);
+    QCOMPARE(upstream["targets"][2]["weight"].as<int>(), 0);
+
+    // One target: host, port and path on the service itself.
+    const YAML::Node accounts = findNamed(root["services"], "name", QStringLiteral("accounts"));
+    QCOMPARE(text(accounts["host"]), QStringLiteral("127.0.0.1"));
+    QCOMPARE(accounts["port"].as<int>(), 9003);
+    QCOMPARE(text(accounts["path"]), QStringLiteral("/api"));
+
+    const YAML::Node ordersRoute = findNamed(orders["routes"], "name", QStringLiteral("orders"));
+    QCOMPARE(text(ordersRoute["paths"][0]), QStringLiteral("/orders"));
+    QCOMPARE(ordersRoute["methods"].size(), size_t(3));
+    QCOMPARE(ordersRoute["strip_path"].as<bool>(), false);
+    QCOMPARE(ordersRoute["preserve_host"].as<bool>(), true);
+    const YAML::Node keyAuth =
+        findNamed(ordersRoute["plugins"], "name", QStringLiteral("key-auth"));
+    QCOMPARE(text(keyAuth["config"]["key_names"][0]), QStringLiteral("X-API-Key"));
+    const YAML::Node limit =
+        findNamed(ordersRoute["plugins"], "name", QStringLiteral("rate-limiting"));
+    QCOMPARE(limit["config"]["minute"].as<int>(), 120);
+    QCOMPARE(limit["config"]["hour"].as<int>(), 5000);
+    QVERIFY(!limit["config"]["second"]);
+    QCOMPARE(text(limit["config"]["limit_by"]), QStringLiteral("consumer"));
+    QCOMPARE(text(limit["config"]["policy"]), QStringLiteral("redis"));
+    QCOMPARE(limit["config"]["redis_database"].as<int>(), 2);
+
+    const YAML::Node cancel = findNamed(orders["routes"], "name", QStringLiteral("order-cancel"));
+    QCOMPARE(text(cancel["paths"][0]), QStringLiteral("~/orders/[0-9]+/cancel$"));
+    QVERIFY(findNamed(cancel["plugins"], "name", QStringLiteral("jwt")).IsDefined());
+    const YAML::Node search = findNamed(orders["routes"], "name", QStringLiteral("order-search"));
+    QCOMPARE(text(search["paths"][0]), QStringLiteral("~.*(?:/search/[a-z]+)"));
+    // Exact before regexes, regexes in config order.
+    QVERIFY(cancel["regex_priority"].as<int>() > search["regex_priority"].as<int>());
+    const YAML::Node health = findNamed(accounts["routes"], "name", QStringLiteral("health"));
+    QCOMPARE(text(health["paths"][0]), QStringLiteral("~/healthz$"));
+    QCOMPARE(health["strip_path"].as<bool>(), true);
+    QVERIFY(health["regex_priority"].as<int>() > cancel["regex_priority"].as<int>());
+    const YAML::Node v1 = findNamed(accounts["routes"], "name", QStringLiteral("accounts-v1"));
+    QCOMPARE(text(v1["hosts"][1]), QStringLiteral("*.example.test"));
+    const YAML::Node size =
+        findNamed(v1["plugins"], "name", QStringLiteral("request-size-limiting"));
+    QCOMPARE(size["config"]["allowed_payload_size"].as<int>(), 65536);
+    QCOMPARE(text(size["config"]["size_unit"]), QStringLiteral("bytes"));
+    QVERIFY(!exported.text.contains("accounts-beta")); // disabled: left out, reported
+
+    // Plans: one rate-limiting plugin per consumer, tagged with the plan.
+    QCOMPARE(root["consumers"].size(), size_t(3));
+    const YAML::Node mobile =
+        findNamed(root["consumers"], "username", QStringLiteral("mobile-app"));
+    const YAML::Node plan = mobile["plugins"][0];
+    QCOMPARE(text(plan["name"]), QStringLiteral("rate-limiting"));
+    QCOMPARE(plan["config"]["second"].as<int>(), 5);
+    QCOMPARE(plan["config"]["day"].as<int>(), 10000);
+    QCOMPARE(text(plan["tags"][0]), QStringLiteral("portico-plan:free"));
+    QVERIFY(!findNamed(root["consumers"], "username", QStringLiteral("internal"))["plugins"]);
+    const YAML::Node global =
+        findNamed(root["plugins"], "name", QStringLiteral("request-size-limiting"));
+    QCOMPARE(global["config"]["allowed_payload_size"].as<int>(), 1048576);
+
+    // Keys cannot go: neither hashes nor plaintext appear; the report says why, per consumer.
+    QVERIFY(!exported.text.contains("sha256:"));
+    QVERIFY(!exported.text.contains("portico-mobile-key"));
+    QVERIFY(!exported.text.contains("keyauth_credentials"));
+    const QStringList &lost = exported.report.notCarried;
+    QVERIFY_LINE(lost, "consumers[1] (partner)", "2 API key(s) not carried", "plaintext");
+    QVERIFY_LINE(lost, "routes[6] (accounts-beta)", "disabled");
+    QVERIFY_LINE(lost, "routes[1] (order-cancel)", "auth [key, jwt]");
+    QVERIFY_LINE(lost, "jwt_providers[0] (local-idp)", "jwt_secret");
+    QVERIFY_LINE(lost, "plans[2] (unused)", "no consumer");
+    QVERIFY_LINE(lost, "settings.listen (127.0.0.1:8080)", "proxy_listen");
+    QVERIFY_LINE(lost, "consumer's plugin takes precedence");
+    const QStringList &notes = exported.report.notes;
+    QVERIFY_LINE(notes, "not bounded by segments", "(1 prefix paths)");
+    QVERIFY_LINE(notes, "routes[2] (order-search)", "\"~/search/[a-z]+\"",
+                 "\"~.*(?:/search/[a-z]+)\"");
+    QCOMPARE(notes.filter(QStringLiteral("not bounded by segments")).size(), 1);
+}
+
+void TestForeignFormats::kongImport()
+{
+    const ForeignImport imported = importKong(readSample(QStringLiteral("kong.yaml")));
+    QVERIFY2(imported.ok(), qPrintable(describe(imported.errors)));
+    const Config &config = imported.config;
+    QVERIFY(validateConfig(config).empty());
+
+    QCOMPARE(config.services.size(), size_t(3)); // billing (https) is left out
+    const ServiceConfig *orders = findService(config, QStringLiteral("orders"));
+    QVERIFY(orders);
+    QCOMPARE(orders->targets.size(), size_t(3));
+    QCOMPARE(orders->targets[0].url, QStringLiteral("http://10.0.0.11:8080/api"));
+    QCOMPARE(orders->targets[0].weight, 90);
+    QCOMPARE(orders->targets[1].weight, 10);
+    QCOMPARE(orders->targets[2].url, QStringLiteral("http://10.0.0.13:8000/api")); // Kong's port
+    QCOMPARE(orders->targets[2].weight, 0);
+    QCOMPARE(orders->connectTimeoutMs, 1000);
+    QCOMPARE(orders->readTimeoutMs, 15000);
+    QCOMPARE(orders->retries, 2);
+    QCOMPARE(orders->preserveHost, true);
+    const ServiceConfig *accounts = findService(config, QStringLiteral("accounts"));
+    QCOMPARE(accounts->targets.size(), size_t(1));
+    QCOMPARE(accounts->targets[0].url, QStringLiteral("http://127.0.0.1:9003/v2"));
+    QCOMPARE(accounts->connectTimeoutMs, 60000); // Kong's defaults
+    QCOMPARE(accounts->retries, 5);
+    QCOMPARE(accounts->preserveHost, false);
+    QVERIFY(findService(config, QStringLiteral("search-service")));
+
+    QCOMPARE(routeNames(config),
+             QStringList(
+                 {"orders", "order-by-id", "orders-route-3", "accounts", "health", "search-v1"}));
+    const RouteConfig *ordersRoute = findRoute(config, QStringLiteral("orders"));
+    QCOMPARE(ordersRoute->paths, QStringList{QStringLiteral("/orders")});
+    QCOMPARE(ordersRoute->methods, QStringList({"GET", "POST"}));
+    QCOMPARE(ordersRoute->auth, QStringList{QStringLiteral("key")}); // service-wide key-auth
+    QCOMPARE(ordersRoute->rateLimit.minute, 120);
+    QCOMPARE(ordersRoute->rateLimit.hour, 5000);
+    QCOMPARE(ordersRoute->stripPath, false);
+    QCOMPARE(findRoute(config, QStringLiteral("order-by-id"))->paths,
+             QStringList{QStringLiteral("~^/orders/\\d+$")});
+    QCOMPARE(findRoute(config, QStringLiteral("orders-route-3"))->stripPath, true);
+    QCOMPARE(findRoute(config, QStringLiteral("orders-route-3"))->auth,
+             QStringList{QStringLiteral("key")});
+    const RouteConfig *accountsRoute = findRoute(config, QStringLiteral("accounts"));
+    QCOMPARE(accountsRoute->hosts, QStringList({"accounts.example.test", "*.example.test"}));
+    QCOMPARE(accountsRoute->stripPath, true); // Kong's default
+    QCOMPARE(accountsRoute->maxBodyBytes, 64 * 1024);
+    QCOMPARE(accountsRoute->auth, QStringList{QStringLiteral("jwt")});
+    QCOMPARE(findRoute(config, QStringLiteral("health"))->paths,
+             QStringList{QStringLiteral("=/healthz")});
+    QVERIFY(findRoute(config, QStringLiteral("search-v1"))->auth.isEmpty());
+    QCOMPARE(config.settings.limits.maxBodyBytes, 8 * 1024 * 1024);
+
+    // Keys: hashed on the way in, with the id and prefix derived like Portico's own.
+    QCOMPARE(config.consumers.size(), size_t(3));
+    const ConsumerConfig &mobile = config.consumers[0];
+    QCOMPARE(mobile.name, QStringLiteral("mobile-app"));
+    QCOMPARE(mobile.keys.size(), size_t(2));
+    QCOMPARE(mobile.keys[0].hash, hashApiKey(u"mobile-secret-key-0001"));
+    QCOMPARE(mobile.keys[0].id, apiKeyIdFromHash(mobile.keys[0].hash));
+    QCOMPARE(mobile.keys[0].prefix, apiKeyDisplayPrefix(u"mobile-secret-key-0001"));
+    QCOMPARE(mobile.keys[0].created.time().msec(), 0);
+    QCOMPARE(mobile.keys[0].created.timeSpec(), Qt::UTC);
+    QVERIFY(!mobile.keys[0].expires.isValid());
+    QCOMPARE(mobile.keys[1].created.secsTo(mobile.keys[1].expires), 86400);
+
+    // Consumer limits: one generated plan per distinct set of limits.
+    QCOMPARE(config.plans.size(), size_t(1));
+    QCOMPARE(config.plans[0].limits.second, 5);
+    QCOMPARE(config.plans[0].limits.minute, 100);
+    QCOMPARE(config.plans[0].limits.day, 10000);
+    QCOMPARE(mobile.plan, config.plans[0].name);
+    QCOMPARE(config.consumers[1].plan, config.plans[0].name);
+    QVERIFY(config.consumers[2].plan.isEmpty());
+
+    // The plaintext is nowhere: not in the model's export, not in the report.
+    const QByteArray yaml = toDeclarativeYaml(config) + toDeclarativeJson(config);
+    QVERIFY(!yaml.contains("secret-key"));
+    const QString report = (imported.report.notCarried + imported.report.notes).join(u'\n');
+    QVERIFY(!report.contains(QStringLiteral("secret-key")));
+
+    const QStringList &lost = imported.report.notCarried;
+    QVERIFY_LINE(lost, "services[2] (billing)", "protocol https", "1 nested route");
+    QVERIFY_LINE(lost, "services[1].routes[0].plugins[1] (cors)", "not carried");
+    QVERIFY_LINE(lost, "plugins[0] (prometheus)", "(global)");
+    QVERIFY_LINE(lost, "services[1].routes[0] (accounts)", "\"example.*\"");
+    QVERIFY_LINE(lost, "consumers[1] (partner)", "acls (1)");
+    QVERIFY_LINE(lost, "consumers[1] (partner)", "custom_id");
+    QVERIFY_LINE(lost, "tags", "1 entities");
+    QVERIFY_LINE(lost, "auth jwt", "jwt_providers");
+    const QStringList &notes = imported.report.notes;
+    QVERIFY_LINE(notes, "services[0].routes[2]", "no name", "\"orders-route-3\"");
+    QVERIFY_LINE(notes, "services[3] (search service)", "\"search-service\"");
+    QVERIFY_LINE(notes, "services[3].routes[0] (search v1)", "\"search-v1\"");
+    QVERIFY_LINE(notes, "consumers[0] (mobile-app)", "plan");
+    QVERIFY_LINE(notes, "segment boundaries");
+}
+
+void TestForeignFormats::kongImportJson()
+{
+    const ForeignImport imported = importKong(readSample(QStringLiteral("kong.json")));
+    QVERIFY2(imported.ok(), qPrintable(describe(imported.errors)));
+    const RouteConfig *route = findRoute(imported.config, QStringLiteral("catalog-items"));
+    QVERIFY(route);
+    QCOMPARE(route->paths, QStringList({"/items", "~^/items/[0-9]+/reviews$"}));
+    QCOMPARE(route->auth, QStringList{QStringLiteral("key")}); // global key-auth
+    QCOMPARE(route->rateLimit.second, 10);
+    QCOMPARE(imported.config.services[0].retries, 1);
+    QCOMPARE(imported.config.consumers[0].keys[0].hash, hashApiKey(u"json-secret-key-0001"));
+    QVERIFY_LINE(imported.report.notCarried, "year limit 1000000");
+    QVERIFY_LINE(imported.report.notCarried, "key_names [apikey]", "X-API-Key");
+    QVERIFY_LINE(imported.report.notes, "settings.max_body_bytes", "10485760");
+}
+
+void TestForeignFormats::kongImportErrors()
+{
+    const auto errorsOf = [](const QByteArray &yaml) {
+        const ForeignImport imported = importKong(yaml);
+        QStringList lines;
+        for (const ConfigError &e : imported.errors)
+            lines.append(e.toString());
+        return lines;
+    };
+    QVERIFY_LINE(errorsOf("services: [\n"), "syntax error at line");
+    QVERIFY_LINE(errorsOf("- a\n"), "expected a mapping at the top level");
+
+    // Validation errors name the place in the decK file, not in the Portico model.
+    const QByteArray nested = "_format_version: \"3.0\"\n"
+                              "services:\n"
+                              "  - name: a\n"
+                              "    url: http://127.0.0.1:9001\n"
+                              "    routes:\n"
+                              "      - name: r\n"
+                              "        paths: [users]\n"
+                              "        hosts: [\"example.*\", \"bad host\"]\n";
+    QVERIFY_LINE(errorsOf(nested), "services[0].routes[0].paths[0]: must start with");
+    QVERIFY_LINE(errorsOf(nested), "services[0].routes[0].hosts[1]: invalid host name");
+
+    QVERIFY_LINE(errorsOf("services:\n  - name: a\n    url: http://127.0.0.1:9001\n"
+                          "    routes:\n      - {name: r, paths: [/a], strip_path: yes}\n"),
+                 "services[0].routes[0].strip_path: expected true or false");
+    QVERIFY_LINE(errorsOf("services:\n  - {name: a, url: http://127.0.0.1:9001}\n"
+                          "routes:\n  - {name: r, paths: [/a], service: b}\n"),
+                 "routes[0].service: unknown service \"b\"");
+    QVERIFY_LINE(errorsOf("services:\n  - {name: a, url: http://127.0.0.1:9001, "
+                          "connect_timeout: soon}\n"),
+                 "services[0].connect_timeout: expected an integer");
+    QVERIFY_LINE(errorsOf("upstreams:\n  - name: up\n    targets: [{target: \"bad host:80\"}]\n"
+                          "services:\n  - {name: a, host: up}\n"),
+                 "upstreams[0].targets[0].url");
+    // The same key on two consumers: named by where the second one is.
+    QVERIFY_LINE(errorsOf("consumers:\n"
+                          "  - {username: a, keyauth_credentials: [{key: same-key-0001}]}\n"
+                          "  - {username: b, keyauth_credentials: [{key: same-key-0001}]}\n"),
+                 "consumers[1].keyauth_credentials[0].hash: the same key as");
+}
+
+void TestForeignFormats::kongRoundTrip()
+{
+    const Config original = loadSample(QStringLiteral("portico.yaml"));
+    const ForeignExport exported = exportKong(original);
+    const ForeignImport back = importKong(exported.text);
+    QVERIFY2(back.ok(), qPrintable(describe(back.errors)));
+    const Config &config = back.config;
+
+    QCOMPARE(config.services.size(), original.services.size());
+    for (const ServiceConfig &s : original.services) {
+        const ServiceConfig *t = findService(config, s.name);
+        QVERIFY2(t, qPrintable(s.name));
+        QCOMPARE(t->targets.size(), s.targets.size());
+        for (size_t i = 0; i < s.targets.size(); ++i) {
+            QCOMPARE(t->targets[i].url, s.targets[i].url);
+            QCOMPARE(t->targets[i].weight, s.targets[i].weight);
+        }
+        QCOMPARE(t->connectTimeoutMs, s.connectTimeoutMs);
+        QCOMPARE(t->readTimeoutMs, s.readTimeoutMs);
+        QCOMPARE(t->retries, s.retries);
+        QCOMPARE(t->preserveHost, s.preserveHost);
+    }
+    int enabled = 0;
+    for (const RouteConfig &r : original.routes) {
+        const RouteConfig *t = findRoute(config, r.name);
+        if (!r.enabled) {
+            QVERIFY(!t); // Kong has no disabled routes; the export report says so
+            continue;
+        }
+        ++enabled;
+        QVERIFY2(t, qPrintable(r.name));
+        QCOMPARE(t->paths, r.paths);
+        QCOMPARE(t->hosts, r.hosts);
+        QCOMPARE(t->methods, r.methods);
+        QCOMPARE(t->stripPath, r.stripPath);
+        QCOMPARE(t->service, r.service);
+        QCOMPARE(t->auth, r.auth);
+        QCOMPARE(t->maxBodyBytes, r.maxBodyBytes);
+        QCOMPARE(t->rateLimit, r.rateLimit);
+    }
+    QCOMPARE(int(config.routes.size()), enabled);
+    QCOMPARE(config.settings.limits.maxBodyBytes, original.settings.limits.maxBodyBytes);
+    QCOMPARE(config.settings.rateLimitStore, original.settings.rateLimitStore);
+
+    // Consumers and their plans come back (the plan tag names them); their keys do not.
+    QCOMPARE(config.consumers.size(), original.consumers.size());
+    for (size_t i = 0; i < original.consumers.size(); ++i) {
+        QCOMPARE(config.consumers[i].name, original.consumers[i].name);
+        QCOMPARE(config.consumers[i].plan, original.consumers[i].plan);
+        QVERIFY(config.consumers[i].keys.empty());
+    }
+    QCOMPARE(config.plans.size(), size_t(2)); // "unused" had no consumer
+    QCOMPARE(config.plans[0].name, QStringLiteral("free"));
+    QCOMPARE(config.plans[0].limits, original.plans[0].limits);
+    QCOMPARE(config.plans[1].name, QStringLiteral("gold"));
+    QCOMPARE(config.plans[1].limits, original.plans[1].limits);
+    QVERIFY(config.jwtProviders.empty());
+    QVERIFY_LINE(exported.report.notCarried, "API key(s) not carried");
+    QVERIFY_LINE(back.report.notCarried, "jwt_providers");
+
+    // The second trip changes nothing more.
+    QCOMPARE(exportKong(config).text, exportKong(importKong(exportKong(config).text).config).text);
+}
+
+void TestForeignFormats::nginxExport()
+{
+    const Config config = loadSample(QStringLiteral("portico.yaml"));
+    const ForeignExport exported = exportNginx(config);
+    const QByteArray &conf = exported.text;
+    QVERIFY(bracesBalance(conf));
+    QCOMPARE(exportNginx(config).text, conf);
+
+    const QString upstream = nginxBlock(conf, QStringLiteral("upstream portico_orders"));
+    QVERIFY(upstream.contains(QStringLiteral("server 127.0.0.1:9001 weight=90 max_fails=3 "
+                                             "fail_timeout=10s;")));
+    QVERIFY(upstream.contains(QStringLiteral("server 127.0.0.1:9002 weight=10 ")));
+    QVERIFY(upstream.contains(QStringLiteral("server 127.0.0.1:9004 down;")));
+    QVERIFY(upstream.contains(QStringLiteral("keepalive 64;")));
+    QVERIFY(conf.contains("upstream portico_accounts {"));
+
+    // One default server for the routes without hosts, one for the host pair; the host's
+    // server repeats the host-less routes after its own, as Portico falls back to them.
+    const QMap<QString, QStringList> servers = nginxServers(conf);
+    QCOMPARE(servers.keys(), QStringList({"_", "accounts.example.test *.example.test"}));
+    QCOMPARE(servers.value(QStringLiteral("_")),
+             QStringList({"= /healthz", "/orders/", "= /orders", "~ ^/orders/[0-9]+/cancel$",
+                          "~ /search/[a-z]+", "/"}));
+    QCOMPARE(servers.value(QStringLiteral("accounts.example.test *.example.test")),
+             QStringList({"/v1/", "~ ^/legacy/v[0-9]+", "= /healthz", "/orders/", "= /orders",
+                          "~ ^/orders/[0-9]+/cancel$", "~ /search/[a-z]+", "/"}));
+    QVERIFY(conf.contains("    listen 127.0.0.1:8080 default_server;\n    server_name _;\n"));
+    QVERIFY(conf.contains("    client_max_body_size 1048576;\n"));
+    QVERIFY(!conf.contains("beta")); // disabled
+
+    // Exact route with strip_path: everything goes, the base path comes in front.
+    const QString health = nginxBlock(conf, QStringLiteral("location = /healthz"));
+    QVERIFY(health.contains(QStringLiteral("proxy_pass http://portico_accounts/api/;")));
+    QVERIFY(health.contains(QStringLiteral("limit_except GET { deny all; }")));
+    QVERIFY(health.contains(QStringLiteral("proxy_set_header Host 127.0.0.1:9003;")));
+    QVERIFY(health.contains(QStringLiteral("proxy_connect_timeout 2000ms;")));
+    QVERIFY(health.contains(QStringLiteral("proxy_read_timeout 5000ms;")));
+    QVERIFY(health.contains(QStringLiteral("proxy_set_header X-Forwarded-For "
+                                           "$proxy_add_x_forwarded_for;")));
+    // A route with auth is written closed, never open.
+    const QString orders = nginxBlock(conf, QStringLiteral("location /orders/"));
+    QVERIFY(orders.contains(QStringLiteral("deny all;\n")));
+    QVERIFY(orders.contains(QStringLiteral("limit_except GET HEAD POST { deny all; }")));
+    QVERIFY(orders.contains(QStringLiteral("proxy_pass http://portico_orders;")));
+    QVERIFY(orders.contains(QStringLiteral("proxy_set_header Host $http_host;")));
+    QVERIFY(orders.contains(QStringLiteral("proxy_next_upstream_tries 3;")));
+    QVERIFY(!nginxBlock(conf, QStringLiteral("location ~ /search/[a-z]+"))
+                 .contains(QStringLiteral("deny all")));
+    // Prefix with strip_path and a route body limit.
+    const QString v1 = nginxBlock(conf, QStringLiteral("location /v1/"));
+    QVERIFY(v1.contains(QStringLiteral("proxy_pass http://portico_accounts/api/;")));
+    QVERIFY(v1.contains(QStringLiteral("client_max_body_size 65536;")));
+    // Regex with strip_path: rewritten, since proxy_pass takes no URI in a regex location.
+    const QString legacy = nginxBlock(conf, QStringLiteral("location ~ ^/legacy/v[0-9]+"));
+    QVERIFY(legacy.contains(QStringLiteral(
+        "rewrite \"^(?:^/legacy/v[0-9]+)/?(?<portico_rest>.*)$\" /api/$portico_rest break;")));
+    QVERIFY(legacy.contains(QStringLiteral("rewrite ^ /api$uri break;")));
+    QVERIFY(legacy.contains(QStringLiteral("proxy_pass http://portico_accounts;")));
+    QVERIFY(nginxBlock(conf, QStringLiteral("location /")).contains(QStringLiteral("return 404;")));
+
+    const QStringList &lost = exported.report.notCarried;
+    QVERIFY_LINE(lost, "routes[0] (orders)", "auth [key] not carried", "deny all");
+    QVERIFY_LINE(lost, "routes[0] (orders)", "rate_limit not carried");
+    QVERIFY_LINE(lost, "routes[6] (accounts-beta)", "disabled");
+    QVERIFY_LINE(lost, "consumers: 3 consumer(s) with 3 API key(s)");
+    QVERIFY_LINE(lost, "plans: 3 plan(s)");
+    QVERIFY_LINE(lost, "jwt_providers: 1 provider(s)");
+    QVERIFY_LINE(lost, "settings.workers");
+    QVERIFY_LINE(exported.report.notes, "routes[3] (health)", "also allows HEAD");
+    QVERIFY_LINE(exported.report.notes, "repeats the routes without hosts");
+}
+
+void TestForeignFormats::nginxEdgeCases()
+{
+    QCOMPARE(nginxQuote(QStringLiteral("/plain/path")), QStringLiteral("/plain/path"));
+    QCOMPARE(nginxQuote(QStringLiteral("^/x{2}$")), QStringLiteral("\"^/x{2}$\""));
+    QCOMPARE(nginxQuote(QStringLiteral("a\"b\\\\c")), QStringLiteral("\"a\\\"b\\\\\\\\c\""));
+    QCOMPARE(nginxLocationMatches(QStringLiteral("/a%20b")),
+             std::vector<QString>({"\"/a b/\"", "= \"/a b\""}));
+
+    Config config;
+    config.settings.listen = QStringLiteral("0.0.0.0:0");
+    config.services.push_back({QStringLiteral("v6"), {{QStringLiteral("http://[::1]:9001"), 5}}});
+    RouteConfig get;
+    get.name = QStringLiteral("get-items");
+    get.paths = {QStringLiteral("/items")};
+    get.methods = {QStringLiteral("GET")};
+    get.service = QStringLiteral("v6");
+    RouteConfig post = get;
+    post.name = QStringLiteral("post-items");
+    post.methods = {QStringLiteral("POST")};
+    RouteConfig purge = get;
+    purge.name = QStringLiteral("purge");
+    purge.paths = {QStringLiteral("~^/cache/[a-z]{2}$")};
+    purge.methods = {QStringLiteral("PURGE")};
+    purge.maxBodyBytes = 0;
+    config.routes = {get, post, purge};
+    QVERIFY2(validateConfig(config).empty(), qPrintable(describe(validateConfig(config))));
+
+    const ForeignExport exported = exportNginx(config);
+    QVERIFY(bracesBalance(exported.text));
+    QVERIFY(exported.text.contains("server [::1]:9001 weight=5"));
+    QVERIFY(exported.text.contains("listen 0.0.0.0:8080 default_server;"));
+    const QString purgeBlock =
+        nginxBlock(exported.text, QStringLiteral("location ~ \"^/cache/[a-z]{2}$\""));
+    QVERIFY(purgeBlock.contains(QStringLiteral("deny all;")));
+    QVERIFY(purgeBlock.contains(QStringLiteral("client_max_body_size 1;")));
+    QCOMPARE(nginxServers(exported.text).value(QStringLiteral("_")),
+             QStringList({"/items/", "= /items", "~ \"^/cache/[a-z]{2}$\"", "/"}));
+    const QStringList &lost = exported.report.notCarried;
+    QVERIFY_LINE(lost, "routes[1] (post-items)", "location /items/", "routes[0] (get-items)");
+    QVERIFY_LINE(lost, "routes[2] (purge)", "method PURGE", "closed");
+    QVERIFY_LINE(lost, "settings.listen", "fixed port");
+    QCOMPARE(lost.filter(QStringLiteral("(post-items)")).size(), 1); // "= /items" is implied
+    QVERIFY_LINE(exported.report.notes, "routes[2] (purge)", "client_max_body_size 1");
+}
+
+// Writes the nginx exports of the samples where tests/foreign/check-nginx-export.sh runs
+// `nginx -t` on them (PORTICO_FOREIGN_OUT), else to a temporary directory.
+void TestForeignFormats::nginxExportFiles()
+{
+    QTemporaryDir temporary;
+    const QByteArray outEnv = qgetenv("PORTICO_FOREIGN_OUT");
+    const QDir out(outEnv.isEmpty() ? temporary.path() : QString::fromLocal8Bit(outEnv));
+    QVERIFY(out.exists());
+
+    Config edge;
+    edge.services.push_back(
+        {QStringLiteral("edge"), {{QStringLiteral("http://127.0.0.1:9001/base"), 1}}});
+    const QStringList paths = {"/a%20b", "=/q'uote", "~^/x{2}/\"y\"$", "~/any;thing", "/"};
+    for (qsizetype i = 0; i < paths.size(); ++i) {
+        RouteConfig r;
+        r.name = QStringLiteral("edge-%1").arg(i);
+        r.paths = {paths[i]};
+        r.service = QStringLiteral("edge");
+        r.stripPath = i % 2 == 0;
+        r.hosts = i == 1 ? QStringList{QStringLiteral("[::1]"), QStringLiteral("*.edge.test")}
+                         : QStringList();
+        edge.routes.push_back(r);
+    }
+    QVERIFY2(validateConfig(edge).empty(), qPrintable(describe(validateConfig(edge))));
+
+    const std::pair<QString, Config> samples[] = {
+        {QStringLiteral("portico"), loadSample(QStringLiteral("portico.yaml"))},
+        {QStringLiteral("kong"), importKong(readSample(QStringLiteral("kong.yaml"))).config},
+        {QStringLiteral("openapi"),
+         importOpenApi(readSample(QStringLiteral("petstore.yaml")), Config(),
+                       QStringLiteral("pets"))
+             .config},
+        {QStringLiteral("edge"), edge},
+    };
+    for (const auto &[name, config] : samples) {
+        const QByteArray conf = exportNginx(config).text;
+        QVERIFY(bracesBalance(conf));
+        QFile file(out.filePath(name + QStringLiteral(".conf")));
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        QCOMPARE(file.write(conf), conf.size());
+    }
+}
+
+void TestForeignFormats::openApiImport()
+{
+    const ForeignImport imported = importOpenApi(readSample(QStringLiteral("petstore.yaml")),
+                                                 Config(), QStringLiteral("pets"));
+    QVERIFY2(imported.ok(), qPrintable(describe(imported.errors)));
+    const Config &config = imported.config;
+
+    // The service did not exist: created from the first http:// server, origin only.
+    QCOMPARE(config.services.size(), size_t(1));
+    QCOMPARE(config.services[0].name, QStringLiteral("pets"));
+    QCOMPARE(config.services[0].targets[0].url, QStringLiteral("http://127.0.0.1:9100"));
+    QVERIFY_LINE(imported.report.notes, "\"pets\" created");
+
+    QCOMPARE(routeNames(config),
+             QStringList({"listPets", "createPet", "showPetById", "delete-pet",
+                          "get-pets-petId-photos-photoId-.jpg", "health", "getInventory"}));
+    const RouteConfig *list = findRoute(config, QStringLiteral("listPets"));
+    QCOMPARE(list->paths, QStringList{QStringLiteral("=/v1/pets")}); // base path from servers[0]
+    QCOMPARE(list->methods, QStringList{QStringLiteral("GET")});
+    QCOMPARE(list->auth, QStringList{QStringLiteral("key")}); // the document-wide apiKey
+    QCOMPARE(list->service, QStringLiteral("pets"));
+    QCOMPARE(findRoute(config, QStringLiteral("createPet"))->auth,
+             QStringList{QStringLiteral("jwt")});
+    const RouteConfig *show = findRoute(config, QStringLiteral("showPetById"));
+    QCOMPARE(show->paths, QStringList{QStringLiteral("~^/v1/pets/[^/]+$")});
+    QCOMPARE(show->methods, QStringList{QStringLiteral("GET")});
+    // oauth2 has no equivalent: imported, but disabled rather than public.
+    const RouteConfig *remove = findRoute(config, QStringLiteral("delete-pet"));
+    QCOMPARE(remove->methods, QStringList{QStringLiteral("DELETE")});
+    QVERIFY(!remove->enabled);
+    QVERIFY(findRoute(config, QStringLiteral("health"))->auth.isEmpty()); // security: []
+    QCOMPARE(findRoute(config, QStringLiteral("getInventory"))->auth,
+             QStringList{QStringLiteral("key")}); // the header alternative
+
+    // The generated regexes match what the templates mean, in Portico's own router.
+    const Router router(config.routes);
+    const auto matched = [&](const char *method, const char *path) {
+        const auto m = router.match(method, "api.test", path);
+        return m ? config.routes[size_t(m->routeIndex)].name : QString();
+    };
+    QCOMPARE(matched("GET", "/v1/pets/42"), QStringLiteral("showPetById"));
+    QCOMPARE(matched("GET", "/v1/pets/42/x"), QString());
+    QCOMPARE(matched("GET", "/v1/pets"), QStringLiteral("listPets"));
+    QCOMPARE(matched("POST", "/v1/pets"), QStringLiteral("createPet"));
+    QCOMPARE(matched("GET", "/v1/pets/"), QString());
+    QCOMPARE(matched("GET", "/v1/pets/7/photos/3.jpg"),
+             QStringLiteral("get-pets-petId-photos-photoId-.jpg"));
+    QCOMPARE(matched("GET", "/v1/pets/7/photos/3xjpg"), QString());
+    QCOMPARE(matched("DELETE", "/v1/pets/42"), QString()); // disabled
+    const QRegularExpression re(show->paths[0].sliced(1));
+    QVERIFY(re.match(QStringLiteral("/v1/pets/42")).hasMatch());
+    QVERIFY(!re.match(QStringLiteral("/v1/pets/42/x")).hasMatch());
+
+    const QStringList &lost = imported.report.notCarried;
+    QVERIFY_LINE(lost, "components.securitySchemes.oauth", "oauth2 not carried");
+    QVERIFY_LINE(lost, "components.securitySchemes.apiKeyQuery", "query \"api_key\"");
+    QVERIFY_LINE(lost, "paths./pets/{petId}.delete (delete-pet)", "disabled");
+    QVERIFY_LINE(lost, "x-tagGroups: extension not carried");
+    QVERIFY_LINE(lost, "paths./pets.post.x-codegen-request-body-name");
+    QVERIFY_LINE(lost, "auth jwt", "jwt_providers");
+    QVERIFY_LINE(imported.report.notes, "operationId \"delete pet\"", "\"delete-pet\"");
+    QVERIFY_LINE(imported.report.notes, "no operationId", "get-pets-petId-photos-photoId-.jpg");
+}
+
+void TestForeignFormats::openApiJoinsService()
+{
+    Config into = loadSample(QStringLiteral("portico.yaml"));
+    RouteConfig existing;
+    existing.name = QStringLiteral("listPets");
+    existing.paths = {QStringLiteral("/old")};
+    existing.service = QStringLiteral("orders");
+    into.routes.push_back(existing);
+    const QByteArray json = R"({
+      "openapi": "3.1.0",
+      "info": {"title": "t", "version": "1"},
+      "servers": [{"url": "/api/v2/"}],
+      "paths": {
+        "/pets": {"get": {"operationId": "listPets"}},
+        "/pets/{id}/toys": {"put": {}}
+      }
+    })";
+    const ForeignImport imported = importOpenApi(json, into, QStringLiteral("orders"));
+    QVERIFY2(imported.ok(), qPrintable(describe(imported.errors)));
+    QCOMPARE(imported.config.services.size(), into.services.size()); // joined, not created
+    QCOMPARE(imported.config.routes.size(), into.routes.size() + 2);
+    const RouteConfig *list = findRoute(imported.config, QStringLiteral("listPets-2"));
+    QVERIFY(list);
+    QCOMPARE(list->paths, QStringList{QStringLiteral("=/api/v2/pets")});
+    QCOMPARE(list->service, QStringLiteral("orders"));
+    QVERIFY(list->auth.isEmpty());
+    const RouteConfig *toys = findRoute(imported.config, QStringLiteral("put-pets-id-toys"));
+    QVERIFY(toys);
+    QCOMPARE(toys->paths, QStringList{QStringLiteral("~^/api/v2/pets/[^/]+/toys$")});
+    QVERIFY_LINE(imported.report.notes, "operationId \"listPets\"", "\"listPets-2\"");
+}
+
+void TestForeignFormats::openApiErrors()
+{
+    const ForeignImport swagger =
+        importOpenApi(readSample(QStringLiteral("swagger2.yaml")), Config(), QStringLiteral("s"));
+    QCOMPARE(swagger.errors.size(), size_t(1));
+    QCOMPARE(swagger.errors[0].path, QStringLiteral("swagger"));
+    QVERIFY(swagger.errors[0].message.contains(QStringLiteral("Swagger 2.0")));
+    QVERIFY(swagger.errors[0].message.contains(QStringLiteral("OpenAPI 3")));
+    QVERIFY(swagger.config.routes.empty());
+
+    const auto onlyError = [](const QByteArray &doc) {
+        const ForeignImport imported = importOpenApi(doc, Config(), QStringLiteral("s"));
+        return imported.errors.size() == 1 ? imported.errors[0].toString()
+                                           : describe(imported.errors);
+    };
+    QCOMPARE(onlyError("info: {title: t}\n"),
+             QStringLiteral("openapi: missing: not an OpenAPI 3 "
+                            "document"));
+    QCOMPARE(onlyError("openapi: 2.5\n"),
+             QStringLiteral("openapi: unsupported version 2.5 (expected 3.x)"));
+    QVERIFY(onlyError("openapi: 3.0.0\nservers: [{url: https://x.test}]\npaths: {}\n")
+                .startsWith(QStringLiteral("servers: service \"s\" does not exist")));
+    QVERIFY(onlyError("openapi: [\n").contains(QStringLiteral("syntax error")));
+    // A path that is not a valid Portico path is named by its place in the document.
+    QVERIFY(onlyError("openapi: 3.0.0\nservers: [{url: http://127.0.0.1:9}]\n"
+                      "paths: {\"/a/../b\": {get: {operationId: x}}}\n")
+                .startsWith(QStringLiteral("paths./a/../b.get: not in normalized form")));
+    // Characters a Portico path cannot hold are percent-encoded, not refused.
+    const ForeignImport spaced = importOpenApi("openapi: 3.0.0\nservers: [{url: http://x:9}]\n"
+                                               "paths: {\"/a b/{id}\": {get: {}}}\n",
+                                               Config(), QStringLiteral("s"));
+    QVERIFY2(spaced.ok(), qPrintable(describe(spaced.errors)));
+    QCOMPARE(spaced.config.routes[0].paths, QStringList{QStringLiteral("~^/a%20b/[^/]+$")});
+}
+
+QTEST_GUILESS_MAIN(TestForeignFormats)
+#include "tst_foreign_formats.moc"
