@@ -2,6 +2,7 @@
 
 #include "config/Addresses.h"
 #include "config/Snapshot.h"
+#include "net/EpollEventDispatcher.h"
 #include "net/Listener.h"
 #include "net/Worker.h"
 
@@ -33,14 +34,13 @@ bool EngineCore::start(const Config &config, ConfigErrors *errors)
     Q_ASSERT(address); // validated
     ++m_nextVersion;
 
-    // The engine's threads use Qt's own poll-based event dispatcher, which is much cheaper per
-    // socket event than the GLib one (the GUI thread keeps whatever it already has).
-    qputenv("QT_NO_GLIB", "1");
     const int workers = config.settings.workers > 0 ? config.settings.workers
                                                     : std::max(1, QThread::idealThreadCount());
     for (int i = 0; i < workers; ++i) {
         auto *thread = new QThread;
         thread->setObjectName(QStringLiteral("portico-worker-%1").arg(i));
+        // Qt's own dispatcher would poll every connection of the worker on each iteration.
+        thread->setEventDispatcher(new EpollEventDispatcher);
         auto *worker = new Worker(i, snapshot);
         worker->moveToThread(thread);
         // Deferred deletion still runs after the loop stops: the worker dies on its own thread.
@@ -52,6 +52,7 @@ bool EngineCore::start(const Config &config, ConfigErrors *errors)
 
     m_acceptThread = new QThread;
     m_acceptThread->setObjectName(QStringLiteral("portico-accept"));
+    m_acceptThread->setEventDispatcher(new EpollEventDispatcher);
     m_acceptThread->start();
     QString bindError;
     auto *context = new QObject;
