@@ -94,9 +94,9 @@ bool GatewayRuntime::openStore()
     m_config = std::make_unique<ConfigService>(std::move(opened.store), [this](const Config &c) {
         if (!m_engine->isRunning())
             return ConfigErrors(); // stored; it runs at the next start
-        Config running = c;
+        Config running = c; // cheap: the long lists are shared
         applyOverrides(m_options, running);
-        return m_engine->apply(running);
+        return m_engine->apply(running, ConfigCheck::AlreadyValidated);
     });
     return true;
 }

@@ -13,12 +13,12 @@ namespace portico {
 
 namespace {
 
-template<typename T>
+template<typename T, typename List = std::vector<T>>
 struct EntityKind
 {
     const char *plural;   // "routes": the path and the list in the configuration
     const char *singular; // "route": how messages name one
-    std::vector<T> Config::*list;
+    List Config::*list;
     TreeValue (*toTree)(const T &);
     PartLoadResult<T> (*parse)(const QByteArray &);
     // Carries a rename to whatever refers to the entity by name.
@@ -46,7 +46,7 @@ const EntityKind<ServiceConfig> kServices{"services", "service", &Config::servic
                                           renameServiceReferences};
 const EntityKind<RouteConfig> kRoutes{"routes", "route", &Config::routes, routeToTree,
                                       parseRoutePart, nullptr};
-const EntityKind<ConsumerConfig> kConsumers{"consumers", "consumer", &Config::consumers,
+const EntityKind<ConsumerConfig, QList<ConsumerConfig>> kConsumers{"consumers", "consumer", &Config::consumers,
                                             consumerToTree, parseConsumerPart, nullptr};
 const EntityKind<PlanConfig> kPlans{"plans", "plan", &Config::plans, planToTree, parsePlanPart,
                                     renamePlanReferences};
@@ -54,11 +54,11 @@ const EntityKind<JwtProviderConfig> kJwtProviders{"jwt_providers", "JWT provider
                                                   &Config::jwtProviders, jwtProviderToTree,
                                                   parseJwtProviderPart, nullptr};
 
-template<typename T>
-qsizetype indexOf(const std::vector<T> &list, const QString &name)
+template<typename List>
+qsizetype indexOf(const List &list, const QString &name)
 {
     const auto it = std::find_if(list.begin(), list.end(),
-                                 [&](const T &item) { return item.name == name; });
+                                 [&](const auto &item) { return item.name == name; });
     return it == list.end() ? -1 : qsizetype(it - list.begin());
 }
 
@@ -94,14 +94,14 @@ void keepKeysUnlessGiven(ConsumerConfig &next, const ConsumerConfig &current,
         next.keys = current.keys;
 }
 
-template<typename T>
-AdminResponse list(AdminContext &context, const EntityKind<T> &kind, const AdminRequest &request)
+template<typename T, typename List>
+AdminResponse list(AdminContext &context, const EntityKind<T, List> &kind, const AdminRequest &request)
 {
     QString error;
     const std::optional<Page> page = pageOf(request, &error);
     if (!page)
         return AdminResponse::error(400, error);
-    const std::vector<T> &items = context.config.config().*kind.list;
+    const List &items = context.config.config().*kind.list;
     TreeValue data = TreeValue::list();
     const qsizetype end = std::min(qsizetype(items.size()), page->offset + page->limit);
     for (qsizetype i = page->offset; i < end; ++i)
@@ -111,10 +111,10 @@ AdminResponse list(AdminContext &context, const EntityKind<T> &kind, const Admin
         .withHeader("ETag", revisionTag(context.config.revision()));
 }
 
-template<typename T>
-AdminResponse getOne(AdminContext &context, const EntityKind<T> &kind, const QString &name)
+template<typename T, typename List>
+AdminResponse getOne(AdminContext &context, const EntityKind<T, List> &kind, const QString &name)
 {
-    const std::vector<T> &items = context.config.config().*kind.list;
+    const List &items = context.config.config().*kind.list;
     const qsizetype index = indexOf(items, name);
     if (index < 0)
         return notFound(QStringLiteral("no %1").arg(describe(kind.singular, name)));
@@ -123,15 +123,15 @@ AdminResponse getOne(AdminContext &context, const EntityKind<T> &kind, const QSt
 }
 
 // Stores `write`'s edit and answers with the entity as stored.
-template<typename T>
-AdminResponse store(AdminContext &context, const EntityKind<T> &kind, qint64 expected,
+template<typename T, typename List>
+AdminResponse store(AdminContext &context, const EntityKind<T, List> &kind, qint64 expected,
                     const QString &summary, const QString &resultName, int okStatus,
                     const std::function<EditOutcome(Config &)> &write)
 {
     const StoreResult result = context.config.edit(ConfigSource::Admin, summary, expected, write);
     TreeValue body;
     if (result.ok()) {
-        const std::vector<T> &items = context.config.config().*kind.list;
+        const List &items = context.config.config().*kind.list;
         const qsizetype index = indexOf(items, resultName);
         if (index >= 0)
             body = kind.toTree(items[size_t(index)]);
@@ -144,8 +144,8 @@ AdminResponse store(AdminContext &context, const EntityKind<T> &kind, qint64 exp
     return response;
 }
 
-template<typename T>
-AdminResponse create(AdminContext &context, const EntityKind<T> &kind,
+template<typename T, typename List>
+AdminResponse create(AdminContext &context, const EntityKind<T, List> &kind,
                      const AdminRequest &request, qint64 expected)
 {
     PartLoadResult<T> parsed = kind.parse(request.body);
@@ -155,7 +155,7 @@ AdminResponse create(AdminContext &context, const EntityKind<T> &kind,
     return store(context, kind, expected,
                  QStringLiteral("%1 added").arg(describe(kind.singular, item.name)), item.name, 201,
                  [&](Config &config) {
-                     std::vector<T> &items = config.*kind.list;
+                     List &items = config.*kind.list;
                      if (!item.name.isEmpty() && indexOf(items, item.name) >= 0)
                          return EditOutcome{StoreResult::Status::Conflict,
                                             {{QStringLiteral("name"),
@@ -167,8 +167,8 @@ AdminResponse create(AdminContext &context, const EntityKind<T> &kind,
                  });
 }
 
-template<typename T>
-AdminResponse replace(AdminContext &context, const EntityKind<T> &kind,
+template<typename T, typename List>
+AdminResponse replace(AdminContext &context, const EntityKind<T, List> &kind,
                       const AdminRequest &request, const QString &name, qint64 expected)
 {
     PartLoadResult<T> parsed = kind.parse(request.body);
@@ -188,7 +188,7 @@ AdminResponse replace(AdminContext &context, const EntityKind<T> &kind,
                                              exists ? QStringLiteral("replaced")
                                                     : QStringLiteral("added")),
                  name, exists ? 200 : 201, [&](Config &config) {
-                     std::vector<T> &items = config.*kind.list;
+                     List &items = config.*kind.list;
                      const qsizetype index = indexOf(items, name);
                      if (index < 0) {
                          items.push_back(item);
@@ -200,8 +200,8 @@ AdminResponse replace(AdminContext &context, const EntityKind<T> &kind,
                  });
 }
 
-template<typename T>
-AdminResponse patch(AdminContext &context, const EntityKind<T> &kind, const AdminRequest &request,
+template<typename T, typename List>
+AdminResponse patch(AdminContext &context, const EntityKind<T, List> &kind, const AdminRequest &request,
                     const QString &name, qint64 expected)
 {
     QJsonParseError jsonError;
@@ -213,7 +213,7 @@ AdminResponse patch(AdminContext &context, const EntityKind<T> &kind, const Admi
                                                     : jsonError.errorString())}});
     QString newName = name;
     return store(context, kind, expected, QString(), newName, 200, [&](Config &config) {
-        std::vector<T> &items = config.*kind.list;
+        List &items = config.*kind.list;
         const qsizetype index = indexOf(items, name);
         if (index < 0)
             return notFoundOutcome(kind.singular, name);
@@ -242,14 +242,14 @@ AdminResponse patch(AdminContext &context, const EntityKind<T> &kind, const Admi
     });
 }
 
-template<typename T>
-AdminResponse remove(AdminContext &context, const EntityKind<T> &kind, const QString &name,
+template<typename T, typename List>
+AdminResponse remove(AdminContext &context, const EntityKind<T, List> &kind, const QString &name,
                      qint64 expected)
 {
     const StoreResult result = context.config.edit(
         ConfigSource::Admin, QStringLiteral("%1 removed").arg(describe(kind.singular, name)),
         expected, [&](Config &config) {
-            std::vector<T> &items = config.*kind.list;
+            List &items = config.*kind.list;
             const qsizetype index = indexOf(items, name);
             if (index < 0)
                 return notFoundOutcome(kind.singular, name);
@@ -259,8 +259,8 @@ AdminResponse remove(AdminContext &context, const EntityKind<T> &kind, const QSt
     return storeResponse(result, 204, TreeValue());
 }
 
-template<typename T>
-AdminResponse serve(AdminContext &context, const EntityKind<T> &kind, const AdminRequest &request)
+template<typename T, typename List>
+AdminResponse serve(AdminContext &context, const EntityKind<T, List> &kind, const AdminRequest &request)
 {
     const std::optional<qint64> expected = expectedRevision(request);
     if (!expected)

@@ -92,31 +92,52 @@ std::vector<bool> longestIncreasingRun(const std::vector<qsizetype> &sequence)
 }
 
 template<typename T>
-void diffList(EntityKind kind, const std::vector<T> &before, const std::vector<T> &after,
+bool sharesData(const QList<T> &a, const QList<T> &b)
+{
+    return a.isSharedWith(b);
+}
+
+template<typename T>
+bool sharesData(const std::vector<T> &, const std::vector<T> &)
+{
+    return false;
+}
+
+// Lists are std::vector or QList; both take a signed index.
+inline qsizetype index(size_t i)
+{
+    return qsizetype(i);
+}
+
+template<typename List>
+void diffList(EntityKind kind, const List &before, const List &after,
               std::vector<EntityChange> &out)
 {
+    // An implicitly shared list that was not written to since the copy is the same list.
+    if (sharesData(before, after))
+        return;
     // Most edits keep every name in place: compare pairwise, no lookups.
     bool sameNames = before.size() == after.size();
-    for (size_t i = 0; sameNames && i < before.size(); ++i)
-        sameNames = before[i].name == after[i].name;
+    for (size_t i = 0; sameNames && i < size_t(before.size()); ++i)
+        sameNames = before[index(i)].name == after[index(i)].name;
     if (sameNames) {
-        for (size_t i = 0; i < after.size(); ++i) {
-            if (!same(before[i], after[i]))
-                out.push_back({kind, after[i].name, qsizetype(i), qsizetype(i), true, false});
+        for (size_t i = 0; i < size_t(after.size()); ++i) {
+            if (!same(before[index(i)], after[index(i)]))
+                out.push_back({kind, after[index(i)].name, qsizetype(i), qsizetype(i), true, false});
         }
         return;
     }
 
     QHash<QString, qsizetype> oldIndex;
     oldIndex.reserve(qsizetype(before.size()));
-    for (size_t i = 0; i < before.size(); ++i)
-        oldIndex.insert(before[i].name, qsizetype(i));
+    for (size_t i = 0; i < size_t(before.size()); ++i)
+        oldIndex.insert(before[index(i)].name, qsizetype(i));
     std::vector<qsizetype> survivorOld; // old index of each survivor, in new order
     std::vector<qsizetype> survivorNew;
-    std::vector<qsizetype> newToOld(after.size(), -1);
-    std::vector<bool> survives(before.size(), false);
-    for (size_t j = 0; j < after.size(); ++j) {
-        const auto it = oldIndex.constFind(after[j].name);
+    std::vector<qsizetype> newToOld(size_t(after.size()), -1);
+    std::vector<bool> survives(size_t(before.size()), false);
+    for (size_t j = 0; j < size_t(after.size()); ++j) {
+        const auto it = oldIndex.constFind(after[index(j)].name);
         if (it == oldIndex.cend())
             continue;
         newToOld[j] = *it;
@@ -124,23 +145,23 @@ void diffList(EntityKind kind, const std::vector<T> &before, const std::vector<T
         survivorOld.push_back(*it);
         survivorNew.push_back(qsizetype(j));
     }
-    for (size_t i = 0; i < before.size(); ++i) {
+    for (size_t i = 0; i < size_t(before.size()); ++i) {
         if (!survives[i])
-            out.push_back({kind, before[i].name, qsizetype(i), -1, true, false});
+            out.push_back({kind, before[index(i)].name, qsizetype(i), -1, true, false});
     }
     const std::vector<bool> stays = longestIncreasingRun(survivorOld);
-    std::vector<bool> movedAt(after.size(), false);
+    std::vector<bool> movedAt(size_t(after.size()), false);
     for (size_t k = 0; k < survivorNew.size(); ++k)
         movedAt[size_t(survivorNew[k])] = !stays[k];
-    for (size_t j = 0; j < after.size(); ++j) {
+    for (size_t j = 0; j < size_t(after.size()); ++j) {
         const qsizetype i = newToOld[j];
         if (i < 0) {
-            out.push_back({kind, after[j].name, -1, qsizetype(j), true, false});
+            out.push_back({kind, after[index(j)].name, -1, qsizetype(j), true, false});
             continue;
         }
-        const bool content = !same(before[size_t(i)], after[j]);
+        const bool content = !same(before[size_t(i)], after[index(j)]);
         if (content || movedAt[j])
-            out.push_back({kind, after[j].name, i, qsizetype(j), content, movedAt[j]});
+            out.push_back({kind, after[index(j)].name, i, qsizetype(j), content, movedAt[j]});
     }
 }
 

@@ -11,7 +11,6 @@
 
 #include <QDir>
 #include <QFileInfo>
-#include <QScopeGuard>
 #include <QThreadPool>
 
 namespace portico {
@@ -72,8 +71,6 @@ StoreResult applyEdit(ConfigStoreDatabase &database, const EditRequest &request)
     QSqlDatabase &db = database.db();
     QString error;
     SqlTransaction transaction(db);
-    // However this edit ends, the next one finds its working copy ready (or being made).
-    const auto prepareNext = qScopeGuard([&state] { state.spare.prepare(state.config); });
     if (!transaction.begin(SqlTransaction::Mode::Write, &error))
         return result(Status::Failed, state.revision, error);
     const std::optional<qint64> stored = database.storedRevision(&error);
@@ -98,7 +95,8 @@ StoreResult applyEdit(ConfigStoreDatabase &database, const EditRequest &request)
                           .arg(*stored)
                           .arg(request.expectedRevision));
 
-    Config edited = state.spare.take(state.config);
+    // Cheap: the consumers, by far the longest list, are shared until the change writes to them.
+    Config edited = state.config;
     EditOutcome outcome = request.change(edited);
     if (outcome.status != Status::Ok) {
         StoreResult refused = result(outcome.status, *stored);
@@ -106,7 +104,7 @@ StoreResult applyEdit(ConfigStoreDatabase &database, const EditRequest &request)
         return refused;
     }
     StoreResult invalid = result(Status::Invalid, *stored);
-    invalid.errors = validateConfig(edited);
+    invalid.errors = validateConfig(edited, &state.config);
     if (!invalid.errors.empty())
         return invalid;
     const ConfigDiff diff = diffConfigs(state.config, edited);
@@ -248,7 +246,6 @@ ConfigStore::OpenResult ConfigStore::open(const QString &path, const Config &ini
                     QStringLiteral("cannot update the schema of %1: %2").arg(path, error));
     opened = initializeOrLoad(*database, initial);
     if (opened.status == OpenResult::Status::Ok) {
-        database->state().spare.prepare(database->state().config);
         opened.store.reset(new ConfigStore(std::move(database)));
     }
     return opened;
@@ -316,7 +313,6 @@ bool ConfigStore::reload()
         qWarning("portico: cannot reload %s: %s", qPrintable(path()), qPrintable(error));
         return false;
     }
-    state.spare.prepare(state.config);
     return true;
 }
 

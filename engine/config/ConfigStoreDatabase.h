@@ -1,7 +1,6 @@
 #pragma once
 
 #include "Config.h"
-#include "SpareConfig.h"
 #include "StorePositions.h"
 
 #include <QSqlDatabase>
@@ -19,13 +18,10 @@ struct StoreState
     qint64 revision = 0;
     StoredPositions positions;   // of config's lists in their tables
     qint64 seenDataVersion = -1; // PRAGMA data_version when the state was last reconciled
-    SpareConfig spare; // the next edit's working copy; declared after config, so that it is
-                       // destroyed (and done reading config) first
 
-    // Replaces config, once no spare copy is reading it; returns the old one.
+    // Replaces config; returns the old one.
     Config replaceConfig(Config &&next)
     {
-        spare.discard();
         Config old = std::move(config);
         config = std::move(next);
         return old;

@@ -409,7 +409,7 @@ QString checkMethod(const QString &method)
     return {};
 }
 
-ConfigErrors validateConfig(const Config &config)
+ConfigErrors validateConfig(const Config &config, const Config *validBase)
 {
     Checker check;
     if (config.formatVersion != 1)
@@ -443,10 +443,18 @@ ConfigErrors validateConfig(const Config &config)
         checkUniqueName(check, planRepeats, plansPath, i, plan.name);
     }
 
+    // The consumers' checks depend on the consumers and the plans' names alone: when neither
+    // changed since a valid base, they pass again.
+    const bool consumersAsBefore = validBase
+        && config.consumers.isSharedWith(validBase->consumers)
+        && std::equal(config.plans.begin(), config.plans.end(), validBase->plans.begin(),
+                      validBase->plans.end(),
+                      [](const PlanConfig &a, const PlanConfig &b) { return a.name == b.name; });
     const FieldPath consumersPath("consumers");
     const NameLookup<PlanConfig> hasPlan(config.plans);
-    ConsumerScan scan(config.consumers, hasPlan);
-    for (qsizetype i = 0; i < qsizetype(config.consumers.size()); ++i) {
+    const QList<ConsumerConfig> noConsumers;
+    ConsumerScan scan(consumersAsBefore ? noConsumers : config.consumers, hasPlan);
+    for (qsizetype i = 0; !consumersAsBefore && i < qsizetype(config.consumers.size()); ++i) {
         if (scan.isClean(i))
             continue;
         const ConsumerConfig &consumer = config.consumers[size_t(i)];

@@ -25,17 +25,17 @@ quint64 digitsFingerprint(QStringView digits)
 
 } // namespace
 
-ConsumerScan::ConsumerScan(const std::vector<ConsumerConfig> &consumers,
+ConsumerScan::ConsumerScan(const QList<ConsumerConfig> &consumers,
                            const NameLookup<PlanConfig> &hasPlan)
     : m_consumers(consumers)
-    , m_clean(consumers.size(), true)
+    , m_clean(size_t(consumers.size()), true)
     , m_names(qsizetype(consumers.size()))
     , m_ids(qsizetype(consumers.size()))
     , m_hashes(qsizetype(consumers.size()))
 {
-    m_firstKey.reserve(consumers.size() + 1);
+    m_firstKey.reserve(size_t(consumers.size()) + 1);
     qint64 number = 0;
-    for (size_t i = 0; i < consumers.size(); ++i) {
+    for (qsizetype i = 0; i < consumers.size(); ++i) {
         const ConsumerConfig &consumer = consumers[i];
         m_firstKey.push_back(number);
         bool clean = checkName(consumer.name).isEmpty();

@@ -31,7 +31,7 @@ struct KeyUse
 class ConsumerScan
 {
 public:
-    ConsumerScan(const std::vector<ConsumerConfig> &consumers,
+    ConsumerScan(const QList<ConsumerConfig> &consumers,
                  const NameLookup<PlanConfig> &hasPlan);
 
     bool isClean(qsizetype consumer) const { return m_clean[size_t(consumer)]; }
@@ -56,11 +56,11 @@ private:
     const ApiKeyConfig &keyAt(qint64 number) const
     {
         const KeyUse use = *useOf(number);
-        return m_consumers[size_t(use.consumer)].keys[size_t(use.key)];
+        return m_consumers[qsizetype(use.consumer)].keys[size_t(use.key)];
     }
     void markRepeats(const RepeatFinder &finder, bool keys);
 
-    const std::vector<ConsumerConfig> &m_consumers;
+    const QList<ConsumerConfig> &m_consumers;
     std::vector<qint64> m_firstKey; // number of each consumer's first key, then the count
     std::vector<bool> m_clean;
     RepeatFinder m_names;

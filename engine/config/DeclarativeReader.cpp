@@ -162,8 +162,8 @@ void DeclarativeReader::readStringList(const YAML::Node &node, const QString &pa
     }
 }
 
-template<typename T, typename F>
-void DeclarativeReader::readList(const YAML::Node &node, const QString &path, std::vector<T> &out,
+template<typename List, typename F>
+void DeclarativeReader::readList(const YAML::Node &node, const QString &path, List &out,
                       F readItem)
 {
     if (node.IsNull())

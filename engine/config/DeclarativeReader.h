@@ -56,8 +56,8 @@ private:
     void readDateTime(const YAML::Node &node, const QString &path, QDateTime &out);
     void readLimits(const YAML::Node &node, const QString &path, LimitsConfig &limits);
     void readTarget(const YAML::Node &node, const QString &path, TargetConfig &target);
-    template<typename T, typename F>
-    void readList(const YAML::Node &node, const QString &path, std::vector<T> &out, F readItem);
+    template<typename List, typename F>
+    void readList(const YAML::Node &node, const QString &path, List &out, F readItem);
 
     ConfigErrors &m_errors;
     QStringList &m_warnings;

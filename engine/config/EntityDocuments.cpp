@@ -70,8 +70,8 @@ PartLoadResult<ConsumerConfig> parseConsumerDocument(const QByteArray &document)
     return result;
 }
 
-template<typename T>
-bool insertParsed(std::vector<T> &list, qsizetype index, PartLoadResult<T> parsed, QString *error)
+template<typename List, typename T = typename List::value_type>
+bool insertParsed(List &list, qsizetype index, PartLoadResult<T> parsed, QString *error)
 {
     if (!parsed.ok()) {
         *error = parsed.errors.front().toString();
@@ -85,10 +85,12 @@ bool insertParsed(std::vector<T> &list, qsizetype index, PartLoadResult<T> parse
     return true;
 }
 
-template<typename T>
-void eraseNamed(std::vector<T> &list, const QSet<QString> &names)
+template<typename List, typename T = typename List::value_type>
+void eraseNamed(List &list, const QSet<QString> &names)
 {
-    std::erase_if(list, [&](const T &item) { return names.contains(item.name); });
+    list.erase(std::remove_if(list.begin(), list.end(),
+                              [&](const T &item) { return names.contains(item.name); }),
+               list.end());
 }
 
 } // namespace

@@ -51,25 +51,30 @@ Snapshot::Snapshot(Config c, quint64 v)
 }
 
 std::shared_ptr<const Snapshot> compileSnapshot(const Config &config, quint64 version,
-                                                HealthRegistry &health, ConfigErrors *errors)
+                                                HealthRegistry &health, ConfigErrors *errors,
+                                                ConfigCheck check)
 {
-    ConfigErrors found = validateConfig(config);
-    if (!found.empty()) {
-        if (errors)
-            *errors = std::move(found);
-        return nullptr;
+    Q_ASSERT(check == ConfigCheck::Validate || validateConfig(config).empty());
+    if (check == ConfigCheck::Validate) {
+        ConfigErrors found = validateConfig(config);
+        if (!found.empty()) {
+            if (errors)
+                *errors = std::move(found);
+            return nullptr;
+        }
     }
     auto snapshot = std::make_shared<Snapshot>(config, version);
-    for (const ServiceConfig &service : config.services)
+    QHash<QString, int> serviceIndex;
+    serviceIndex.reserve(qsizetype(config.services.size()));
+    for (const ServiceConfig &service : config.services) {
+        serviceIndex.insert(service.name, int(snapshot->services.size()));
         snapshot->services.push_back(compileService(service, health));
+    }
     for (const RouteConfig &route : config.routes) {
         CompiledRoute compiled;
         compiled.name = route.name;
         compiled.nameUtf8 = route.name.toUtf8();
-        for (size_t i = 0; i < config.services.size(); ++i) {
-            if (config.services[i].name == route.service)
-                compiled.serviceIndex = int(i);
-        }
+        compiled.serviceIndex = serviceIndex.value(route.service, -1);
         compiled.maxBodyBytes = route.maxBodyBytes >= 0 ? route.maxBodyBytes
                                                         : config.settings.limits.maxBodyBytes;
         // Policies (auth, rate limits, ...) are appended here by the issues that add them.

@@ -62,6 +62,7 @@ struct Snapshot
 
 // Validates and compiles a configuration. Returns null and fills `errors` when it is invalid.
 std::shared_ptr<const Snapshot> compileSnapshot(const Config &config, quint64 version,
-                                                HealthRegistry &health, ConfigErrors *errors);
+                                                HealthRegistry &health, ConfigErrors *errors,
+                                                ConfigCheck check = ConfigCheck::Validate);
 
 } // namespace portico

@@ -109,8 +109,8 @@ public:
     }
 
     // Sorts `rows` into `list` by position, reporting each row's problem under its index.
-    template<typename T>
-    void finish(std::vector<Row<T>> &rows, const char *listName, std::vector<T> &list,
+    template<typename T, typename List>
+    void finish(std::vector<Row<T>> &rows, const char *listName, List &list,
                 std::vector<qint64> &positions)
     {
         const auto byPosition = [](const Row<T> &a, const Row<T> &b) {
@@ -142,7 +142,7 @@ public:
                QHash<qint64, QString> &names);
     bool routes(std::vector<RouteConfig> &routes, std::vector<qint64> &positions,
                 const QHash<qint64, QString> &serviceNames);
-    bool consumers(std::vector<ConsumerConfig> &consumers, std::vector<qint64> &positions,
+    bool consumers(QList<ConsumerConfig> &consumers, std::vector<qint64> &positions,
                    const QHash<qint64, QString> &planNames);
     bool jwtProviders(std::vector<JwtProviderConfig> &providers, std::vector<qint64> &positions);
 
@@ -296,7 +296,7 @@ bool Reader::routes(std::vector<RouteConfig> &routes, std::vector<qint64> &posit
     return true;
 }
 
-bool Reader::consumers(std::vector<ConsumerConfig> &consumers, std::vector<qint64> &positions,
+bool Reader::consumers(QList<ConsumerConfig> &consumers, std::vector<qint64> &positions,
                        const QHash<qint64, QString> &planNames)
 {
     QSqlQuery query(m_db);

@@ -277,9 +277,9 @@ bool Writer::write(const JwtProviderConfig *before, const JwtProviderConfig &p, 
 }
 
 // Inserts, updates and moves the entities of one list; plans the positions.
-template<typename T>
-bool writeList(Writer &writer, EntityKind kind, const std::vector<T> &before,
-               const std::vector<T> &after, const std::vector<const EntityChange *> &changes,
+template<typename List>
+bool writeList(Writer &writer, EntityKind kind, const List &before, const List &after,
+               const std::vector<const EntityChange *> &changes,
                std::vector<qint64> &positions)
 {
     const PositionPlan plan = planPositions(positions, qsizetype(after.size()), changes);
@@ -297,7 +297,7 @@ bool writeList(Writer &writer, EntityKind kind, const std::vector<T> &before,
         if (!ok)
             return false;
     }
-    for (size_t j = 0; plan.renumbered && j < after.size(); ++j) {
+    for (size_t j = 0; plan.renumbered && j < size_t(after.size()); ++j) {
         if (!written[j] && !writer.setPosition(kind, after[j].name, plan.positions[j]))
             return false;
     }

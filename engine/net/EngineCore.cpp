@@ -113,11 +113,11 @@ void EngineCore::dispatch(qintptr descriptor)
         worker, [worker, descriptor] { worker->addConnection(descriptor); }, Qt::QueuedConnection);
 }
 
-ConfigErrors EngineCore::apply(const Config &config)
+ConfigErrors EngineCore::apply(const Config &config, ConfigCheck check)
 {
     ConfigErrors errors;
     std::shared_ptr<const Snapshot> snapshot =
-        compileSnapshot(config, m_nextVersion, m_health, &errors);
+        compileSnapshot(config, m_nextVersion, m_health, &errors, check);
     if (!snapshot)
         return errors;
     ++m_nextVersion;

@@ -29,7 +29,7 @@ public:
     ~EngineCore();
 
     bool start(const Config &config, ConfigErrors *errors);
-    ConfigErrors apply(const Config &config);
+    ConfigErrors apply(const Config &config, ConfigCheck check);
     void stop();
 
     bool isRunning() const { return m_running; }

@@ -37,9 +37,9 @@ bool GatewayEngine::start(const Config &config, ConfigErrors *errors)
     return true;
 }
 
-ConfigErrors GatewayEngine::apply(const Config &config)
+ConfigErrors GatewayEngine::apply(const Config &config, ConfigCheck check)
 {
-    ConfigErrors errors = m_core->apply(config);
+    ConfigErrors errors = m_core->apply(config, check);
     if (errors.empty())
         Q_EMIT snapshotApplied(m_core->snapshot()->version);
     return errors;

@@ -32,8 +32,9 @@ public:
     // is reported against settings.listen).
     bool start(const Config &config, ConfigErrors *errors = nullptr);
     // Swaps in a new configuration without dropping requests; invalid config changes nothing.
-    // Listener address and worker count changes take effect at the next start.
-    ConfigErrors apply(const Config &config);
+    // Listener address and worker count changes take effect at the next start. Pass
+    // AlreadyValidated only for what a ConfigStore (or validateConfig) has just accepted.
+    ConfigErrors apply(const Config &config, ConfigCheck check = ConfigCheck::Validate);
     // Stops accepting, lets in-flight requests finish (bounded by settings.shutdownTimeoutMs),
     // then closes everything. Blocks until the workers are gone.
     void stop();

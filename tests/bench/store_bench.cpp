@@ -4,11 +4,16 @@
 //
 //   create_ms                 ConfigStore::open() creating the file with all of it
 //   open_load_ms              opening the file again (quick_check, schema, rows, validation)
+//   compile_ms                compileSnapshot() on what was opened (the engine's part of a start)
+//   open_compile_ms           the two together: from file to a runnable snapshot
 //   validate_ms               validateConfig() on the whole configuration (median of 9)
 //   edit_route_ms             edit() changing one route's paths, with a pause before each, as
 //                             edits come from a person or an API client (median of 21)
 //   edit_route_back_to_back_ms the same with no pause: the working copy the store prepares
 //                             after each edit is not ready yet and is waited for
+//   edit_route_applied_ms     the same edit through ConfigService into a running GatewayEngine
+//                             (one worker on 127.0.0.1:0): stored, compiled, swapped in; the
+//                             time until edit() returns, after which new requests use it
 //   rollback_ms               rollback() to the previous revision (median of 5)
 //   rollback_far_ms           rollback() over every edit above, back to the first revision
 //   file_bytes, wal_bytes     the store on disk at the end
@@ -16,8 +21,12 @@
 // --validate-only times validateConfig() alone, for profiling.
 
 #include "config/ApiKeys.h"
+#include "config/ConfigService.h"
 #include "config/ConfigStore.h"
 #include "config/ConfigValidator.h"
+#include "config/Snapshot.h"
+#include "net/GatewayEngine.h"
+#include "proxy/TargetHealth.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -100,15 +109,17 @@ double median(std::vector<double> values)
     return values[values.size() / 2];
 }
 
+EditOutcome appendPath(Config &c, int serial)
+{
+    c.routes[size_t(serial * 397 % kRoutes)].paths.append(QStringLiteral("/edited/%1").arg(serial));
+    return EditOutcome();
+}
+
 // Edits one route's paths; false when the store refused.
 bool editRoute(ConfigStore &store, int serial)
 {
-    const size_t route = size_t(serial * 397 % kRoutes);
-    const StoreResult result =
-        store.edit(ConfigSource::Admin, QString(), store.revision(), [&](Config &c) {
-            c.routes[route].paths.append(QStringLiteral("/edited/%1").arg(serial));
-            return EditOutcome();
-        });
+    const StoreResult result = store.edit(ConfigSource::Admin, QString(), store.revision(),
+                                          [&](Config &c) { return appendPath(c, serial); });
     return result.status == StoreResult::Status::Ok;
 }
 
@@ -136,6 +147,10 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "creating or reopening failed: %s\n", qPrintable(opened.error));
         return 1;
     }
+    HealthRegistry health;
+    const double compileMs = timed([&] {
+        ok = compileSnapshot(opened.store->config(), 1, health, nullptr) != nullptr && ok;
+    });
     ConfigStore &store = *opened.store;
     const qint64 firstRevision = store.revision();
 
@@ -148,6 +163,38 @@ int main(int argc, char **argv)
     std::vector<double> backToBack;
     for (int i = 0; i < kEdits; ++i)
         backToBack.push_back(timed([&] { ok = editRoute(store, serial++) && ok; }));
+
+    // The whole way: stored, compiled and swapped into a running engine.
+    std::vector<double> applied;
+    {
+        ConfigStore::OpenResult second = ConfigStore::open(path);
+        Config running = second.store->config();
+        running.settings.listen = QStringLiteral("127.0.0.1:0");
+        running.settings.workers = 1;
+        GatewayEngine engine;
+        ok = second.store && engine.start(running) && ok;
+        ConfigService service(std::move(second.store), [&engine](const Config &c) {
+            Config next = c;
+            next.settings.listen = QStringLiteral("127.0.0.1:0");
+            next.settings.workers = 1;
+            return engine.apply(next, ConfigCheck::AlreadyValidated);
+        });
+        for (int i = 0; i < kEdits && ok; ++i) {
+            QThread::msleep(kPauseMs);
+            const int edit = serial++;
+            applied.push_back(timed([&] {
+                const StoreResult result =
+                    service.edit(ConfigSource::Admin, QString(), service.revision(),
+                                 [&](Config &c) { return appendPath(c, edit); });
+                ok = result.status == StoreResult::Status::Ok
+                    && engine.snapshot()->config.routes[size_t(edit * 397 % kRoutes)].paths
+                           .contains(QStringLiteral("/edited/%1").arg(edit))
+                    && ok;
+            }));
+        }
+        engine.stop();
+    }
+    store.reload(); // the edits above went through another instance
 
     std::vector<double> rollbacks;
     for (int i = 0; i < 5; ++i) {
@@ -166,18 +213,25 @@ int main(int argc, char **argv)
                 "  \"consumers\": %d,\n"
                 "  \"create_ms\": %.1f,\n"
                 "  \"open_load_ms\": %.1f,\n"
+                "  \"compile_ms\": %.1f,\n"
+                "  \"open_compile_ms\": %.1f,\n"
                 "  \"validate_ms\": %.1f,\n"
                 "  \"edit_route_ms\": %.1f,\n"
                 "  \"edit_route_max_ms\": %.1f,\n"
                 "  \"edit_route_back_to_back_ms\": %.1f,\n"
+                "  \"edit_route_applied_ms\": %.1f,\n"
+                "  \"edit_route_applied_max_ms\": %.1f,\n"
                 "  \"rollback_ms\": %.1f,\n"
                 "  \"rollback_far_ms\": %.1f,\n"
                 "  \"file_bytes\": %lld,\n"
                 "  \"wal_bytes\": %lld,\n"
                 "  \"all_ok\": %s\n"
                 "}\n",
-                kRoutes, kConsumers, createMs, openMs, median(validate), median(spaced),
+                kRoutes, kConsumers, createMs, openMs, compileMs, openMs + compileMs,
+                median(validate), median(spaced),
                 *std::max_element(spaced.begin(), spaced.end()), median(backToBack),
+                applied.empty() ? -1.0 : median(applied),
+                applied.empty() ? -1.0 : *std::max_element(applied.begin(), applied.end()),
                 median(rollbacks), rollbackFarMs, QFileInfo(path).size(),
                 QFileInfo(path + QStringLiteral("-wal")).size(), ok ? "true" : "false");
     return ok ? 0 : 1;

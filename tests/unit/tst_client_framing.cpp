@@ -73,7 +73,7 @@ void TestClientFraming::absoluteFormMovesAuthorityToHost()
 
 void TestClientFraming::otherFormsAreRefused()
 {
-    for (const QByteArray target : {QByteArray("*"), QByteArray("example.test:443"),
+    for (const QByteArray &target : {QByteArray("*"), QByteArray("example.test:443"),
                                     QByteArray("http://"), QByteArray("ftp://x/")}) {
         RequestHead head = request();
         head.target = target;

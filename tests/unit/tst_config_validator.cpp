@@ -72,6 +72,7 @@ private Q_SLOTS:
     void regexErrorFormat();
     void unknownServiceFormat();
     void errorsInConfigOrder();
+    void validBaseGivesTheSameAnswer();
     void hostPort();
     void targetUrl();
 };
@@ -343,6 +344,46 @@ void TestConfigValidator::targetUrl()
     QVERIFY(!parseTargetUrl(QStringLiteral("http://x/a%2")));
     QVERIFY(!parseTargetUrl(QStringLiteral("ws://x")));
     QVERIFY(!parseTargetUrl(QString()));
+}
+
+void TestConfigValidator::validBaseGivesTheSameAnswer()
+{
+    Config base = validConfig();
+    PlanConfig plan;
+    plan.name = QStringLiteral("free");
+    base.plans.push_back(plan);
+    for (int i = 0; i < 3; ++i) {
+        ConsumerConfig consumer;
+        consumer.name = QStringLiteral("c%1").arg(i);
+        consumer.plan = QStringLiteral("free");
+        base.consumers.push_back(consumer);
+    }
+    QVERIFY(validateConfig(base).empty());
+
+    // The errors with the base, after checking they are those without it.
+    const auto sameAnswer = [&](const Config &edited) {
+        QStringList full, incremental;
+        for (const ConfigError &e : validateConfig(edited))
+            full.append(e.toString());
+        for (const ConfigError &e : validateConfig(edited, &base))
+            incremental.append(e.toString());
+        return incremental == full ? full : QStringList{QStringLiteral("differs")};
+    };
+    // A route edit leaves the consumers shared: nothing to find there, same answer.
+    Config edited = base;
+    edited.routes[0].paths = {QStringLiteral("bad")};
+    QVERIFY(edited.consumers.isSharedWith(base.consumers));
+    QCOMPARE(sameAnswer(edited).size(), 1);
+    // A consumer edit detaches the list: checked again, and its error found.
+    edited = base;
+    edited.consumers[1].plan = QStringLiteral("gold");
+    QCOMPARE(sameAnswer(edited),
+             QStringList{QStringLiteral("consumers[1].plan: unknown plan \"gold\"")});
+    // Renaming the plan touches only the plans: the consumers must be checked again.
+    edited = base;
+    edited.plans[0].name = QStringLiteral("basic");
+    QVERIFY(edited.consumers.isSharedWith(base.consumers));
+    QCOMPARE(sameAnswer(edited).size(), 3);
 }
 
 QTEST_GUILESS_MAIN(TestConfigValidator)

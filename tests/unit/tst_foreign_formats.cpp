@@ -554,7 +554,7 @@ void TestForeignFormats::kongRoundTrip()
 
     // Consumers and their plans come back (the plan tag names them); their keys do not.
     QCOMPARE(config.consumers.size(), original.consumers.size());
-    for (size_t i = 0; i < original.consumers.size(); ++i) {
+    for (qsizetype i = 0; i < original.consumers.size(); ++i) {
         QCOMPARE(config.consumers[i].name, original.consumers[i].name);
         QCOMPARE(config.consumers[i].plan, original.consumers[i].plan);
         QVERIFY(config.consumers[i].keys.empty());
