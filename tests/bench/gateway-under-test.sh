@@ -16,7 +16,8 @@ trap 'rm -rf "$dir"' EXIT
 config=$dir/bench.yaml
 {
   echo "format_version: 1"
-  echo "settings: { listen: '127.0.0.1:$GW_PORT', workers: $GW_WORKERS }"
+  # The Admin API on any free port: two gateways may run side by side (route scaling).
+  echo "settings: { listen: '127.0.0.1:$GW_PORT', admin_listen: '127.0.0.1:0', workers: $GW_WORKERS }"
   echo "services:"
   echo "  - { name: backend, url: 'http://127.0.0.1:$BACKEND_PORT' }"
   echo "routes:"
