@@ -17,29 +17,6 @@ using namespace portico::test;
 
 namespace {
 
-struct RunResult
-{
-    int exitCode = -1; // -1: crashed or did not finish in time
-    QByteArray out;
-    QByteArray err;
-};
-
-RunResult runPorticod(const QStringList &args)
-{
-    QProcess process;
-    process.start(PorticodProcess::binaryPath(), args);
-    RunResult result;
-    if (!process.waitForFinished(30'000)) {
-        process.kill();
-        process.waitForFinished(5'000);
-    } else if (process.exitStatus() == QProcess::NormalExit) {
-        result.exitCode = process.exitCode();
-    }
-    result.out = process.readAllStandardOutput();
-    result.err = process.readAllStandardError();
-    return result;
-}
-
 QByteArray readAll(const QString &path)
 {
     QFile file(path);
@@ -113,7 +90,7 @@ void TestConfigCli::exportImportExportIsByteIdentical()
     const QString source = write(QStringLiteral("source.yaml"),
                                  configFor(m_backend.url(), "/users"));
     const QString db = path(QStringLiteral("a.db"));
-    RunResult imported = runPorticod({"--db", db, "--import", source});
+    ProgramRun imported = runPorticod({"--db", db, "--import", source});
     QVERIFY2(imported.exitCode == 0, imported.err.constData());
     QVERIFY(imported.out.contains("(revision 2)")); // 1 is the empty store it was created as
 
@@ -122,7 +99,7 @@ void TestConfigCli::exportImportExportIsByteIdentical()
         const QString second = path(QStringLiteral("second") + QLatin1String(suffix));
         const QString otherDb = path(QStringLiteral("b") + QLatin1String(suffix) + ".db");
         QCOMPARE(runPorticod({"--db", db, "--export", first}).exitCode, 0);
-        const RunResult again = runPorticod({"--db", otherDb, "--import", first});
+        const ProgramRun again = runPorticod({"--db", otherDb, "--import", first});
         QVERIFY2(again.exitCode == 0, again.err.constData());
         QCOMPARE(runPorticod({"--db", otherDb, "--export", second}).exitCode, 0);
         QVERIFY(!readAll(first).isEmpty());
@@ -133,7 +110,7 @@ void TestConfigCli::exportImportExportIsByteIdentical()
     }
     // --config works as the source as well, and importing the same thing twice changes nothing.
     QCOMPARE(runPorticod({"--config", source, "--export", path("from-config.yaml")}).exitCode, 0);
-    const RunResult same = runPorticod({"--db", db, "--import", path("first.yaml")});
+    const ProgramRun same = runPorticod({"--db", db, "--import", path("first.yaml")});
     QCOMPARE(same.exitCode, 0);
     QVERIFY2(same.out.contains("already"), same.out.constData());
 }
@@ -149,7 +126,7 @@ void TestConfigCli::invalidImportChangesNothing()
 
     QByteArray broken = configFor(m_backend.url(), "\"~^/x(\"");
     broken.replace("workers: 1", "workers: many");
-    const RunResult refused = runPorticod({"--db", db, "--import", write("bad.yaml", broken)});
+    const ProgramRun refused = runPorticod({"--db", db, "--import", write("bad.yaml", broken)});
     QCOMPARE(refused.exitCode, 2);
     QVERIFY2(refused.err.contains("settings.workers: expected an integer"), refused.err);
     QVERIFY2(refused.err.contains("routes[0].paths[0]: invalid regex"), refused.err);
@@ -159,7 +136,7 @@ void TestConfigCli::invalidImportChangesNothing()
     QCOMPARE(readAll(path("after.yaml")), readAll(path("before.yaml")));
 
     // Exporting never creates a store.
-    const RunResult missing =
+    const ProgramRun missing =
         runPorticod({"--db", path("nope.db"), "--export", path("x.yaml")});
     QCOMPARE(missing.exitCode, 1);
     QVERIFY(missing.err.contains("no store at"));
@@ -169,7 +146,7 @@ void TestConfigCli::invalidImportChangesNothing()
 void TestConfigCli::formatsAndUsageErrors()
 {
     const QString source = write("fmt.yaml", configFor(m_backend.url(), "/f"));
-    RunResult r = runPorticod({"--config", source, "--export", path("out.txt")});
+    ProgramRun r = runPorticod({"--config", source, "--export", path("out.txt")});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains("cannot tell the format"), r.err);
     r = runPorticod({"--config", source, "--export", path("out.txt"), "--format", "native"});
@@ -198,14 +175,14 @@ void TestConfigCli::foreignFormats()
     const QString db = path(QStringLiteral("foreign.db"));
 
     // Kong in: keys hashed, and what Kong had that Portico cannot carry is reported.
-    const RunResult fromKong = runPorticod({"--db", db, "--import", kong, "--format", "kong"});
+    const ProgramRun fromKong = runPorticod({"--db", db, "--import", kong, "--format", "kong"});
     QVERIFY2(fromKong.exitCode == 0, fromKong.err.constData());
     QVERIFY2(fromKong.err.contains("portico: not carried over: "), fromKong.err.constData());
     QCOMPARE(runPorticod({"--db", db, "--export", path("k.yaml")}).exitCode, 0);
     QVERIFY(readAll(path("k.yaml")).contains("sha256:"));
 
     // OpenAPI adds routes for the service it is given.
-    RunResult r = runPorticod({"--db", db, "--import", petstore, "--format", "openapi"});
+    ProgramRun r = runPorticod({"--db", db, "--import", petstore, "--format", "openapi"});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains("--service"), r.err.constData());
     r = runPorticod(
@@ -266,7 +243,7 @@ void TestConfigCli::anotherWriterReachesARunningDaemon()
     QCOMPARE(statusOf(daemon.port(), "/before/1"), 200);
 
     // A second process imports into the same file while the daemon runs.
-    const RunResult imported = runPorticod(
+    const ProgramRun imported = runPorticod(
         {"--db", db, "--import", write("next.yaml", configFor(m_backend.url(), "/after"))});
     QVERIFY2(imported.exitCode == 0, imported.err.constData());
 

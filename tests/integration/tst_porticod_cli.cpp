@@ -23,30 +23,6 @@ namespace {
 
 constexpr int kExitTimeoutMs = 10'000;
 
-struct RunResult
-{
-    int exitCode = -1; // -1: crashed or did not finish in time
-    QByteArray out;
-    QByteArray err;
-};
-
-// Runs porticod to completion, for invocations that are expected to exit by themselves.
-RunResult runPorticod(const QStringList &args)
-{
-    QProcess process;
-    process.start(PorticodProcess::binaryPath(), args);
-    RunResult result;
-    if (!process.waitForFinished(kExitTimeoutMs)) {
-        process.kill();
-        process.waitForFinished(kExitTimeoutMs);
-    } else if (process.exitStatus() == QProcess::NormalExit) {
-        result.exitCode = process.exitCode();
-    }
-    result.out = process.readAllStandardOutput();
-    result.err = process.readAllStandardError();
-    return result;
-}
-
 // One service on `backendUrl` and one route per path prefix, each stripping its prefix so
 // "/old/json" reaches the backend as "/json".
 QByteArray configFor(const QString &backendUrl, const QStringList &prefixes)
@@ -143,11 +119,11 @@ bool TestPorticodCli::startDaemon(PorticodProcess &process, const QString &confi
 
 void TestPorticodCli::versionAndHelp()
 {
-    const RunResult version = runPorticod({QStringLiteral("--version")});
+    const ProgramRun version = runPorticod({QStringLiteral("--version")});
     QCOMPARE(version.exitCode, 0);
     QVERIFY2(version.out.startsWith("porticod "), version.out.constData());
 
-    const RunResult help = runPorticod({QStringLiteral("--help")});
+    const ProgramRun help = runPorticod({QStringLiteral("--help")});
     QCOMPARE(help.exitCode, 0);
     for (const char *option : {"--config", "--demo", "--listen", "--workers", "--admin"})
         QVERIFY2(help.out.contains(option), option);
@@ -170,7 +146,7 @@ routes:
     service: nowhere
 )");
     QVERIFY(!path.isEmpty());
-    const RunResult r = runPorticod({QStringLiteral("--config"), path, QStringLiteral("--listen"),
+    const ProgramRun r = runPorticod({QStringLiteral("--config"), path, QStringLiteral("--listen"),
                                      QStringLiteral("127.0.0.1:0")});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.out.isEmpty(), r.out.constData()); // never got as far as listening
@@ -192,7 +168,7 @@ void TestPorticodCli::yamlSyntaxErrorHasLine()
                                      "  listen: a: b\n"
                                      "routes: []\n");
     QVERIFY(!path.isEmpty());
-    const RunResult r = runPorticod({QStringLiteral("--config"), path});
+    const ProgramRun r = runPorticod({QStringLiteral("--config"), path});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains("portico: config error: syntax error at line 3, column "),
              r.err.constData());
@@ -207,7 +183,7 @@ void TestPorticodCli::busyPortExitsOne()
         writeConfig(QStringLiteral("busy.yaml"),
                     configFor(QStringLiteral("http://127.0.0.1:9"), {QStringLiteral("api")}));
     QVERIFY(!path.isEmpty());
-    const RunResult r =
+    const ProgramRun r =
         runPorticod({QStringLiteral("--config"), path, QStringLiteral("--listen"), address});
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.startsWith("portico: cannot listen on " + address.toUtf8() + ": "),

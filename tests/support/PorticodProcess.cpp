@@ -98,6 +98,22 @@ bool PorticodProcess::start(const QStringList &args, int timeoutMs, int listener
     }
 }
 
+ProgramRun runPorticod(const QStringList &args, int timeoutMs)
+{
+    QProcess process;
+    process.start(PorticodProcess::binaryPath(), args);
+    ProgramRun result;
+    if (!process.waitForFinished(timeoutMs)) {
+        process.kill();
+        process.waitForFinished(5'000);
+    } else if (process.exitStatus() == QProcess::NormalExit) {
+        result.exitCode = process.exitCode();
+    }
+    result.out = process.readAllStandardOutput();
+    result.err = process.readAllStandardError();
+    return result;
+}
+
 QString PorticodProcess::url() const
 {
     return QStringLiteral("http://127.0.0.1:%1").arg(port());

@@ -68,6 +68,19 @@ private:
     QString m_error;
 };
 
+// A program run to completion: what it printed and its exit code (-1: it crashed or did not
+// finish in time and was killed).
+struct ProgramRun
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+// Runs porticod ($PORTICOD_BINARY) with `args` until it exits by itself, for invocations that
+// are expected to: --help, --export, a config error.
+ProgramRun runPorticod(const QStringList &args, int timeoutMs = 30'000);
+
 // Writes a config file into a directory that lives until the test program ends and returns
 // its path; each call makes a new file. The suffix picks the format (".yaml" or ".json").
 QString writeTempConfig(const QByteArray &content, const QString &suffix = QStringLiteral(".yaml"));
