@@ -79,8 +79,14 @@ bool GatewayRuntime::openStore()
     } else {
         if (path.isEmpty())
             path = defaultStorePath();
-        if (m_program == Program::Desktop)
-            initial = makeDemoConfig(m_mocks);
+        if (m_program == Program::Desktop) {
+            initial = makeStoredDemoConfig();
+            if (m_mocks.port(QStringLiteral("users")) != MockServices::kDefaultFirstPort)
+                m_warnings.append(QStringLiteral(
+                    "the demo services could not have their ports (%1 and up are busy); routes "
+                    "of the store that point at them answer 502 until they can")
+                                      .arg(MockServices::kDefaultFirstPort));
+        }
         m_storeDescription = path;
     }
 

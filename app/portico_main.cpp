@@ -51,6 +51,7 @@ int main(int argc, char *argv[])
 
     MainWindow window(&runtime.engine());
     window.setRequestedConfig(runtime.runningConfig());
+    window.setAdminInfo(runtime.adminUrl(), runtime.storeDescription());
     if (!started) {
         printErrors(runtime.errors());
         window.setStartError(runtime.errors().join(QStringLiteral("; ")));

@@ -151,6 +151,13 @@ QString MainWindow::statusText() const
     return m_stateLabel->text() + u' ' + m_listenersLabel->text();
 }
 
+void MainWindow::setAdminInfo(const QString &adminUrl, const QString &storeDescription)
+{
+    m_adminUrl = adminUrl;
+    m_storeDescription = storeDescription;
+    refreshStatus();
+}
+
 void MainWindow::refreshStatus()
 {
     if (m_engine->isRunning()) {
@@ -161,10 +168,16 @@ void MainWindow::refreshStatus()
         const int workers = m_engine->workerCount();
         const QString threads =
             workers == 1 ? tr("1 worker thread") : tr("%1 worker threads").arg(workers);
-        m_listenersLabel->setText(
-            tr("Listening on %1 &nbsp;·&nbsp; %2")
-                .arg(links.isEmpty() ? tr("(no listener)") : links.join(QStringLiteral(", ")),
-                     threads));
+        QString text = tr("Listening on %1 &nbsp;·&nbsp; %2")
+                           .arg(links.isEmpty() ? tr("(no listener)")
+                                                : links.join(QStringLiteral(", ")),
+                                threads);
+        if (!m_adminUrl.isEmpty())
+            text += tr(" &nbsp;·&nbsp; Admin API on <a href=\"%1/openapi.json\">%1</a>")
+                        .arg(m_adminUrl.toHtmlEscaped());
+        if (!m_storeDescription.isEmpty())
+            text += tr(" &nbsp;·&nbsp; store: %1").arg(m_storeDescription.toHtmlEscaped());
+        m_listenersLabel->setText(text);
     } else if (!m_startError.isEmpty()) {
         m_stateLabel->setText(dot("#c0392b") + tr(" Not running"));
         m_listenersLabel->setText(QStringLiteral("<span style=\"color:#c0392b\">%1</span>")

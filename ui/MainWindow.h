@@ -29,6 +29,9 @@ public:
     void setRequestedConfig(const Config &config);
     // Why the engine is not running (e.g. "cannot listen on 127.0.0.1:8080: address in use").
     void setStartError(const QString &message);
+    // Where the Admin API answers ("http://127.0.0.1:8081") and which store the configuration
+    // lives in, for the status line.
+    void setAdminInfo(const QString &adminUrl, const QString &storeDescription);
     // Re-reads state, listeners and routes from the engine.
     void refresh();
 
@@ -49,6 +52,8 @@ private:
     Config m_requested;
     bool m_haveRequested = false;
     QString m_startError;
+    QString m_adminUrl;
+    QString m_storeDescription;
 
     QLabel *m_stateLabel = nullptr;
     QLabel *m_listenersLabel = nullptr;

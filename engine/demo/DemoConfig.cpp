@@ -29,16 +29,30 @@ RouteConfig route(const QString &name, const QStringList &paths, const QString &
 
 Config makeDemoConfig(const MockServices &mocks)
 {
+    return makeDemoConfig([&mocks](const QString &name) { return mocks.url(name); });
+}
+
+Config makeStoredDemoConfig()
+{
+    const QStringList names = MockServices::serviceNames();
+    return makeDemoConfig([&names](const QString &name) {
+        return QStringLiteral("http://127.0.0.1:%1")
+            .arg(MockServices::kDefaultFirstPort + names.indexOf(name));
+    });
+}
+
+Config makeDemoConfig(const std::function<QString(const QString &)> &urlOf)
+{
     Config config;
     config.settings.listen = QStringLiteral("127.0.0.1:8080");
 
     const QString users = QStringLiteral("users");
     const QString orders = QStringLiteral("orders");
     const QString payments = QStringLiteral("payments");
-    config.services.push_back(service(users, {{mocks.url(users), 100}}));
-    config.services.push_back(service(orders, {{mocks.url(orders), 100}}));
+    config.services.push_back(service(users, {{urlOf(users), 100}}));
+    config.services.push_back(service(orders, {{urlOf(orders), 100}}));
     config.services.push_back(service(
-        payments, {{mocks.url(payments), 90}, {mocks.url(QStringLiteral("payments-v2")), 10}}));
+        payments, {{urlOf(payments), 90}, {urlOf(QStringLiteral("payments-v2")), 10}}));
 
     config.routes.push_back(route(users, {QStringLiteral("/users")}, users));
     config.routes.push_back(route(orders, {QStringLiteral("/orders")}, orders));

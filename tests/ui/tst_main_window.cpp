@@ -165,6 +165,12 @@ private Q_SLOTS:
         const QString url = engine.listenerUrls().value(0);
         QVERIFY(!url.isEmpty());
         QVERIFY(window.statusText().contains(url));
+        QVERIFY(!window.statusText().contains(QStringLiteral("Admin API")));
+        window.setAdminInfo(QStringLiteral("http://127.0.0.1:18082"),
+                            QStringLiteral("/tmp/x/portico.db"));
+        QVERIFY(window.statusText().contains(
+            QStringLiteral("Admin API on <a href=\"http://127.0.0.1:18082/openapi.json\">")));
+        QVERIFY(window.statusText().contains(QStringLiteral("store: /tmp/x/portico.db")));
         QCOMPARE(window.routeModel()->rowCount(), 3);
         QCOMPARE(window.routeModel()->routeAt(1)->name, QStringLiteral("payments"));
 

@@ -369,6 +369,18 @@ private Q_SLOTS:
         }
     }
 
+    void storedDemoConfigUsesThePreferredPorts()
+    {
+        // Whatever ports the services got, a new store names the preferred ones.
+        const Config config = makeStoredDemoConfig();
+        QVERIFY(validateConfig(config).empty());
+        QCOMPARE(config.services[0].targets[0].url, QStringLiteral("http://127.0.0.1:19001"));
+        QCOMPARE(config.services[1].targets[0].url, QStringLiteral("http://127.0.0.1:19002"));
+        QCOMPARE(config.services[2].targets[0].url, QStringLiteral("http://127.0.0.1:19003"));
+        QCOMPARE(config.services[2].targets[1].url, QStringLiteral("http://127.0.0.1:19004"));
+        QCOMPARE(config.routes.size(), makeDemoConfig(*m_mocks).routes.size());
+    }
+
     void demoConfigPointsAtTheServices()
     {
         const Config config = makeDemoConfig(*m_mocks);
