@@ -92,7 +92,11 @@ bool GatewayRuntime::openStore()
 
     ConfigStore::OpenResult opened = ConfigStore::open(path, initial);
     if (!opened.store) {
-        fail(1, opened.error);
+        // A store holding an invalid configuration says which fields, like a bad file would.
+        const bool invalid = opened.status == ConfigStore::OpenResult::Status::Invalid;
+        fail(invalid ? 2 : 1, opened.error);
+        for (const ConfigError &e : opened.errors)
+            fail(2, QStringLiteral("config error: ") + e.toString());
         return false;
     }
     if (opened.created && path != ConfigStore::kInMemory)

@@ -24,6 +24,13 @@ void printOut(const QString &line)
     std::fflush(stdout);
 }
 
+void printOpenFailure(const ConfigStore::OpenResult &opened)
+{
+    printErrors({opened.error});
+    for (const ConfigError &e : opened.errors)
+        printErrors({QStringLiteral("config error: ") + e.toString()});
+}
+
 void printReport(const QStringList &notCarried, const QStringList &notes,
                  const QStringList &warnings = {})
 {
@@ -85,7 +92,7 @@ std::optional<Source> exportSource(Program program, const CommandLineOptions &op
     }
     ConfigStore::OpenResult opened = ConfigStore::open(path);
     if (!opened.store) {
-        printErrors({opened.error});
+        printOpenFailure(opened);
         *exitCode = 1;
         return std::nullopt;
     }
@@ -172,7 +179,7 @@ int runImport(const CommandLineOptions &options)
 
     ConfigStore::OpenResult opened = ConfigStore::open(options.dbFile);
     if (!opened.store) {
-        printErrors({opened.error});
+        printOpenFailure(opened);
         return 1;
     }
     ConfigStore &store = *opened.store;
