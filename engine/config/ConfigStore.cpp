@@ -31,9 +31,9 @@ StoreResult result(Status status, qint64 revision, const QString &message = QStr
     return r;
 }
 
-// Freeing a configuration of 100,000 consumers costs about as much as the rest of an edit's
-// bookkeeping. What an edit replaced is referenced from nowhere else (its strings are
-// implicitly shared, with atomic counts), so a pool thread can free it after the edit returns.
+// Freeing the routes and other lists of a large configuration still costs a few
+// milliseconds (the consumers are usually shared with the new one). Its data is implicitly
+// shared with atomic counts, so a pool thread can drop it after the edit returns.
 void releaseInBackground(Config &&old)
 {
     constexpr size_t kWorthAThread = 10'000;
