@@ -32,7 +32,9 @@ AdminResponse statusResponse(AdminContext &context)
     TreeValue body = TreeValue::map();
     body.insert("version", PORTICO_VERSION)
         .insert("revision", context.config.revision())
-        .insert("store", context.config.store().path())
+        .insert("store", context.config.store().path() == ConfigStore::kInMemory
+                             ? QStringLiteral("in memory")
+                             : context.config.store().path())
         .insert("config", std::move(counts))
         .insert("engine", std::move(engine));
     return AdminResponse::json(200, body).withHeader("ETag",
