@@ -241,6 +241,11 @@ StartFailure describeStartFailure(const Config &config, const ConfigErrors &erro
     return failure;
 }
 
+void printOut(const QString &line)
+{
+    printLine(stdout, line);
+}
+
 void printErrors(const QStringList &lines)
 {
     for (const QString &line : lines)

@@ -73,5 +73,7 @@ StartFailure describeStartFailure(const Config &config, const ConfigErrors &erro
 
 // Prints each line as "portico: <line>" to stderr.
 void printErrors(const QStringList &lines);
+// Prints a line to stdout and flushes it: scripts and tests wait for these lines.
+void printOut(const QString &line);
 
 } // namespace portico

@@ -3,7 +3,6 @@
 #include "admin/AdminApi.h"
 #include "admin/AdminServer.h"
 #include "config/ConfigService.h"
-#include "config/ConfigValidator.h"
 #include "config/DeclarativeFormat.h"
 #include "demo/DemoConfig.h"
 #include "demo/MockServices.h"
@@ -120,12 +119,9 @@ Config GatewayRuntime::runningConfig() const
 
 bool GatewayRuntime::startEngine()
 {
+    // start() validates; an override that does not fit the stored settings (--admin on the
+    // listen address, say) comes back as a config error from there.
     const Config config = runningConfig();
-    for (const ConfigError &e : validateConfig(config))
-        fail(2, QStringLiteral("config error: ") + e.toString());
-    if (m_exitCode)
-        return false;
-
     ConfigErrors errors;
     bool started = m_engine->start(config, &errors);
     StartFailure failure;

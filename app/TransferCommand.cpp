@@ -12,17 +12,10 @@
 #include <QFileInfo>
 #include <QSaveFile>
 
-#include <cstdio>
 
 namespace portico {
 
 namespace {
-
-void printOut(const QString &line)
-{
-    std::fputs(qPrintable(line + QLatin1Char('\n')), stdout);
-    std::fflush(stdout);
-}
 
 void printOpenFailure(const ConfigStore::OpenResult &opened)
 {

@@ -12,18 +12,10 @@
 #include <QCoreApplication>
 
 #include <csignal>
-#include <cstdio>
 
 using namespace portico;
 
 namespace {
-
-void printOut(const QString &line)
-{
-    std::fputs(qPrintable(line), stdout);
-    std::fputc('\n', stdout);
-    std::fflush(stdout); // scripts and tests wait for these lines
-}
 
 void printWarnings(const QStringList &warnings)
 {

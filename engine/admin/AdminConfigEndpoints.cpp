@@ -150,8 +150,7 @@ std::optional<AdminResponse> handleConfigRequest(AdminContext &context,
         return std::nullopt;
     const std::optional<qint64> expected = expectedRevision(request);
     if (!expected)
-        return AdminResponse::error(400, QStringLiteral("If-Match must be a revision such as "
-                                                        "\"12\" (the ETag of a read)"));
+        return badIfMatch();
     if (s.size() == 1) {
         if (request.isRead())
             return exportConfig(request, context.config.config(), context.config.revision());

@@ -1,6 +1,7 @@
 #include "AdminConnection.h"
 
 #include "AdminApi.h"
+#include "http/Serializer.h"
 
 #include <QTcpSocket>
 #include <QTimer>
@@ -99,20 +100,18 @@ void AdminConnection::readAvailable()
 
 void AdminConnection::respond(const AdminResponse &response, bool keepAlive)
 {
-    QByteArray out = "HTTP/1.1 " + QByteArray::number(response.status) + ' '
-        + reasonPhrase(response.status) + "\r\n";
+    ResponseHead head;
+    head.status = response.status;
     if (!response.contentType.isEmpty())
-        out += "Content-Type: " + response.contentType + "\r\n";
-    if (response.status != 204 && response.status != 304)
-        out += "Content-Length: " + QByteArray::number(response.body.size()) + "\r\n";
+        head.headers.add("Content-Type", response.contentType);
     for (const auto &[name, value] : response.headers)
-        out += name + ": " + value + "\r\n";
+        head.headers.add(name, value);
     if (!keepAlive)
-        out += "Connection: close\r\n";
-    out += "\r\n";
-    if (!m_headOnly)
-        out += response.body;
-    m_socket->write(out);
+        head.headers.add("Connection", "close");
+    // A HEAD answer says how long the GET's body would be, and sends none.
+    if (m_headOnly && !response.body.isEmpty())
+        head.headers.add("Content-Length", QByteArray::number(response.body.size()));
+    m_socket->write(serializeResponse(head, m_headOnly ? QByteArrayView() : response.body));
     if (!keepAlive) {
         m_closing = true;
         if (m_socket->bytesToWrite() == 0)

@@ -264,8 +264,7 @@ AdminResponse serve(AdminContext &context, const EntityKind<T, List> &kind, cons
 {
     const std::optional<qint64> expected = expectedRevision(request);
     if (!expected)
-        return AdminResponse::error(400, QStringLiteral("If-Match must be a revision such as "
-                                                        "\"12\" (the ETag of a read)"));
+        return badIfMatch();
     const QByteArray &method = request.method;
     if (request.segments.size() == 1) {
         if (request.isRead())

@@ -14,12 +14,6 @@ namespace portico {
 
 namespace {
 
-QDateTime nowUtc()
-{
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    return now.addMSecs(-now.time().msec());
-}
-
 const ConsumerConfig *findConsumer(const Config &config, const QString &name)
 {
     const auto it = std::find_if(config.consumers.begin(), config.consumers.end(),
@@ -74,7 +68,7 @@ AdminResponse createKey(AdminContext &context, const AdminRequest &request,
         const QString text = object.value(QLatin1String("expires")).toString();
         if (!text.isEmpty()) {
             expires = QDateTime::fromString(text, Qt::ISODate).toUTC();
-            if (!expires.isValid() || !text.endsWith(u'Z') || expires <= nowUtc())
+            if (!expires.isValid() || !text.endsWith(u'Z') || expires <= currentTimestamp())
                 return AdminResponse::error(
                     400, QStringLiteral("invalid request body"),
                     {{QStringLiteral("expires"),
@@ -86,7 +80,7 @@ AdminResponse createKey(AdminContext &context, const AdminRequest &request,
     key.hash = hashApiKey(plaintext);
     key.id = apiKeyIdFromHash(key.hash);
     key.prefix = apiKeyDisplayPrefix(plaintext);
-    key.created = nowUtc();
+    key.created = currentTimestamp();
     key.expires = expires;
     const StoreResult result = context.config.edit(
         ConfigSource::Admin,
@@ -121,7 +115,7 @@ AdminResponse createKey(AdminContext &context, const AdminRequest &request,
 AdminResponse revokeKey(AdminContext &context, const QString &consumerName, const QString &id,
                         qint64 expected)
 {
-    const QDateTime now = nowUtc();
+    const QDateTime now = currentTimestamp();
     const StoreResult result = context.config.edit(
         ConfigSource::Admin,
         QStringLiteral("key %1 of consumer \"%2\" revoked").arg(id, consumerName), expected,
@@ -171,8 +165,7 @@ std::optional<AdminResponse> handleKeyRequest(AdminContext &context, const Admin
         return std::nullopt;
     const std::optional<qint64> expected = expectedRevision(request);
     if (!expected)
-        return AdminResponse::error(400, QStringLiteral("If-Match must be a revision such as "
-                                                        "\"12\" (the ETag of a read)"));
+        return badIfMatch();
     if (s.size() == 3) {
         if (request.isRead())
             return listKeys(context, s[1]);

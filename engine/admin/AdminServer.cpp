@@ -2,6 +2,7 @@
 
 #include "AdminConnection.h"
 #include "config/Addresses.h"
+#include "net/ListenAddress.h"
 
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -17,23 +18,16 @@ bool AdminServer::listen(const QString &hostPort, QString *error)
     close();
     QString message;
     const std::optional<HostPort> address = parseHostPort(hostPort, &message);
-    QHostAddress host;
-    if (!address) {
+    const std::optional<QHostAddress> host =
+        address ? resolveListenHost(address->host, &message) : std::nullopt;
+    if (!host) {
         if (error)
-            *error = message;
-        return false;
-    }
-    if (address->host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0)
-        host = QHostAddress(QHostAddress::LocalHost);
-    else if (!host.setAddress(address->host)) {
-        if (error)
-            *error = QStringLiteral("the Admin API listens on an IP address, not \"%1\"")
-                         .arg(address->host);
+            *error = QStringLiteral("cannot listen on %1: %2").arg(hostPort, message);
         return false;
     }
     m_server = new QTcpServer(this);
     connect(m_server, &QTcpServer::newConnection, this, &AdminServer::acceptPending);
-    if (!m_server->listen(host, address->port)) {
+    if (!m_server->listen(*host, address->port)) {
         if (error)
             *error = QStringLiteral("cannot listen on %1: %2").arg(hostPort, m_server->errorString());
         delete m_server;

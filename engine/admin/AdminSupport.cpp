@@ -22,6 +22,12 @@ std::optional<qint64> expectedRevision(const AdminRequest &request)
     return revision;
 }
 
+AdminResponse badIfMatch()
+{
+    return AdminResponse::error(400, QStringLiteral("If-Match must be a revision such as \"12\" "
+                                                    "(the ETag of a read)"));
+}
+
 AdminResponse storeResponse(const StoreResult &result, int okStatus, const TreeValue &body)
 {
     AdminResponse response;

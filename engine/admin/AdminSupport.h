@@ -25,6 +25,8 @@ AdminResponse storeResponse(const StoreResult &result, int okStatus, const TreeV
 QByteArray revisionTag(qint64 revision);
 // The revision an If-Match header names (0 when absent or "*"); nullopt when malformed.
 std::optional<qint64> expectedRevision(const AdminRequest &request);
+// The 400 for an If-Match expectedRevision() could not read.
+AdminResponse badIfMatch();
 
 // ?offset=&limit= of a list (limit 1..1000, default 100); nullopt and `error` when invalid.
 struct Page

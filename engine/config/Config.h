@@ -6,6 +6,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <array>
+#include <utility>
 #include <vector>
 
 namespace portico {
@@ -67,6 +69,17 @@ struct LimitsConfig
     qint64 day = 0;
     qint64 month = 0;
     bool isEmpty() const { return !second && !minute && !hour && !day && !month; }
+    // Each window with its name in the declarative format (Kong's too), shortest first.
+    std::array<std::pair<const char *, qint64>, 5> windows() const
+    {
+        return {{{"second", second}, {"minute", minute}, {"hour", hour}, {"day", day},
+                 {"month", month}}};
+    }
+    std::array<std::pair<const char *, qint64 *>, 5> mutableWindows()
+    {
+        return {{{"second", &second}, {"minute", &minute}, {"hour", &hour}, {"day", &day},
+                 {"month", &month}}};
+    }
     friend bool operator==(const LimitsConfig &, const LimitsConfig &) = default;
 };
 

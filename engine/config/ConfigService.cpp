@@ -30,17 +30,21 @@ StoreResult ConfigService::applyAfter(const StoreResult &result)
     return result;
 }
 
+StoreResult ConfigService::applyAfter(const StoreResult &result, qint64 revisionBefore)
+{
+    // The store may have picked up another writer's change on the way, even when this change
+    // was refused: the engine must run what the file holds.
+    if (result.status != StoreResult::Status::Ok && m_store->revision() != revisionBefore)
+        applyAfter({StoreResult::Status::Ok, {}, m_store->revision()});
+    return applyAfter(result);
+}
+
 StoreResult ConfigService::edit(ConfigSource source, const QString &summary,
                                 qint64 expectedRevision,
                                 const std::function<EditOutcome(Config &)> &change)
 {
     const qint64 before = m_store->revision();
-    const StoreResult result = m_store->edit(source, summary, expectedRevision, change);
-    // The store may have picked up another writer's change on the way, even when this edit
-    // was refused: the engine must run what the file holds.
-    if (result.status != StoreResult::Status::Ok && m_store->revision() != before)
-        applyAfter({StoreResult::Status::Ok, {}, m_store->revision()});
-    return applyAfter(result);
+    return applyAfter(m_store->edit(source, summary, expectedRevision, change), before);
 }
 
 StoreResult ConfigService::replace(const Config &config, ConfigSource source,
@@ -55,10 +59,7 @@ StoreResult ConfigService::replace(const Config &config, ConfigSource source,
 StoreResult ConfigService::rollback(qint64 revision, qint64 expectedRevision)
 {
     const qint64 before = m_store->revision();
-    const StoreResult result = m_store->rollback(revision, expectedRevision);
-    if (result.status != StoreResult::Status::Ok && m_store->revision() != before)
-        applyAfter({StoreResult::Status::Ok, {}, m_store->revision()});
-    return applyAfter(result);
+    return applyAfter(m_store->rollback(revision, expectedRevision), before);
 }
 
 void ConfigService::pollForChanges()

@@ -46,7 +46,10 @@ Q_SIGNALS:
     void configChanged(qint64 revision);
 
 private:
+    // Hands the stored configuration to the engine when `result` changed it.
     StoreResult applyAfter(const StoreResult &result);
+    // The same, also when a refused change caught up with another writer's on the way.
+    StoreResult applyAfter(const StoreResult &result, qint64 revisionBefore);
 
     std::unique_ptr<ConfigStore> m_store;
     Applier m_applier;

@@ -48,12 +48,7 @@ TreeValue limitsToTree(const LimitsConfig &limits)
 {
     TreeValue tree = TreeValue::map();
     tree.setFlow();
-    const std::pair<const char *, qint64> windows[] = {{"second", limits.second},
-                                                       {"minute", limits.minute},
-                                                       {"hour", limits.hour},
-                                                       {"day", limits.day},
-                                                       {"month", limits.month}};
-    for (const auto &[name, value] : windows) {
+    for (const auto &[name, value] : limits.windows()) {
         if (value)
             tree.insert(name, value);
     }

@@ -230,12 +230,7 @@ void checkRoute(Checker &check, const FieldPath &base, const RouteConfig &route,
 
 void checkLimits(Checker &check, const FieldPath &base, const LimitsConfig &limits)
 {
-    const std::pair<const char *, qint64> windows[] = {{"second", limits.second},
-                                                       {"minute", limits.minute},
-                                                       {"hour", limits.hour},
-                                                       {"day", limits.day},
-                                                       {"month", limits.month}};
-    for (const auto &[name, value] : windows)
+    for (const auto &[name, value] : limits.windows())
         check.range(base.field(name), value, 0, kMaxLimit);
 }
 

@@ -32,6 +32,12 @@ QString formatTimestamp(const QDateTime &time)
     return time.toUTC().toString(Qt::ISODate);
 }
 
+QDateTime currentTimestamp()
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    return now.addMSecs(-now.time().msec());
+}
+
 void DeclarativeReader::error(const QString &path, const QString &message)
 {
     m_errors.push_back({path, message});
@@ -454,10 +460,8 @@ void DeclarativeReader::readApiKey(const YAML::Node &node, const QString &base, 
     }
     if (key.id.isEmpty() && isApiKeyHash(key.hash))
         key.id = apiKeyIdFromHash(key.hash);
-    if (!key.created.isValid()) {
-        const QDateTime now = QDateTime::currentDateTimeUtc();
-        key.created = now.addMSecs(-now.time().msec());
-    }
+    if (!key.created.isValid())
+        key.created = currentTimestamp();
 }
 
 void DeclarativeReader::readPlan(const YAML::Node &node, const QString &base, PlanConfig &plan)

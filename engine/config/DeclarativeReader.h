@@ -67,5 +67,7 @@ private:
 
 // "2026-11-28T07:50:00Z": how the declarative format writes times (UTC, whole seconds).
 QString formatTimestamp(const QDateTime &time);
+// Now, in UTC and whole seconds: what the format can hold.
+QDateTime currentTimestamp();
 
 } // namespace portico

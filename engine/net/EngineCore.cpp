@@ -3,12 +3,12 @@
 #include "config/Addresses.h"
 #include "config/Snapshot.h"
 #include "net/EpollEventDispatcher.h"
+#include "net/ListenAddress.h"
 #include "net/Listener.h"
 #include "net/Worker.h"
 
 #include <QDateTime>
 #include <QHostAddress>
-#include <QHostInfo>
 #include <QThread>
 
 namespace portico {
@@ -61,21 +61,14 @@ bool EngineCore::start(const Config &config, ConfigErrors *errors)
         context,
         [&] {
             m_listener = new Listener([this](qintptr fd) { dispatch(fd); });
-            QHostAddress host;
-            if (address->host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0) {
-                host = QHostAddress(QHostAddress::LocalHost);
-            } else if (!host.setAddress(address->host)) {
-                // A name binds to what it resolves to, never silently to every interface.
-                const QHostInfo info = QHostInfo::fromName(address->host);
-                if (info.addresses().isEmpty()) {
-                    bindError = QStringLiteral("cannot resolve %1").arg(address->host);
-                    delete m_listener;
-                    m_listener = nullptr;
-                    return;
-                }
-                host = info.addresses().constFirst();
+            const std::optional<QHostAddress> host =
+                resolveListenHost(address->host, &bindError);
+            if (!host) {
+                delete m_listener;
+                m_listener = nullptr;
+                return;
             }
-            if (!m_listener->listen(host, address->port)) {
+            if (!m_listener->listen(*host, address->port)) {
                 bindError = m_listener->errorString();
                 delete m_listener;
                 m_listener = nullptr;

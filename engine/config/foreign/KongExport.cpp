@@ -307,12 +307,7 @@ TreeValue KongExporter::route(qsizetype index, const ServiceConfig &service)
 TreeValue KongExporter::rateLimiting(const LimitsConfig &l) const
 {
     TreeValue config = TreeValue::map();
-    const std::pair<const char *, qint64> windows[] = {{"second", l.second},
-                                                       {"minute", l.minute},
-                                                       {"hour", l.hour},
-                                                       {"day", l.day},
-                                                       {"month", l.month}};
-    for (const auto &[name, value] : windows) {
+    for (const auto &[name, value] : l.windows()) {
         if (value)
             config.insert(name, value);
     }

@@ -1,6 +1,8 @@
 #include "KongFormat.h"
 #include "KongImporter.h"
 
+#include "config/DeclarativeReader.h"
+
 #include "config/ConfigValidator.h"
 
 #include <algorithm>
@@ -30,8 +32,7 @@ qsizetype KongImporter::resolve(const QHash<QString, qsizetype> &refs, const QSt
 ForeignImport KongImporter::run(const QByteArray &text)
 {
     ForeignImport result;
-    m_now = QDateTime::currentDateTimeUtc();
-    m_now = m_now.addMSecs(-m_now.time().msec());
+    m_now = currentTimestamp();
     YAML::Node root;
     if (!ForeignYaml::load(text, root, result.errors))
         return result;

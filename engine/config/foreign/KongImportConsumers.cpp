@@ -11,12 +11,7 @@ namespace {
 QString limitsName(const LimitsConfig &l)
 {
     QStringList parts = {QStringLiteral("limits")};
-    const std::pair<const char *, qint64> windows[] = {{"second", l.second},
-                                                       {"minute", l.minute},
-                                                       {"hour", l.hour},
-                                                       {"day", l.day},
-                                                       {"month", l.month}};
-    for (const auto &[name, value] : windows) {
+    for (const auto &[name, value] : l.windows()) {
         if (value)
             parts << QLatin1String(name) << QString::number(value);
     }

@@ -229,12 +229,7 @@ void KongImporter::applyJwt(const Plugin &p, const YAML::Node &config, QString w
 bool KongImporter::readLimits(const YAML::Node &config, const QString &path, const QString &where,
                               LimitsConfig &l)
 {
-    const std::pair<const char *, qint64 *> windows[] = {{"second", &l.second},
-                                                         {"minute", &l.minute},
-                                                         {"hour", &l.hour},
-                                                         {"day", &l.day},
-                                                         {"month", &l.month}};
-    for (const auto &[field, value] : windows)
+    for (const auto &[field, value] : l.mutableWindows())
         m_yaml.integer(get(config, field), path + u'.' + QLatin1String(field), *value);
     qint64 year = 0;
     if (m_yaml.integer(get(config, "year"), path + QStringLiteral(".year"), year) && year > 0)

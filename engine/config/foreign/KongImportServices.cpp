@@ -127,32 +127,28 @@ void KongImporter::readService(const YAML::Node &node, const QString &path)
     const qsizetype index = qsizetype(m_services.size());
     s.service.name =
         nameFor(kongName, where, QStringLiteral("service-%1").arg(index + 1), m_serviceNames);
+    // A Kong number read into a Portico field of narrower range, with a line when it is cut.
+    const auto clamped = [&](const char *field, qint64 fallback, qint64 min, qint64 max,
+                             const QString &why) {
+        qint64 read = fallback;
+        m_yaml.integer(get(node, field), path + QLatin1Char('.') + QLatin1String(field), read);
+        const int carried = int(std::clamp(read, min, max));
+        if (read != carried)
+            notCarried(where
+                       + QStringLiteral(": %1 %2 carried as %3 (%4)")
+                             .arg(QLatin1String(field))
+                             .arg(read)
+                             .arg(carried)
+                             .arg(why));
+        return carried;
+    };
+    const QString range = QStringLiteral("Portico's range");
+    s.service.connectTimeoutMs = clamped("connect_timeout", kKongTimeoutMs, 1, 3'600'000, range);
+    s.service.readTimeoutMs = clamped("read_timeout", kKongTimeoutMs, 1, 86'400'000, range);
+    s.service.retries = clamped("retries", kKongRetries, 0, 5,
+                                QStringLiteral("Portico retries at most 5 times, and only "
+                                               "failed connects"));
     qint64 value = kKongTimeoutMs;
-    m_yaml.integer(get(node, "connect_timeout"), path + QStringLiteral(".connect_timeout"), value);
-    s.service.connectTimeoutMs = int(std::clamp<qint64>(value, 1, 3'600'000));
-    if (value != s.service.connectTimeoutMs)
-        notCarried(where
-                   + QStringLiteral(": connect_timeout %1 carried as %2 (Portico's range)")
-                         .arg(value)
-                         .arg(s.service.connectTimeoutMs));
-    value = kKongTimeoutMs;
-    m_yaml.integer(get(node, "read_timeout"), path + QStringLiteral(".read_timeout"), value);
-    s.service.readTimeoutMs = int(std::clamp<qint64>(value, 1, 86'400'000));
-    if (value != s.service.readTimeoutMs)
-        notCarried(where
-                   + QStringLiteral(": read_timeout %1 carried as %2 (Portico's range)")
-                         .arg(value)
-                         .arg(s.service.readTimeoutMs));
-    value = kKongRetries;
-    m_yaml.integer(get(node, "retries"), path + QStringLiteral(".retries"), value);
-    s.service.retries = int(std::clamp<qint64>(value, 0, 5));
-    if (value != s.service.retries)
-        notCarried(where
-                   + QStringLiteral(": retries %1 carried as %2 (Portico retries at most 5 "
-                                    "times, and only failed connects)")
-                         .arg(value)
-                         .arg(s.service.retries));
-    value = kKongTimeoutMs;
     if (m_yaml.integer(get(node, "write_timeout"), path + QStringLiteral(".write_timeout"), value)
         && value != kKongTimeoutMs)
         notCarried(where
