@@ -91,10 +91,20 @@ struct RouteConfig
     QStringList methods; // empty = any
     bool stripPath = false;
     QString service;
-    QStringList auth;         // later issue; kept as configured
+    QStringList auth;         // "key", "jwt" or both (either passes); empty = public
     qint64 maxBodyBytes = -1; // -1 = settings.limits.maxBodyBytes
     bool enabled = true;
     LimitsConfig rateLimit; // per consumer, or per client IP for anonymous callers
+    // Where an API key travels: this header, "Authorization: Bearer", and the `apikey` query
+    // parameter when keyInQuery.
+    QString keyHeader = QStringLiteral("X-API-Key");
+    bool keyInQuery = false;
+    QStringList jwtProviders; // providers whose tokens this route accepts; empty = all
+    bool jwtAnonymous = false; // a valid token naming no consumer passes, without a consumer
+    QStringList allowGroups;   // consumer groups let in; empty = every consumer (403 otherwise)
+    QStringList denyGroups;    // consumer groups refused (403); wins over allowGroups
+    QStringList allowIps;      // client addresses let in, CIDR or single; empty = all (403)
+    QStringList denyIps;       // client addresses refused (403); wins over allowIps
     friend bool operator==(const RouteConfig &, const RouteConfig &) = default;
 };
 
@@ -114,6 +124,8 @@ struct ConsumerConfig
 {
     QString name;
     QString plan; // empty = no plan (only route limits apply)
+    QString customId;   // the consumer's id in the caller's own systems; sent as X-Consumer-Id
+    QStringList groups; // for the routes' allowGroups/denyGroups
     std::vector<ApiKeyConfig> keys;
     friend bool operator==(const ConsumerConfig &, const ConsumerConfig &) = default;
 };
@@ -125,7 +137,7 @@ struct PlanConfig
     friend bool operator==(const PlanConfig &, const PlanConfig &) = default;
 };
 
-// Read, validated, stored and exported now; verified by the authentication issue's policies.
+// Who issues the JSON Web Tokens a route with `auth: [jwt]` accepts, and how they are verified.
 struct JwtProviderConfig
 {
     QString name;
@@ -137,6 +149,9 @@ struct JwtProviderConfig
     QString jwksUrl;
     QString consumerClaim = QStringLiteral("sub");
     int clockSkewS = 60;
+    // A fetched JWKS is kept for its Cache-Control max-age, held within these bounds.
+    int jwksCacheMinS = 60;
+    int jwksCacheMaxS = 86'400;
     friend bool operator==(const JwtProviderConfig &, const JwtProviderConfig &) = default;
 };
 
