@@ -4,6 +4,7 @@
 #include "admin/AdminServer.h"
 #include "config/ConfigService.h"
 #include "config/DeclarativeFormat.h"
+#include "config/KeyUsageFlusher.h"
 #include "demo/DemoConfig.h"
 #include "demo/MockServices.h"
 #include "net/GatewayEngine.h"
@@ -43,7 +44,10 @@ bool GatewayRuntime::start()
         m_exitCode = 2;
         return false;
     }
-    return openStore() && startEngine() && startAdmin();
+    if (!openStore() || !startEngine())
+        return false;
+    m_keyUsage = std::make_unique<KeyUsageFlusher>(m_engine->keyUsage(), m_config->store());
+    return startAdmin();
 }
 
 bool GatewayRuntime::openStore()
@@ -176,6 +180,8 @@ void GatewayRuntime::stop()
     if (m_admin)
         m_admin->close();
     m_engine->stop();
+    if (m_keyUsage)
+        m_keyUsage->flush(); // the last uses, once no request can add more
 }
 
 QStringList GatewayRuntime::listenerUrls() const

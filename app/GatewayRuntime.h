@@ -15,6 +15,7 @@ class AdminApi;
 class AdminServer;
 class ConfigService;
 class GatewayEngine;
+class KeyUsageFlusher;
 class MockServices;
 
 // What both programs run: the configuration store for the options (--db file, the desktop's
@@ -65,6 +66,7 @@ private:
     std::unique_ptr<ConfigService> m_config;
     std::unique_ptr<AdminApi> m_adminApi;
     std::unique_ptr<AdminServer> m_admin;
+    std::unique_ptr<KeyUsageFlusher> m_keyUsage; // needs m_config's store: declared after it
     QString m_storeDescription;
     SettingsConfig m_started;
     QStringList m_errors;

@@ -53,8 +53,9 @@ bool same(const ApiKeyConfig &a, const ApiKeyConfig &b)
 
 bool same(const ConsumerConfig &a, const ConsumerConfig &b)
 {
-    static_assert(fieldCount<ConsumerConfig>() == 3, "compare the new field here");
-    if (!same(a.name, b.name) || !same(a.plan, b.plan) || a.keys.size() != b.keys.size())
+    static_assert(fieldCount<ConsumerConfig>() == 5, "compare the new field here");
+    if (!same(a.name, b.name) || !same(a.plan, b.plan) || !same(a.customId, b.customId)
+        || a.groups != b.groups || a.keys.size() != b.keys.size())
         return false;
     for (size_t k = 0; k < a.keys.size(); ++k) {
         if (!same(a.keys[k], b.keys[k]))

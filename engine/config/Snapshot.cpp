@@ -2,6 +2,11 @@
 
 #include "config/Addresses.h"
 #include "config/ConfigValidator.h"
+#include "config/EngineRegistries.h"
+#include "policy/access/GroupAclPolicy.h"
+#include "policy/access/IpRulesPolicy.h"
+#include "policy/auth/AuthPolicy.h"
+#include "policy/auth/ConsumerDirectory.h"
 #include "proxy/TargetHealth.h"
 
 namespace portico {
@@ -41,6 +46,30 @@ CompiledService compileService(const ServiceConfig &service, HealthRegistry &hea
     return out;
 }
 
+// The route's policies in the order of the request path (DESIGN.md): access, auth, acl.
+void compilePolicies(const RouteConfig &route, const Snapshot &snapshot, CompiledRoute &out)
+{
+    if (!route.allowIps.isEmpty() || !route.denyIps.isEmpty())
+        out.policies.append(std::make_shared<IpRulesPolicy>(route.allowIps, route.denyIps));
+    if (!route.auth.isEmpty()) {
+        CredentialSources sources;
+        sources.keys = route.auth.contains(QStringLiteral("key"));
+        sources.tokens = route.auth.contains(QStringLiteral("jwt"));
+        sources.keyHeader = route.keyHeader.toLatin1();
+        sources.keyInQuery = route.keyInQuery;
+        out.policies.append(
+            std::make_shared<AuthPolicy>(std::move(sources), snapshot.consumers, nullptr));
+    }
+    if (!route.allowGroups.isEmpty() || !route.denyGroups.isEmpty())
+        out.policies.append(std::make_shared<GroupAclPolicy>(route.allowGroups, route.denyGroups));
+}
+
+bool anyRouteAuthenticates(const Config &config)
+{
+    return std::any_of(config.routes.begin(), config.routes.end(),
+                       [](const RouteConfig &r) { return !r.auth.isEmpty(); });
+}
+
 } // namespace
 
 Snapshot::Snapshot(Config c, quint64 v)
@@ -51,8 +80,8 @@ Snapshot::Snapshot(Config c, quint64 v)
 }
 
 std::shared_ptr<const Snapshot> compileSnapshot(const Config &config, quint64 version,
-                                                HealthRegistry &health, ConfigErrors *errors,
-                                                ConfigCheck check)
+                                                EngineRegistries &registries,
+                                                ConfigErrors *errors, ConfigCheck check)
 {
     Q_ASSERT(check == ConfigCheck::Validate || validateConfig(config).empty());
     if (check == ConfigCheck::Validate) {
@@ -68,8 +97,10 @@ std::shared_ptr<const Snapshot> compileSnapshot(const Config &config, quint64 ve
     serviceIndex.reserve(qsizetype(config.services.size()));
     for (const ServiceConfig &service : config.services) {
         serviceIndex.insert(service.name, int(snapshot->services.size()));
-        snapshot->services.push_back(compileService(service, health));
+        snapshot->services.push_back(compileService(service, registries.health));
     }
+    if (anyRouteAuthenticates(config))
+        snapshot->consumers = registries.consumersFor(config.consumers);
     for (const RouteConfig &route : config.routes) {
         CompiledRoute compiled;
         compiled.name = route.name;
@@ -77,7 +108,7 @@ std::shared_ptr<const Snapshot> compileSnapshot(const Config &config, quint64 ve
         compiled.serviceIndex = serviceIndex.value(route.service, -1);
         compiled.maxBodyBytes = route.maxBodyBytes >= 0 ? route.maxBodyBytes
                                                         : config.settings.limits.maxBodyBytes;
-        // Policies (auth, rate limits, ...) are appended here by the issues that add them.
+        compilePolicies(route, *snapshot, compiled);
         snapshot->routes.push_back(std::move(compiled));
     }
     return snapshot;

@@ -13,7 +13,8 @@
 
 namespace portico {
 
-class HealthRegistry;
+class ConsumerDirectory;
+struct EngineRegistries;
 class TargetHealth;
 
 struct CompiledTarget
@@ -56,13 +57,15 @@ struct Snapshot
     Router router;
     std::vector<CompiledService> services;
     std::vector<CompiledRoute> routes; // same indices as config.routes
+    std::shared_ptr<const ConsumerDirectory> consumers; // null when no route authenticates
 
     Snapshot(Config c, quint64 v);
 };
 
 // Validates and compiles a configuration. Returns null and fills `errors` when it is invalid.
 std::shared_ptr<const Snapshot> compileSnapshot(const Config &config, quint64 version,
-                                                HealthRegistry &health, ConfigErrors *errors,
+                                                EngineRegistries &registries,
+                                                ConfigErrors *errors,
                                                 ConfigCheck check = ConfigCheck::Validate);
 
 } // namespace portico

@@ -24,7 +24,7 @@ bool EngineCore::start(const Config &config, ConfigErrors *errors)
         stop();
     ConfigErrors found;
     std::shared_ptr<const Snapshot> snapshot =
-        compileSnapshot(config, m_nextVersion, m_health, &found);
+        compileSnapshot(config, m_nextVersion, m_registries, &found);
     if (!snapshot) {
         if (errors)
             *errors = std::move(found);
@@ -32,7 +32,7 @@ bool EngineCore::start(const Config &config, ConfigErrors *errors)
     }
     const std::optional<HostPort> address = parseHostPort(config.settings.listen);
     Q_ASSERT(address); // validated
-    ++m_nextVersion;
+    m_publisher.publish(snapshot, m_nextVersion++);
 
     const int workers = config.settings.workers > 0 ? config.settings.workers
                                                     : std::max(1, QThread::idealThreadCount());
@@ -41,7 +41,7 @@ bool EngineCore::start(const Config &config, ConfigErrors *errors)
         thread->setObjectName(QStringLiteral("portico-worker-%1").arg(i));
         // Qt's own dispatcher would poll every connection of the worker on each iteration.
         thread->setEventDispatcher(new EpollEventDispatcher);
-        auto *worker = new Worker(i, snapshot);
+        auto *worker = new Worker(i, &m_publisher);
         worker->moveToThread(thread);
         // Deferred deletion still runs after the loop stops: the worker dies on its own thread.
         QObject::connect(thread, &QThread::finished, worker, &QObject::deleteLater);
@@ -80,10 +80,6 @@ bool EngineCore::start(const Config &config, ConfigErrors *errors)
         Qt::BlockingQueuedConnection);
     QMetaObject::invokeMethod(context, &QObject::deleteLater, Qt::QueuedConnection);
 
-    {
-        QMutexLocker lock(&m_mutex);
-        m_snapshot = snapshot;
-    }
     m_host = address->host;
     m_running = true;
     if (!m_listener) {
@@ -110,18 +106,12 @@ ConfigErrors EngineCore::apply(const Config &config, ConfigCheck check)
 {
     ConfigErrors errors;
     std::shared_ptr<const Snapshot> snapshot =
-        compileSnapshot(config, m_nextVersion, m_health, &errors, check);
+        compileSnapshot(config, m_nextVersion, m_registries, &errors, check);
     if (!snapshot)
         return errors;
-    ++m_nextVersion;
-    {
-        QMutexLocker lock(&m_mutex);
-        m_snapshot = snapshot;
-    }
-    for (Worker *worker : m_workers) {
-        QMetaObject::invokeMethod(
-            worker, [worker, snapshot] { worker->setSnapshot(snapshot); }, Qt::QueuedConnection);
-    }
+    m_publisher.publish(snapshot, m_nextVersion++);
+    for (Worker *worker : m_workers)
+        QMetaObject::invokeMethod(worker, &Worker::refreshSnapshot, Qt::QueuedConnection);
     return {};
 }
 
@@ -171,8 +161,7 @@ QStringList EngineCore::listenerUrls() const
 
 std::shared_ptr<const Snapshot> EngineCore::snapshot() const
 {
-    QMutexLocker lock(&m_mutex);
-    return m_snapshot;
+    return m_publisher.current();
 }
 
 TrafficSample EngineCore::sample()

@@ -1,8 +1,9 @@
 #pragma once
 
 #include "config/Config.h"
+#include "config/EngineRegistries.h"
+#include "net/SnapshotPublisher.h"
 #include "observe/TrafficStats.h"
-#include "proxy/TargetHealth.h"
 
 #include <QMutex>
 #include <QStringList>
@@ -37,6 +38,7 @@ public:
     quint16 listenPort() const { return m_port; }
     int workerCount() const { return int(m_workers.size()); }
     std::shared_ptr<const Snapshot> snapshot() const;
+    KeyUsageRecorder &keyUsage() { return *m_registries.keyUsage; }
     // Sums the workers' counters; requests/s is measured over about the last second.
     TrafficSample sample();
     TrafficSample lastSample() const;
@@ -45,9 +47,9 @@ private:
     void dispatch(qintptr descriptor);
     void stopThreads(int timeoutMs);
 
-    HealthRegistry m_health;
-    mutable QMutex m_mutex; // guards m_snapshot and m_lastSample
-    std::shared_ptr<const Snapshot> m_snapshot;
+    EngineRegistries m_registries;
+    SnapshotPublisher m_publisher;
+    mutable QMutex m_mutex; // guards m_lastSample
     TrafficSample m_lastSample;
     std::deque<TrafficSample> m_recent;
     quint64 m_nextVersion = 1;

@@ -74,6 +74,11 @@ int GatewayEngine::workerCount() const
     return m_core->workerCount();
 }
 
+KeyUsageRecorder &GatewayEngine::keyUsage()
+{
+    return m_core->keyUsage();
+}
+
 std::shared_ptr<const Snapshot> GatewayEngine::snapshot() const
 {
     return m_core->snapshot();

@@ -15,6 +15,7 @@ namespace portico {
 
 struct Snapshot;
 class EngineCore;
+class KeyUsageRecorder;
 
 // The one door to the gateway engine for the apps: start it on a configuration, swap in a new
 // one while it runs, read its live figures, stop it. Everything it emits is already aggregated
@@ -45,6 +46,8 @@ public:
     quint16 listenPort() const;
     int workerCount() const;
     std::shared_ptr<const Snapshot> snapshot() const;
+    // When API keys were last used, gathered from the workers (see KeyUsageFlusher).
+    KeyUsageRecorder &keyUsage();
     // The latest aggregated figures (also emitted by trafficUpdated).
     TrafficSample traffic() const;
 

@@ -3,6 +3,7 @@
 #include "config/Snapshot.h"
 #include "net/ClientConnection.h"
 #include "net/Deadline.h"
+#include "net/SnapshotPublisher.h"
 #include "net/TcpStream.h"
 #include "proxy/UpstreamPool.h"
 
@@ -13,13 +14,13 @@
 
 namespace portico {
 
-Worker::Worker(int index, std::shared_ptr<const Snapshot> snapshot)
+Worker::Worker(int index, const SnapshotPublisher *publisher)
     : m_index(index)
-    , m_snapshot(std::move(snapshot))
+    , m_publisher(publisher)
     , m_pool(new UpstreamPool(this))
     , m_sweepTimer(new QTimer(this))
 {
-    applyPoolLimits();
+    snapshot();
     m_sweepTimer->setInterval(kDeadlineSweepMs);
     connect(m_sweepTimer, &QTimer::timeout, this, &Worker::sweepDeadlines);
     m_sweepTimer->start();
@@ -56,10 +57,15 @@ void Worker::addConnection(qintptr descriptor)
     connect(connection, &ClientConnection::closed, this, &Worker::onConnectionClosed);
 }
 
-void Worker::setSnapshot(std::shared_ptr<const Snapshot> snapshot)
+const std::shared_ptr<const Snapshot> &Worker::snapshot()
 {
-    m_snapshot = std::move(snapshot);
-    applyPoolLimits();
+    const quint64 published = m_publisher->version();
+    if (published != m_snapshotVersion) {
+        m_snapshot = m_publisher->current();
+        m_snapshotVersion = published;
+        applyPoolLimits();
+    }
+    return m_snapshot;
 }
 
 void Worker::onConnectionClosed(ClientConnection *connection)

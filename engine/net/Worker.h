@@ -13,6 +13,7 @@ namespace portico {
 
 struct Snapshot;
 class ClientConnection;
+class SnapshotPublisher;
 class UpstreamPool;
 
 // One worker thread's share of the gateway: its client connections, its upstream pool, its
@@ -22,18 +23,20 @@ class Worker : public QObject
 {
     Q_OBJECT
 public:
-    Worker(int index, std::shared_ptr<const Snapshot> snapshot);
+    Worker(int index, const SnapshotPublisher *publisher);
     ~Worker() override;
 
     int index() const { return m_index; }
-    const std::shared_ptr<const Snapshot> &snapshot() const { return m_snapshot; }
+    // The engine's current snapshot (picked up here when it changed since the last call).
+    const std::shared_ptr<const Snapshot> &snapshot();
     UpstreamPool *pool() const { return m_pool; }
     WorkerCounters &counters() { return m_counters; }
     const WorkerCounters &counters() const { return m_counters; }
 
     // Queued from other threads:
     void addConnection(qintptr descriptor);
-    void setSnapshot(std::shared_ptr<const Snapshot> snapshot);
+    // A new snapshot was published: let go of the old one even when no request comes.
+    void refreshSnapshot() { snapshot(); }
     // Closes idle connections now and the others after their current response; the worker's
     // thread quits once none is left or the deadline passes.
     void beginShutdown(int timeoutMs);
@@ -45,7 +48,9 @@ private:
     void sweepDeadlines();
 
     int m_index;
+    const SnapshotPublisher *m_publisher;
     std::shared_ptr<const Snapshot> m_snapshot;
+    quint64 m_snapshotVersion = 0;
     UpstreamPool *m_pool;
     QTimer *m_sweepTimer;
     WorkerCounters m_counters;

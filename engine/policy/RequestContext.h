@@ -14,6 +14,17 @@ namespace portico {
 
 struct Snapshot;
 struct CompiledRoute;
+struct CompiledConsumer;
+
+// Who the request comes from, once an authentication policy accepted its credential. Services
+// behind the gateway receive it as X-Consumer-* and X-Authenticated-* headers.
+struct RequestIdentity
+{
+    bool authenticated = false;
+    const CompiledConsumer *consumer = nullptr; // owned by the snapshot; null = anonymous
+    QByteArray subject;                          // the token's subject; empty for API keys
+    QByteArray scope;                            // space-separated, from the token
+};
 
 // Everything the gateway knows and decided about one request. Policies read the request and
 // record their decisions here, so logs and the inspector can show why it got its answer.
@@ -30,6 +41,7 @@ struct RequestContext
     QByteArray clientIp; // clientAddress as text, computed once per connection
     quint16 clientPort = 0;
     qint64 startedMs = 0; // monotonic clock
+    RequestIdentity identity;
 
     // (policy or stage, decision), e.g. ("route", "users"), ("upstream", "127.0.0.1:9001").
     std::vector<std::pair<QByteArray, QByteArray>> decisions;

@@ -2,6 +2,7 @@
 
 #include "config/Snapshot.h"
 #include "policy/RequestContext.h"
+#include "policy/auth/ConsumerDirectory.h"
 
 namespace portico {
 
@@ -25,6 +26,7 @@ enum class Role {
     ForwardedHost,
     RequestId,
     Via,            // appended to
+    Identity,       // X-Consumer-*, X-Authenticated-*: only the gateway may set them
 };
 
 Role roleOf(QByteArrayView name)
@@ -43,6 +45,10 @@ Role roleOf(QByteArrayView name)
         {"X-Forwarded-Host", Role::ForwardedHost},
         {"X-Request-Id", Role::RequestId},
         {"Via", Role::Via},
+        {"X-Consumer-Name", Role::Identity},
+        {"X-Consumer-Id", Role::Identity},
+        {"X-Authenticated-Subject", Role::Identity},
+        {"X-Authenticated-Scope", Role::Identity},
     };
     if (isHopByHopHeader(name)
         || (name.size() > 6 && qstrnicmp(name.data(), 6, "Proxy-", 6) == 0))
@@ -82,6 +88,20 @@ void appendListValue(QByteArray &list, const QByteArray &value)
         list = value;
     else
         list += ", " + value;
+}
+
+void appendIdentityHeaders(std::vector<HeaderMap::Field> &out, const RequestIdentity &identity)
+{
+    if (!identity.authenticated)
+        return;
+    if (identity.consumer) {
+        out.emplace_back(QByteArrayLiteral("X-Consumer-Name"), identity.consumer->name);
+        out.emplace_back(QByteArrayLiteral("X-Consumer-Id"), identity.consumer->id);
+    }
+    if (!identity.subject.isEmpty())
+        out.emplace_back(QByteArrayLiteral("X-Authenticated-Subject"), identity.subject);
+    if (!identity.scope.isEmpty())
+        out.emplace_back(QByteArrayLiteral("X-Authenticated-Scope"), identity.scope);
 }
 
 } // namespace
@@ -127,6 +147,7 @@ RequestHead makeUpstreamRequestHead(const RequestContext &context, const Compile
         case Role::ForwardedProto:
         case Role::ForwardedHost:
         case Role::RequestId:
+        case Role::Identity: // a client claiming to be someone (set below from what was proven)
             continue;
         case Role::ContentLength:
             hadContentLength = true;
@@ -160,6 +181,7 @@ RequestHead makeUpstreamRequestHead(const RequestContext &context, const Compile
     appendListValue(via, viaValue(client.isHttp10()));
     out.emplace_back(QByteArrayLiteral("Via"), via);
     out.emplace_back(QByteArrayLiteral("X-Request-Id"), context.requestId);
+    appendIdentityHeaders(out, context.identity);
 
     if (up.framing == BodyFraming::ContentLength) {
         out.emplace_back(QByteArrayLiteral("Content-Length"),

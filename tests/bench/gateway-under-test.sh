@@ -6,9 +6,12 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 : "${GW_PORT:?}" "${BACKEND_PORT:?}" "${GW_WORKERS:=1}" "${GW_MODE:=plain}"
 routes=${GW_ROUTES:-1} # extra routes before the catch-all, to measure matching cost
 
+# full: the catch-all route needs the API key "bench-key" (checked as in production: hashed,
+# looked up, its consumer's identity forwarded). Rate limiting joins when the gateway has it.
 case "$GW_MODE" in
-  plain) ;;
-  *) echo "gateway-under-test: mode '$GW_MODE' is not supported yet (plain only)" >&2; exit 2 ;;
+  plain) auth="" ;;
+  full) auth=", auth: [key]" ;;
+  *) echo "gateway-under-test: mode '$GW_MODE' is not supported yet (plain, full)" >&2; exit 2 ;;
 esac
 
 dir=$(mktemp -d)
@@ -28,7 +31,9 @@ config=$dir/bench.yaml
       echo "  - { name: r$i, paths: ['=/exact/$i'], service: backend }"
     fi
   done
-  echo "  - { name: all, paths: ['/'], service: backend }"
+  echo "  - { name: all, paths: ['/'], service: backend$auth }"
+  echo "consumers:"
+  echo "  - { name: bench, keys: [ { key: bench-key } ] }"
 } >"$config"
 # Not exec'd, so the temporary config is removed when the benchmark stops the gateway.
 "$root/build/app/porticod" --config "$config" &

@@ -24,6 +24,7 @@
 #include "config/ConfigService.h"
 #include "config/ConfigStore.h"
 #include "config/ConfigValidator.h"
+#include "config/EngineRegistries.h"
 #include "config/Snapshot.h"
 #include "net/GatewayEngine.h"
 #include "proxy/TargetHealth.h"
@@ -147,9 +148,9 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "creating or reopening failed: %s\n", qPrintable(opened.error));
         return 1;
     }
-    HealthRegistry health;
+    EngineRegistries registries;
     const double compileMs = timed([&] {
-        ok = compileSnapshot(opened.store->config(), 1, health, nullptr) != nullptr && ok;
+        ok = compileSnapshot(opened.store->config(), 1, registries, nullptr) != nullptr && ok;
     });
     ConfigStore &store = *opened.store;
     const qint64 firstRevision = store.revision();
