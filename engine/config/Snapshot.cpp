@@ -7,6 +7,8 @@
 #include "policy/access/IpRulesPolicy.h"
 #include "policy/auth/AuthPolicy.h"
 #include "policy/auth/ConsumerDirectory.h"
+#include "policy/jwt_auth/CompiledJwtProvider.h"
+#include "policy/jwt_auth/JwtAuthenticator.h"
 #include "proxy/TargetHealth.h"
 
 namespace portico {
@@ -46,8 +48,24 @@ CompiledService compileService(const ServiceConfig &service, HealthRegistry &hea
     return out;
 }
 
+using Providers = std::vector<std::shared_ptr<const CompiledJwtProvider>>;
+
+std::shared_ptr<const TokenAuthenticator> tokenAuthenticator(const RouteConfig &route,
+                                                             const Snapshot &snapshot,
+                                                             const Providers &providers)
+{
+    Providers accepted;
+    for (const auto &provider : providers) {
+        if (route.jwtProviders.isEmpty() || route.jwtProviders.contains(provider->name))
+            accepted.push_back(provider);
+    }
+    return std::make_shared<JwtAuthenticator>(std::move(accepted), snapshot.consumers,
+                                              route.jwtAnonymous);
+}
+
 // The route's policies in the order of the request path (DESIGN.md): access, auth, acl.
-void compilePolicies(const RouteConfig &route, const Snapshot &snapshot, CompiledRoute &out)
+void compilePolicies(const RouteConfig &route, const Snapshot &snapshot,
+                     const Providers &providers, CompiledRoute &out)
 {
     if (!route.allowIps.isEmpty() || !route.denyIps.isEmpty())
         out.policies.append(std::make_shared<IpRulesPolicy>(route.allowIps, route.denyIps));
@@ -57,8 +75,11 @@ void compilePolicies(const RouteConfig &route, const Snapshot &snapshot, Compile
         sources.tokens = route.auth.contains(QStringLiteral("jwt"));
         sources.keyHeader = route.keyHeader.toLatin1();
         sources.keyInQuery = route.keyInQuery;
+        std::shared_ptr<const TokenAuthenticator> tokens;
+        if (sources.tokens)
+            tokens = tokenAuthenticator(route, snapshot, providers);
         out.policies.append(
-            std::make_shared<AuthPolicy>(std::move(sources), snapshot.consumers, nullptr));
+            std::make_shared<AuthPolicy>(std::move(sources), snapshot.consumers, tokens));
     }
     if (!route.allowGroups.isEmpty() || !route.denyGroups.isEmpty())
         out.policies.append(std::make_shared<GroupAclPolicy>(route.allowGroups, route.denyGroups));
@@ -101,6 +122,14 @@ std::shared_ptr<const Snapshot> compileSnapshot(const Config &config, quint64 ve
     }
     if (anyRouteAuthenticates(config))
         snapshot->consumers = registries.consumersFor(config.consumers);
+    Providers providers;
+    std::vector<std::shared_ptr<JwksSource>> jwksInUse;
+    for (const JwtProviderConfig &provider : config.jwtProviders) {
+        providers.push_back(compileJwtProvider(provider, registries.jwks));
+        if (providers.back()->jwks)
+            jwksInUse.push_back(providers.back()->jwks);
+    }
+    registries.jwks.keepOnly(jwksInUse);
     for (const RouteConfig &route : config.routes) {
         CompiledRoute compiled;
         compiled.name = route.name;
@@ -108,7 +137,7 @@ std::shared_ptr<const Snapshot> compileSnapshot(const Config &config, quint64 ve
         compiled.serviceIndex = serviceIndex.value(route.service, -1);
         compiled.maxBodyBytes = route.maxBodyBytes >= 0 ? route.maxBodyBytes
                                                         : config.settings.limits.maxBodyBytes;
-        compilePolicies(route, *snapshot, compiled);
+        compilePolicies(route, *snapshot, providers, compiled);
         snapshot->routes.push_back(std::move(compiled));
     }
     return snapshot;

@@ -296,8 +296,11 @@ void ClientConnection::dispatchRequest()
 
     m_wait = Wait::Dispatch;
     // Only a chain that can pause needs to learn later whether the request is still here.
-    if (!ctx.route->policies.isEmpty())
+    if (!ctx.route->policies.isEmpty()) {
         m_alive = std::make_shared<int>(0);
+        ctx.alive = m_alive;
+        ctx.mailbox = m_worker->mailbox();
+    }
     ctx.route->policies.run(ctx, m_alive, [this](PolicyResult result) {
         if (result.status == PolicyResult::Status::Stop) {
             rejectRequest(result.reply, m_context->head.expectContinue);

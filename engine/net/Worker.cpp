@@ -4,6 +4,7 @@
 #include "net/ClientConnection.h"
 #include "net/Deadline.h"
 #include "net/SnapshotPublisher.h"
+#include "net/ThreadMailbox.h"
 #include "net/TcpStream.h"
 #include "proxy/UpstreamPool.h"
 
@@ -18,6 +19,7 @@ Worker::Worker(int index, const SnapshotPublisher *publisher)
     : m_index(index)
     , m_publisher(publisher)
     , m_pool(new UpstreamPool(this))
+    , m_mailbox(std::make_shared<ThreadMailbox>(this))
     , m_sweepTimer(new QTimer(this))
 {
     snapshot();
@@ -36,6 +38,7 @@ void Worker::sweepDeadlines()
 
 Worker::~Worker()
 {
+    m_mailbox->close();
     for (ClientConnection *connection : std::as_const(m_connections))
         connection->disconnect(this);
 }

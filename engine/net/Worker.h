@@ -14,6 +14,7 @@ namespace portico {
 struct Snapshot;
 class ClientConnection;
 class SnapshotPublisher;
+class ThreadMailbox;
 class UpstreamPool;
 
 // One worker thread's share of the gateway: its client connections, its upstream pool, its
@@ -30,6 +31,8 @@ public:
     // The engine's current snapshot (picked up here when it changed since the last call).
     const std::shared_ptr<const Snapshot> &snapshot();
     UpstreamPool *pool() const { return m_pool; }
+    // For work other threads hand back to this one (see ThreadMailbox).
+    ThreadMailbox *mailbox() const { return m_mailbox.get(); }
     WorkerCounters &counters() { return m_counters; }
     const WorkerCounters &counters() const { return m_counters; }
 
@@ -52,6 +55,7 @@ private:
     std::shared_ptr<const Snapshot> m_snapshot;
     quint64 m_snapshotVersion = 0;
     UpstreamPool *m_pool;
+    std::shared_ptr<ThreadMailbox> m_mailbox;
     QTimer *m_sweepTimer;
     WorkerCounters m_counters;
     QSet<ClientConnection *> m_connections;

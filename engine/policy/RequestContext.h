@@ -15,6 +15,7 @@ namespace portico {
 struct Snapshot;
 struct CompiledRoute;
 struct CompiledConsumer;
+class ThreadMailbox;
 
 // Who the request comes from, once an authentication policy accepted its credential. Services
 // behind the gateway receive it as X-Consumer-* and X-Authenticated-* headers.
@@ -42,6 +43,10 @@ struct RequestContext
     quint16 clientPort = 0;
     qint64 startedMs = 0; // monotonic clock
     RequestIdentity identity;
+    // For policies that pause: the worker's mailbox to resume on, and whether the request is
+    // still there when they do (copy it before pausing; the context may be gone by then).
+    ThreadMailbox *mailbox = nullptr;
+    std::weak_ptr<void> alive;
 
     // (policy or stage, decision), e.g. ("route", "users"), ("upstream", "127.0.0.1:9001").
     std::vector<std::pair<QByteArray, QByteArray>> decisions;

@@ -2,6 +2,7 @@
 
 #include "ConsumerDirectory.h"
 #include "TokenAuthenticator.h"
+#include "net/ThreadMailbox.h"
 #include "policy/RequestContext.h"
 
 #include <QDateTime>
@@ -57,10 +58,16 @@ PolicyResult AuthPolicy::onRequest(RequestContext &context,
     if (!m_tokens)
         return refuse(context, "no JWT provider to verify the token", Refused::Token);
     const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    std::weak_ptr<ThreadMailbox> mailbox;
+    if (context.mailbox)
+        mailbox = context.mailbox->weak_from_this();
+    // Later, the request (and with it this policy's snapshot) may be gone: look first.
+    auto later = [this, &context, resume, alive = context.alive](TokenOutcome outcome) {
+        if (!alive.expired())
+            resume(finishToken(context, outcome));
+    };
     std::optional<TokenOutcome> outcome =
-        m_tokens->verify(credential.value, nowMs, [this, &context, resume](TokenOutcome later) {
-            resume(finishToken(context, later));
-        });
+        m_tokens->verify(credential.value, nowMs, mailbox, std::move(later));
     if (!outcome)
         return PolicyResult::pause();
     return finishToken(context, *outcome);

@@ -3,11 +3,13 @@
 #include <QByteArray>
 
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace portico {
 
 struct CompiledConsumer;
+class ThreadMailbox;
 
 // What verifying a bearer token concluded.
 struct TokenOutcome
@@ -27,8 +29,9 @@ public:
     using Done = std::function<void(TokenOutcome)>;
     virtual ~TokenAuthenticator() = default;
     // The outcome now, or nullopt when it waits on a key set being fetched; `done` is then
-    // called later on the calling thread (unless the request is gone by then).
+    // called later through `mailbox`, on the calling thread. Without a mailbox it never waits.
     virtual std::optional<TokenOutcome> verify(const QByteArray &token, qint64 nowMs,
+                                               const std::weak_ptr<ThreadMailbox> &mailbox,
                                                Done done) const = 0;
 };
 

@@ -1,0 +1,140 @@
+#include "JwtAuthenticator.h"
+
+#include "CompiledJwtProvider.h"
+#include "JwksSource.h"
+#include "JwtVerifier.h"
+#include "net/ThreadMailbox.h"
+#include "policy/auth/ConsumerDirectory.h"
+
+namespace portico {
+
+namespace {
+
+TokenOutcome refused(QByteArray why)
+{
+    TokenOutcome outcome;
+    outcome.decision = std::move(why);
+    return outcome;
+}
+
+} // namespace
+
+JwtAuthenticator::JwtAuthenticator(
+    std::vector<std::shared_ptr<const CompiledJwtProvider>> providers,
+    std::shared_ptr<const ConsumerDirectory> consumers, bool anonymousAllowed)
+    : m_providers(std::move(providers))
+    , m_consumers(std::move(consumers))
+    , m_anonymousAllowed(anonymousAllowed)
+{
+}
+
+std::optional<TokenOutcome> JwtAuthenticator::verify(const QByteArray &token, qint64 nowMs,
+                                                     const std::weak_ptr<ThreadMailbox> &mailbox,
+                                                     Done done) const
+{
+    return run(token, nowMs, mailbox, done, Wait::Allowed);
+}
+
+std::optional<TokenOutcome> JwtAuthenticator::run(const QByteArray &token, qint64 nowMs,
+                                                  const std::weak_ptr<ThreadMailbox> &mailbox,
+                                                  const Done &done, Wait wait) const
+{
+    const qint64 nowS = nowMs / 1000;
+    // The common case: this token passed before and has not expired.
+    for (const auto &provider : m_providers) {
+        if (const std::optional<VerifiedToken> cached = provider->verified->find(token, nowS))
+            return accept(*provider, *cached, "(cached)");
+    }
+
+    JwtError error;
+    const std::optional<JwtToken> parsed = parseJwt(token, &error);
+    if (!parsed)
+        return refused(error.reason());
+    const CompiledJwtProvider *provider = providerFor(*parsed);
+    if (!provider)
+        return refused("no provider of this route has the token's issuer");
+    const std::span<const JwtAlgorithm> allowed(provider->algorithms);
+
+    JwtVerdict verdict;
+    if (provider->jwks) {
+        JwksSource &source = *provider->jwks;
+        const bool mayWait = wait == Wait::Allowed && !mailbox.expired();
+        if (mayWait && source.prepare(nowMs, resumer(token, mailbox, done)))
+            return std::nullopt; // the first fetch of the provider's keys is under way
+        const std::shared_ptr<const JwkSet> keys = source.keys();
+        if (!keys)
+            return refused("provider " + provider->name.toUtf8()
+                           + ": signing keys unavailable (" + source.status().lastError.toUtf8()
+                           + ')');
+        verdict = verifyJwt(*parsed, allowed, *keys, provider->rules, nowS);
+        if (verdict.error.code == JwtError::Code::UnknownKey && mayWait
+            && source.refetchForUnknownKid(nowMs, resumer(token, mailbox, done)))
+            return std::nullopt; // the provider may have rotated its keys
+    } else if (provider->key) {
+        verdict = verifyJwt(*parsed, allowed, provider->key, provider->rules, nowS);
+    } else {
+        return refused("provider " + provider->name.toUtf8() + ": " + provider->keyError.toUtf8());
+    }
+    if (!verdict.accepted())
+        return refused("provider " + provider->name.toUtf8() + ": " + verdict.error.reason());
+
+    const VerifiedToken verified = VerifiedToken::fromClaims(parsed->claims,
+                                                             provider->consumerClaim);
+    provider->verified->insert(token, verified, nowS);
+    QByteArray how;
+    if (!parsed->kid.isEmpty())
+        how = "kid " + parsed->kid;
+    return accept(*provider, verified, std::move(how));
+}
+
+std::function<void()> JwtAuthenticator::resumer(const QByteArray &token,
+                                                const std::weak_ptr<ThreadMailbox> &mailbox,
+                                                const Done &done) const
+{
+    // Runs on the fetcher's thread; the verification itself goes back to the request's worker.
+    // Holding this authenticator keeps its providers alive even if the snapshot is replaced.
+    std::shared_ptr<const JwtAuthenticator> self = shared_from_this();
+    return [self, token, mailbox, done] {
+        postTo(mailbox, [self, token, done] {
+            const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+            std::optional<TokenOutcome> outcome = self->run(token, nowMs, {}, done,
+                                                            Wait::NotAgain);
+            Q_ASSERT(outcome);
+            done(std::move(*outcome));
+        });
+    };
+}
+
+const CompiledJwtProvider *JwtAuthenticator::providerFor(const JwtToken &token) const
+{
+    const QString issuer = token.claims.value(QLatin1String("iss")).toString();
+    for (const auto &provider : m_providers) {
+        if (provider->issuer == issuer)
+            return provider.get();
+    }
+    return nullptr;
+}
+
+TokenOutcome JwtAuthenticator::accept(const CompiledJwtProvider &provider,
+                                      const VerifiedToken &token, QByteArray how) const
+{
+    const CompiledConsumer *consumer =
+        token.consumer.isEmpty() || !m_consumers ? nullptr
+                                                 : m_consumers->consumerByName(token.consumer.toUtf8());
+    QByteArray decision = "provider " + provider.name.toUtf8();
+    if (!how.isEmpty())
+        decision += ' ' + how;
+    if (!consumer && !m_anonymousAllowed)
+        return refused(decision + ": no consumer named by claim "
+                       + provider.consumerClaim.toUtf8());
+    TokenOutcome outcome;
+    outcome.accepted = true;
+    outcome.consumer = consumer;
+    outcome.subject = token.subject.toUtf8();
+    outcome.scope = token.scope.toUtf8();
+    outcome.decision = decision + (consumer ? " consumer " + consumer->name
+                                            : QByteArray(" anonymous"));
+    return outcome;
+}
+
+} // namespace portico

@@ -1,0 +1,106 @@
+#include "VerifiedTokenCache.h"
+
+#include "JwtVerifier.h"
+#include "OpenSslSupport.h"
+
+#include <QMutexLocker>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace portico {
+
+VerifiedToken VerifiedToken::fromClaims(const QJsonObject &claims, QStringView consumerClaim)
+{
+    VerifiedToken token;
+    token.subject = jwtSubject(claims);
+    token.scope = jwtScope(claims);
+    if (!consumerClaim.isEmpty())
+        token.consumer = jwtClaimString(claims, consumerClaim).value_or(QString());
+    const QJsonValue exp = claims.value(QLatin1String("exp"));
+    if (exp.isDouble()) {
+        // Clamped so the cast is defined; the cache only needs "far in the future".
+        const double seconds = std::clamp(std::floor(exp.toDouble()), -9.0e15, 9.0e15);
+        token.expiry = qint64(seconds);
+    }
+    return token;
+}
+
+VerifiedTokenCache::VerifiedTokenCache(qsizetype capacity)
+    : m_shardCapacity(std::max<qsizetype>(1, (capacity + kShardCount - 1) / kShardCount))
+{
+}
+
+VerifiedTokenCache::Digest VerifiedTokenCache::digestOf(QByteArrayView compact)
+{
+    unsigned char bytes[32] = {};
+    unsigned int length = 0;
+    if (EVP_Digest(compact.data(), size_t(compact.size()), bytes, &length, openssl::sha256(),
+                   nullptr)
+            != 1
+        || length != sizeof bytes) {
+        qFatal("SHA-256 failed"); // would only happen out of memory
+    }
+    Digest digest;
+    std::memcpy(digest.words.data(), bytes, sizeof bytes);
+    return digest;
+}
+
+VerifiedTokenCache::Shard &VerifiedTokenCache::shardFor(const Digest &digest) const
+{
+    // words[0] picks the shard, words[1] the bucket: independent bits of the digest.
+    return m_shards[size_t(digest.words[0] % kShardCount)];
+}
+
+std::optional<VerifiedToken> VerifiedTokenCache::find(QByteArrayView compact, qint64 now) const
+{
+    const Digest digest = digestOf(compact);
+    Shard &shard = shardFor(digest);
+    QMutexLocker lock(&shard.mutex);
+    const auto it = shard.entries.constFind(digest);
+    if (it == shard.entries.cend())
+        return std::nullopt;
+    if (now >= it->expiresAt) {
+        shard.entries.erase(it);
+        return std::nullopt;
+    }
+    return it->token;
+}
+
+void VerifiedTokenCache::insert(QByteArrayView compact, const VerifiedToken &token, qint64 now)
+{
+    const qint64 expiresAt = std::min(token.expiry.value_or(now + kMaxAgeS), now + kMaxAgeS);
+    if (expiresAt <= now)
+        return;
+    const Digest digest = digestOf(compact);
+    Shard &shard = shardFor(digest);
+    QMutexLocker lock(&shard.mutex);
+    auto &entries = shard.entries;
+    if (entries.size() >= m_shardCapacity && !entries.contains(digest)) {
+        entries.removeIf([now](const auto &entry) { return now >= entry.value().expiresAt; });
+        if (entries.size() >= m_shardCapacity)
+            entries.erase(entries.begin());
+    }
+    entries.insert(digest, Entry{token, expiresAt});
+}
+
+qsizetype VerifiedTokenCache::size() const
+{
+    qsizetype total = 0;
+    for (const Shard &shard : m_shards) {
+        QMutexLocker lock(&shard.mutex);
+        total += shard.entries.size();
+    }
+    return total;
+}
+
+void VerifiedTokenCache::clear()
+{
+    for (Shard &shard : m_shards) {
+        QMutexLocker lock(&shard.mutex);
+        shard.entries.clear();
+    }
+}
+
+} // namespace portico
