@@ -1,6 +1,8 @@
 #include "DemoConfig.h"
 
 #include "MockServices.h"
+#include "config/ApiKeys.h"
+#include "config/DeclarativeReader.h"
 
 namespace portico {
 
@@ -55,10 +57,24 @@ Config makeDemoConfig(const std::function<QString(const QString &)> &urlOf)
         payments, {{urlOf(payments), 90}, {urlOf(QStringLiteral("payments-v2")), 10}}));
 
     config.routes.push_back(route(users, {QStringLiteral("/users")}, users));
-    config.routes.push_back(route(orders, {QStringLiteral("/orders")}, orders));
+    RouteConfig ordersRoute = route(orders, {QStringLiteral("/orders")}, orders);
+    ordersRoute.auth = {QStringLiteral("key")};
+    config.routes.push_back(ordersRoute);
     config.routes.push_back(route(payments, {QStringLiteral("/payments")}, payments));
     config.routes.push_back(route(QStringLiteral("api-v1"), {QStringLiteral("/api/v1")}, users,
                                   /*stripPath=*/true));
+
+    // The key the demo's docs use; a real consumer gets a generated one (POST .../keys).
+    const QString demoKey = QStringLiteral("demo-key-123");
+    ConsumerConfig mobileApp;
+    mobileApp.name = QStringLiteral("mobile-app");
+    ApiKeyConfig key;
+    key.hash = hashApiKey(demoKey);
+    key.id = apiKeyIdFromHash(key.hash);
+    key.prefix = apiKeyDisplayPrefix(demoKey);
+    key.created = currentTimestamp();
+    mobileApp.keys.push_back(key);
+    config.consumers.append(mobileApp);
     return config;
 }
 

@@ -459,6 +459,14 @@ private Q_SLOTS:
             QCOMPARE(a.methods, b.methods);
             QCOMPARE(a.stripPath, b.stripPath);
             QCOMPARE(a.service, b.service);
+            QCOMPARE(a.auth, b.auth);
+        }
+        QCOMPARE(yaml.consumers.size(), demo.consumers.size());
+        for (qsizetype i = 0; i < demo.consumers.size(); ++i) {
+            QCOMPARE(yaml.consumers[i].name, demo.consumers[i].name);
+            QCOMPARE(yaml.consumers[i].keys.size(), demo.consumers[i].keys.size());
+            for (size_t k = 0; k < demo.consumers[i].keys.size(); ++k)
+                QCOMPARE(yaml.consumers[i].keys[k].hash, demo.consumers[i].keys[k].hash);
         }
     }
 
