@@ -41,6 +41,16 @@ void renamePlanReferences(Config &config, const QString &from, const QString &to
     }
 }
 
+void renameJwtProviderReferences(Config &config, const QString &from, const QString &to)
+{
+    for (RouteConfig &route : config.routes) {
+        for (QString &provider : route.jwtProviders) {
+            if (provider == from)
+                provider = to;
+        }
+    }
+}
+
 const EntityKind<ServiceConfig> kServices{"services", "service", &Config::services,
                                           serviceToTree, parseServicePart,
                                           renameServiceReferences};
@@ -52,7 +62,8 @@ const EntityKind<PlanConfig> kPlans{"plans", "plan", &Config::plans, planToTree,
                                     renamePlanReferences};
 const EntityKind<JwtProviderConfig> kJwtProviders{"jwt_providers", "JWT provider",
                                                   &Config::jwtProviders, jwtProviderToTree,
-                                                  parseJwtProviderPart, nullptr};
+                                                  parseJwtProviderPart,
+                                                  renameJwtProviderReferences};
 
 template<typename List>
 qsizetype indexOf(const List &list, const QString &name)

@@ -2,6 +2,8 @@
 
 #include <QHostAddress>
 
+#include <algorithm>
+
 namespace portico {
 
 namespace {
@@ -172,6 +174,44 @@ bool isLoopbackHost(const QString &host)
     if (!isIpAddress(host))
         return false;
     return QHostAddress(host).isLoopback();
+}
+
+std::optional<std::pair<QHostAddress, int>> parseIpRule(QStringView text, QString *error)
+{
+    QString scratch;
+    QString &message = error ? *error : scratch;
+    const qsizetype slash = text.indexOf(u'/');
+    const QStringView address = slash < 0 ? text : text.first(slash);
+    // QHostAddress alone would take "10/8" and "127.1", parseSubnet() a netmask after the
+    // slash, and an IPv6 zone ("%eth0") means nothing to a client address.
+    const bool v4 = isIpv4(address);
+    if (!v4 && (!isIpv6(address) || address.contains(u'%'))) {
+        message = QStringLiteral("expected an IPv4 or IPv6 address, or a CIDR block such as "
+                                 "10.0.0.0/8");
+        return std::nullopt;
+    }
+    const int bits = v4 ? 32 : 128;
+    int prefix = bits;
+    if (slash >= 0) {
+        const QStringView digits = text.sliced(slash + 1);
+        bool ok = !digits.isEmpty() && digits.size() <= 3
+            && std::all_of(digits.begin(), digits.end(), isDigit);
+        prefix = ok ? digits.toInt() : -1;
+        if (!ok || prefix > bits) {
+            message = QStringLiteral("invalid prefix length \"%1\" (expected 0-%2)")
+                          .arg(digits.toString())
+                          .arg(bits);
+            return std::nullopt;
+        }
+    }
+    const auto subnet =
+        QHostAddress::parseSubnet(address.toString() + u'/' + QString::number(prefix));
+    if (subnet.second < 0) {
+        message = QStringLiteral("expected an IPv4 or IPv6 address, or a CIDR block such as "
+                                 "10.0.0.0/8");
+        return std::nullopt;
+    }
+    return std::make_pair(subnet.first, subnet.second);
 }
 
 std::optional<HostPort> parseHostPort(const QString &text, QString *error)

@@ -1,9 +1,11 @@
 #pragma once
 
 #include <QByteArray>
+#include <QHostAddress>
 #include <QString>
 
 #include <optional>
+#include <utility>
 
 namespace portico {
 
@@ -36,5 +38,13 @@ bool isValidHostName(QStringView name);
 bool isIpAddress(QStringView text);
 // 127.0.0.0/8, ::1 or "localhost".
 bool isLoopbackHost(const QString &host);
+
+// A client address rule (a route's allow_ips/deny_ips): "10.0.0.0/8", "2001:db8::/32", or one
+// address ("10.1.2.3", "::1"; a prefix of 32/128). The address must be written in full (strict
+// dotted quad, no IPv6 zone); the prefix is 0-32 or 0-128. Host bits beyond the prefix are
+// accepted and ignored: the result, as QHostAddress::parseSubnet() gives it, is what
+// QHostAddress::isInSubnet() takes. nullopt with *error (when given) on malformed input.
+std::optional<std::pair<QHostAddress, int>> parseIpRule(QStringView text,
+                                                        QString *error = nullptr);
 
 } // namespace portico

@@ -54,6 +54,7 @@ bool same(const ApiKeyConfig &a, const ApiKeyConfig &b)
 bool same(const ConsumerConfig &a, const ConsumerConfig &b)
 {
     static_assert(fieldCount<ConsumerConfig>() == 5, "compare the new field here");
+    // QList's == answers at once for lists that share their data.
     if (!same(a.name, b.name) || !same(a.plan, b.plan) || !same(a.customId, b.customId)
         || a.groups != b.groups || a.keys.size() != b.keys.size())
         return false;

@@ -65,6 +65,14 @@ TreeValue routeToTree(const RouteConfig &route)
         .insert("strip_path", route.stripPath)
         .insert("service", route.service)
         .insert("auth", TreeValue::flowList(route.auth))
+        .insert("key_header", route.keyHeader)
+        .insert("key_in_query", route.keyInQuery)
+        .insert("jwt_providers", TreeValue::flowList(route.jwtProviders))
+        .insert("jwt_anonymous", route.jwtAnonymous)
+        .insert("allow_groups", TreeValue::flowList(route.allowGroups))
+        .insert("deny_groups", TreeValue::flowList(route.denyGroups))
+        .insert("allow_ips", TreeValue::flowList(route.allowIps))
+        .insert("deny_ips", TreeValue::flowList(route.denyIps))
         .insert("max_body_bytes", route.maxBodyBytes)
         .insert("enabled", route.enabled);
     if (!route.rateLimit.isEmpty())
@@ -92,7 +100,11 @@ TreeValue consumerToTree(const ConsumerConfig &consumer)
     for (const ApiKeyConfig &key : consumer.keys)
         keys.append(apiKeyToTree(key));
     TreeValue tree = TreeValue::map();
-    tree.insert("name", consumer.name).insert("plan", consumer.plan).insert("keys", std::move(keys));
+    tree.insert("name", consumer.name)
+        .insert("plan", consumer.plan)
+        .insert("custom_id", consumer.customId)
+        .insert("groups", TreeValue::flowList(consumer.groups))
+        .insert("keys", std::move(keys));
     return tree;
 }
 
@@ -114,7 +126,9 @@ TreeValue jwtProviderToTree(const JwtProviderConfig &p)
         .insert("public_key", p.publicKey)
         .insert("jwks_url", p.jwksUrl)
         .insert("consumer_claim", p.consumerClaim)
-        .insert("clock_skew_s", p.clockSkewS);
+        .insert("clock_skew_s", p.clockSkewS)
+        .insert("jwks_cache_min_s", p.jwksCacheMinS)
+        .insert("jwks_cache_max_s", p.jwksCacheMaxS);
     return tree;
 }
 

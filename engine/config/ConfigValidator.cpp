@@ -1,7 +1,9 @@
 #include "ConfigValidator.h"
 
+#include "AccessChecks.h"
 #include "Addresses.h"
 #include "ApiKeys.h"
+#include "Checker.h"
 #include "ConsumerScan.h"
 #include "FieldPath.h"
 #include "NameIndex.h"
@@ -22,32 +24,7 @@ constexpr qint64 kHour = 3'600'000;
 constexpr qint64 kDay = 24 * kHour;
 constexpr qint64 kMiB = 1024 * 1024;
 constexpr qint64 kMaxLimit = 1'000'000'000'000;
-
-class Checker
-{
-public:
-    void add(const QString &path, const QString &message) { m_errors.push_back({path, message}); }
-    void add(const FieldPath &path, const QString &message) { add(path.toString(), message); }
-
-    template<typename Path>
-    void range(const Path &path, qint64 value, qint64 min, qint64 max)
-    {
-        if (value < min || value > max)
-            add(path, QStringLiteral("must be between %1 and %2").arg(min).arg(max));
-    }
-
-    void name(const FieldPath &path, const QString &value)
-    {
-        const QString message = checkName(value);
-        if (!message.isEmpty())
-            add(path, message);
-    }
-
-    ConfigErrors take() { return std::move(m_errors); }
-
-private:
-    ConfigErrors m_errors;
-};
+constexpr qint64 kMaxJwksCacheS = 30 * 24 * 3600;
 
 // Reports a repeated name, naming the earlier entry. Call in list order.
 void checkUniqueName(Checker &check, RepeatFinder &repeats, const FieldPath &list, qsizetype index,
@@ -270,6 +247,7 @@ void checkConsumer(Checker &check, const FieldPath &base, qsizetype index,
     check.name(base.field("name"), consumer.name);
     if (!consumer.plan.isEmpty() && !hasPlan(consumer.plan))
         check.add(base.field("plan"), QStringLiteral("unknown plan \"%1\"").arg(consumer.plan));
+    checkConsumerAccess(check, base, index, consumer, scan);
     const FieldPath keysPath = base.field("keys");
     for (qsizetype k = 0; k < qsizetype(consumer.keys.size()); ++k)
         checkApiKey(check, keysPath[k], scan.numberOf(index, k), consumer.keys[size_t(k)], scan);
@@ -286,7 +264,8 @@ void checkJwtProvider(Checker &check, const FieldPath &base, const JwtProviderCo
     static const QStringList known = {
         QStringLiteral("HS256"), QStringLiteral("HS384"), QStringLiteral("HS512"),
         QStringLiteral("RS256"), QStringLiteral("RS384"), QStringLiteral("RS512"),
-        QStringLiteral("PS256"), QStringLiteral("ES256"), QStringLiteral("ES384"),
+        QStringLiteral("PS256"), QStringLiteral("PS384"), QStringLiteral("PS512"),
+        QStringLiteral("ES256"), QStringLiteral("ES384"), QStringLiteral("ES512"),
         QStringLiteral("EdDSA")};
     bool symmetric = false;
     bool asymmetric = false;
@@ -325,6 +304,14 @@ void checkJwtProvider(Checker &check, const FieldPath &base, const JwtProviderCo
     if (p.consumerClaim.isEmpty())
         check.add(base.field("consumer_claim"), QStringLiteral("missing"));
     check.range(base.field("clock_skew_s"), p.clockSkewS, 0, 3600);
+    // A fetched JWKS is kept for its max-age clamped into [min, max]: at least a second, at
+    // most 30 days.
+    const auto inRange = [](int seconds) { return seconds >= 1 && seconds <= kMaxJwksCacheS; };
+    check.range(base.field("jwks_cache_min_s"), p.jwksCacheMinS, 1, kMaxJwksCacheS);
+    check.range(base.field("jwks_cache_max_s"), p.jwksCacheMaxS, 1, kMaxJwksCacheS);
+    if (inRange(p.jwksCacheMinS) && inRange(p.jwksCacheMaxS) && p.jwksCacheMinS > p.jwksCacheMaxS)
+        check.add(base.field("jwks_cache_min_s"),
+                  QStringLiteral("must not be above jwks_cache_max_s (%1)").arg(p.jwksCacheMaxS));
 }
 
 } // namespace
@@ -404,6 +391,31 @@ QString checkMethod(const QString &method)
     return {};
 }
 
+QString checkKeyHeader(const QString &header)
+{
+    if (header.isEmpty())
+        return QStringLiteral("empty header name");
+    if (!std::all_of(header.cbegin(), header.cend(), isTokenChar))
+        return QStringLiteral("invalid header name \"%1\"").arg(header);
+    if (header.compare(QLatin1StringView("Authorization"), Qt::CaseInsensitive) == 0)
+        return QStringLiteral("header \"%1\" is reserved (\"Authorization: Bearer <key>\" is "
+                              "always accepted on key routes)")
+            .arg(header);
+    // Headers that frame the message, or that the gateway itself sets for the upstream: a key
+    // there would be lost, or would let a caller pose as a consumer.
+    static const char *const owned[] = {
+        "Host", "Content-Length", "Transfer-Encoding", "Connection", "Cookie", "Via",
+        "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Request-Id",
+        "X-Consumer-Name", "X-Consumer-Id", "X-Authenticated-Subject", "X-Authenticated-Scope"};
+    for (const char *name : owned) {
+        if (header.compare(QLatin1StringView(name), Qt::CaseInsensitive) == 0)
+            return QStringLiteral("header \"%1\" is reserved (the gateway sets it, or it "
+                                  "frames the message)")
+                .arg(header);
+    }
+    return {};
+}
+
 ConfigErrors validateConfig(const Config &config, const Config *validBase)
 {
     Checker check;
@@ -423,9 +435,11 @@ ConfigErrors validateConfig(const Config &config, const Config *validBase)
     const FieldPath routesPath("routes");
     RepeatFinder routeRepeats = nameRepeats(config.routes);
     const NameLookup<ServiceConfig> hasService(config.services);
+    const NameLookup<JwtProviderConfig> hasProvider(config.jwtProviders);
     for (qsizetype i = 0; i < qsizetype(config.routes.size()); ++i) {
         const RouteConfig &route = config.routes[size_t(i)];
         checkRoute(check, routesPath[i], route, hasService);
+        checkRouteAccess(check, routesPath[i], route, hasProvider);
         checkUniqueName(check, routeRepeats, routesPath, i, route.name);
     }
 

@@ -18,5 +18,8 @@ QString checkName(const QString &name);              // [A-Za-z0-9._-]{1,128}
 QString checkRoutePath(const QString &path);         // "/prefix", "=/exact" or "~regex"
 QString checkRouteHost(const QString &host);         // "api.example.test", "*.example.test"
 QString checkMethod(const QString &method);          // "GET", any uppercase RFC 9110 token
+// A route's key_header: an RFC 9110 field name the gateway does not own (Host, Authorization,
+// X-Forwarded-For, X-Consumer-Id, ...; any letter case).
+QString checkKeyHeader(const QString &header);
 
 } // namespace portico

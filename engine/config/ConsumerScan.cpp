@@ -1,5 +1,6 @@
 #include "ConsumerScan.h"
 
+#include "AccessChecks.h"
 #include "ApiKeys.h"
 #include "ConfigValidator.h"
 
@@ -41,8 +42,11 @@ ConsumerScan::ConsumerScan(const QList<ConsumerConfig> &consumers,
         bool clean = checkName(consumer.name).isEmpty();
         if (!consumer.name.isEmpty())
             m_names.add(nameFingerprint(consumer.name), qint64(i));
+        if (!consumer.customId.isEmpty())
+            m_customIds.add(nameFingerprint(consumer.customId), qint64(i));
         if (!consumer.plan.isEmpty())
             clean = clean && hasPlan(consumer.plan);
+        clean = clean && isConsumerAccessClean(consumer);
         // The same conditions as checkApiKey()'s errors, repeats aside.
         for (const ApiKeyConfig &key : consumer.keys) {
             const bool validHash = isApiKeyHash(key.hash);
@@ -59,9 +63,12 @@ ConsumerScan::ConsumerScan(const QList<ConsumerConfig> &consumers,
     }
     m_firstKey.push_back(number);
     m_names.resolve([&](qint64 index) { return QStringView(consumers[size_t(index)].name); });
+    m_customIds.resolve(
+        [&](qint64 index) { return QStringView(consumers[size_t(index)].customId); });
     m_hashes.resolve([&](qint64 key) { return QStringView(keyAt(key).hash); });
     m_ids.resolve([&](qint64 key) { return QStringView(keyAt(key).id); });
     markRepeats(m_names, false);
+    markRepeats(m_customIds, false);
     markRepeats(m_hashes, true);
     markRepeats(m_ids, true);
 }

@@ -39,8 +39,10 @@ public:
     {
         return m_firstKey[size_t(consumer)] + key;
     }
-    // Where the first equal name, hash or id is when this one repeats it. Ask in order.
+    // Where the first equal name, custom id, hash or key id is when this one repeats it. Ask
+    // in order.
     qint64 firstName(qsizetype consumer) { return m_names.firstOf(consumer); }
+    qint64 firstCustomId(qsizetype consumer) { return m_customIds.firstOf(consumer); }
     std::optional<KeyUse> firstHash(qint64 number) { return useOf(m_hashes.firstOf(number)); }
     std::optional<KeyUse> firstId(qint64 number) { return useOf(m_ids.firstOf(number)); }
 
@@ -64,6 +66,7 @@ private:
     std::vector<qint64> m_firstKey; // number of each consumer's first key, then the count
     std::vector<bool> m_clean;
     RepeatFinder m_names;
+    RepeatFinder m_customIds; // only the consumers that have one, usually few
     RepeatFinder m_ids;
     RepeatFinder m_hashes;
 };

@@ -1,7 +1,5 @@
 #include "DeclarativeReader.h"
 
-#include "ApiKeys.h"
-
 #include <yaml-cpp/yaml.h>
 
 #include <limits>
@@ -9,7 +7,6 @@
 namespace portico {
 
 namespace {
-
 
 const char *const kIntTag = "tag:yaml.org,2002:int";
 const char *const kBoolTag = "tag:yaml.org,2002:bool";
@@ -26,17 +23,6 @@ QString item(const QString &base, size_t index)
 }
 
 } // namespace
-
-QString formatTimestamp(const QDateTime &time)
-{
-    return time.toUTC().toString(Qt::ISODate);
-}
-
-QDateTime currentTimestamp()
-{
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    return now.addMSecs(-now.time().msec());
-}
 
 void DeclarativeReader::error(const QString &path, const QString &message)
 {
@@ -186,29 +172,6 @@ void DeclarativeReader::readList(const YAML::Node &node, const QString &path, Li
     }
 }
 
-
-void DeclarativeReader::readDateTime(const YAML::Node &node, const QString &path, QDateTime &out)
-{
-    if (node.IsNull())
-        return;
-    if (!node.IsScalar()) {
-        error(path, QStringLiteral("expected a time such as 2026-01-31T12:00:00Z"));
-        return;
-    }
-    const QString text = QString::fromStdString(node.Scalar());
-    QDateTime time = QDateTime::fromString(text, Qt::ISODate);
-    // A time without a zone would mean whatever zone the machine is in: refuse it.
-    const bool zoned = text.endsWith(u'Z') || text.lastIndexOf(u'+') > 10
-        || text.lastIndexOf(u'-') > 10;
-    if (!time.isValid() || !zoned) {
-        error(path, QStringLiteral("expected a UTC time such as 2026-01-31T12:00:00Z"));
-        return;
-    }
-    time = time.toUTC();
-    time.setTime(QTime(time.time().hour(), time.time().minute(), time.time().second()));
-    out = time;
-}
-
 void DeclarativeReader::readLimits(const YAML::Node &node, const QString &base,
                                    LimitsConfig &limits)
 {
@@ -266,8 +229,6 @@ bool DeclarativeReader::readRoot(const YAML::Node &root, Config &config)
     });
     if (!config.plans.empty())
         warning(QStringLiteral("plans are stored but their limits are not enforced yet"));
-    if (!config.jwtProviders.empty())
-        warning(QStringLiteral("jwt_providers are stored but not applied yet"));
     return true;
 }
 
@@ -390,12 +351,26 @@ void DeclarativeReader::readRoute(const YAML::Node &node, const QString &base, R
             readBool(value, path, route.enabled);
         else if (key == "rate_limit")
             readLimits(value, path, route.rateLimit);
+        else if (key == "key_header")
+            readString(value, path, route.keyHeader);
+        else if (key == "key_in_query")
+            readBool(value, path, route.keyInQuery);
+        else if (key == "jwt_providers")
+            readStringList(value, path, route.jwtProviders);
+        else if (key == "jwt_anonymous")
+            readBool(value, path, route.jwtAnonymous);
+        else if (key == "allow_groups")
+            readStringList(value, path, route.allowGroups);
+        else if (key == "deny_groups")
+            readStringList(value, path, route.denyGroups);
+        else if (key == "allow_ips")
+            readStringList(value, path, route.allowIps);
+        else if (key == "deny_ips")
+            readStringList(value, path, route.denyIps);
         else
             return false;
         return true;
     });
-    if (!route.auth.isEmpty())
-        warning(base + QStringLiteral(".auth is not applied yet (the route is public)"));
     if (!route.rateLimit.isEmpty())
         warning(base + QStringLiteral(".rate_limit is not applied yet"));
 }
@@ -408,60 +383,16 @@ void DeclarativeReader::readConsumer(const YAML::Node &node, const QString &base
             readString(value, path, consumer.name);
         else if (key == "plan")
             readString(value, path, consumer.plan);
+        else if (key == "custom_id")
+            readString(value, path, consumer.customId);
+        else if (key == "groups")
+            readStringList(value, path, consumer.groups);
         else if (key == "keys")
             readList(value, path, consumer.keys, &DeclarativeReader::readApiKey);
         else
             return false;
         return true;
     });
-}
-
-void DeclarativeReader::readApiKey(const YAML::Node &node, const QString &base, ApiKeyConfig &key)
-{
-    QString plaintext;
-    bool hasPlaintext = false;
-    readMap(node, base, [&](const std::string &name, const YAML::Node &value,
-                            const QString &path) {
-        if (name == "key") {
-            hasPlaintext = !value.IsNull();
-            readString(value, path, plaintext);
-        } else if (name == "id") {
-            readString(value, path, key.id);
-        } else if (name == "hash") {
-            readString(value, path, key.hash);
-        } else if (name == "prefix") {
-            readString(value, path, key.prefix);
-        } else if (name == "created") {
-            readDateTime(value, path, key.created);
-        } else if (name == "expires") {
-            readDateTime(value, path, key.expires);
-        } else if (name == "revoked") {
-            readDateTime(value, path, key.revoked);
-        } else {
-            return false;
-        }
-        return true;
-    });
-    if (hasPlaintext) {
-        if (!key.hash.isEmpty() || !key.prefix.isEmpty() || !key.id.isEmpty()) {
-            error(base, QStringLiteral("give either key (plaintext) or id/hash/prefix, not both"));
-            return;
-        }
-        if (plaintext.isEmpty()) {
-            error(base + QStringLiteral(".key"), QStringLiteral("empty key"));
-            return;
-        }
-        // The plaintext goes no further than this function.
-        key.hash = hashApiKey(plaintext);
-        key.prefix = apiKeyDisplayPrefix(plaintext);
-    } else if (key.hash.isEmpty()) {
-        error(base, QStringLiteral("expected key (plaintext) or hash"));
-        return;
-    }
-    if (key.id.isEmpty() && isApiKeyHash(key.hash))
-        key.id = apiKeyIdFromHash(key.hash);
-    if (!key.created.isValid())
-        key.created = currentTimestamp();
 }
 
 void DeclarativeReader::readPlan(const YAML::Node &node, const QString &base, PlanConfig &plan)
@@ -499,6 +430,10 @@ void DeclarativeReader::readJwtProvider(const YAML::Node &node, const QString &b
             readString(value, path, jwt.consumerClaim);
         else if (key == "clock_skew_s")
             readInteger(value, path, jwt.clockSkewS);
+        else if (key == "jwks_cache_min_s")
+            readInteger(value, path, jwt.jwksCacheMinS);
+        else if (key == "jwks_cache_max_s")
+            readInteger(value, path, jwt.jwksCacheMaxS);
         else
             return false;
         return true;

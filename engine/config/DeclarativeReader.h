@@ -16,7 +16,8 @@ namespace portico {
 
 // Turns a YAML (or JSON) tree of the declarative format into model values, collecting every
 // problem instead of stopping at the first: unknown fields, wrong types, duplicate fields. It
-// checks types only; ConfigValidator checks values and cross-references.
+// checks types only; ConfigValidator checks values and cross-references. Times and API keys
+// are read in DeclarativeReaderKeys.cpp.
 class DeclarativeReader
 {
 public:

@@ -36,9 +36,12 @@ QByteArray consumerDocument(const ConsumerConfig &consumer)
             object.insert(QStringLiteral("revoked"), exactTime(key.revoked));
         keys.append(object);
     }
-    const QJsonObject object{{QStringLiteral("name"), consumer.name},
-                             {QStringLiteral("plan"), consumer.plan},
-                             {QStringLiteral("keys"), keys}};
+    const QJsonObject object{
+        {QStringLiteral("name"), consumer.name},
+        {QStringLiteral("plan"), consumer.plan},
+        {QStringLiteral("custom_id"), consumer.customId},
+        {QStringLiteral("groups"), QJsonArray::fromStringList(consumer.groups)},
+        {QStringLiteral("keys"), keys}};
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
@@ -58,6 +61,10 @@ PartLoadResult<ConsumerConfig> parseConsumerDocument(const QByteArray &document)
     ConsumerConfig &consumer = result.value;
     consumer.name = object.value(QStringLiteral("name")).toString();
     consumer.plan = object.value(QStringLiteral("plan")).toString();
+    // Documents written before schema 3 have neither: the defaults are what they meant.
+    consumer.customId = object.value(QStringLiteral("custom_id")).toString();
+    for (const QJsonValue &group : object.value(QStringLiteral("groups")).toArray())
+        consumer.groups.append(group.toString());
     for (const QJsonValue &value : object.value(QStringLiteral("keys")).toArray()) {
         const QJsonObject key = value.toObject();
         consumer.keys.push_back({key.value(QStringLiteral("id")).toString(),

@@ -28,7 +28,7 @@ struct Row
 };
 
 // ["a","b"] as the writer stores it, without escapes: read without a JSON parser (routes have
-// four such lists each). Anything else goes to QJsonDocument.
+// ten such lists each). Anything else goes to QJsonDocument.
 bool plainStringList(const QString &text, QStringList &out)
 {
     const qsizetype size = text.size();
@@ -268,7 +268,9 @@ bool Reader::routes(std::vector<RouteConfig> &routes, std::vector<qint64> &posit
             query,
             QStringLiteral("SELECT position, name, service_id, paths, hosts, methods, strip_path, "
                            "auth, max_body_bytes, enabled, rate_second, rate_minute, rate_hour, "
-                           "rate_day, rate_month FROM routes")))
+                           "rate_day, rate_month, key_header, key_in_query, jwt_providers, "
+                           "jwt_anonymous, allow_groups, deny_groups, allow_ips, deny_ips "
+                           "FROM routes")))
         return false;
     std::vector<Row<RouteConfig>> rows;
     while (query.next()) {
@@ -289,6 +291,14 @@ bool Reader::routes(std::vector<RouteConfig> &routes, std::vector<qint64> &posit
         route.maxBodyBytes = query.value(8).toLongLong();
         route.enabled = query.value(9).toBool();
         route.rateLimit = limitsAt(query, 10);
+        route.keyHeader = query.value(15).toString();
+        route.keyInQuery = query.value(16).toBool();
+        stringList(row, query.value(17), "jwt_providers", route.jwtProviders);
+        route.jwtAnonymous = query.value(18).toBool();
+        stringList(row, query.value(19), "allow_groups", route.allowGroups);
+        stringList(row, query.value(20), "deny_groups", route.denyGroups);
+        stringList(row, query.value(21), "allow_ips", route.allowIps);
+        stringList(row, query.value(22), "deny_ips", route.denyIps);
     }
     if (!finished(query))
         return false;
@@ -300,7 +310,8 @@ bool Reader::consumers(QList<ConsumerConfig> &consumers, std::vector<qint64> &po
                        const QHash<qint64, QString> &planNames)
 {
     QSqlQuery query(m_db);
-    if (!select(query, QStringLiteral("SELECT id, position, name, plan_id FROM consumers")))
+    if (!select(query, QStringLiteral("SELECT id, position, name, plan_id, custom_id, groups "
+                                      "FROM consumers")))
         return false;
     std::vector<Row<ConsumerConfig>> rows;
     while (query.next()) {
@@ -316,6 +327,8 @@ bool Reader::consumers(QList<ConsumerConfig> &consumers, std::vector<qint64> &po
             else
                 row.value.plan = *name; // shares the plan's string
         }
+        row.value.customId = query.value(4).toString();
+        stringList(row, query.value(5), "groups", row.value.groups);
     }
     if (!finished(query))
         return false;
@@ -354,8 +367,8 @@ bool Reader::jwtProviders(std::vector<JwtProviderConfig> &providers, std::vector
     QSqlQuery query(m_db);
     if (!select(query,
                 QStringLiteral("SELECT position, name, issuer, audiences, algorithms, "
-                               "secret, public_key, jwks_url, consumer_claim, clock_skew_s "
-                               "FROM jwt_providers")))
+                               "secret, public_key, jwks_url, consumer_claim, clock_skew_s, "
+                               "jwks_cache_min_s, jwks_cache_max_s FROM jwt_providers")))
         return false;
     std::vector<Row<JwtProviderConfig>> rows;
     while (query.next()) {
@@ -371,6 +384,8 @@ bool Reader::jwtProviders(std::vector<JwtProviderConfig> &providers, std::vector
         p.jwksUrl = query.value(7).toString();
         p.consumerClaim = query.value(8).toString();
         p.clockSkewS = query.value(9).toInt();
+        p.jwksCacheMinS = query.value(10).toInt();
+        p.jwksCacheMaxS = query.value(11).toInt();
     }
     if (!finished(query))
         return false;

@@ -19,6 +19,8 @@ namespace {
 
 QString jsonList(const QStringList &values)
 {
+    if (values.isEmpty()) // most lists, and every consumer's groups in a large store
+        return QStringLiteral("[]");
     return QString::fromUtf8(
         QJsonDocument(QJsonArray::fromStringList(values)).toJson(QJsonDocument::Compact));
 }
@@ -179,25 +181,26 @@ bool Writer::write(const RouteConfig *before, const RouteConfig &r, qint64 posit
 {
     const QString what = QStringLiteral("cannot write route %1").arg(r.name);
     const LimitsConfig &l = r.rateLimit;
-    if (!before) {
-        return run(QStringLiteral("INSERT INTO routes (position, service_id, paths, hosts, "
-                                  "methods, strip_path, auth, max_body_bytes, enabled, "
-                                  "rate_second, rate_minute, rate_hour, rate_day, rate_month, "
-                                  "name) VALUES (?, (SELECT id FROM services WHERE name = ?), "
-                                  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                   {position, r.service, jsonList(r.paths), jsonList(r.hosts), jsonList(r.methods),
-                    r.stripPath, jsonList(r.auth), r.maxBodyBytes, r.enabled, l.second, l.minute,
-                    l.hour, l.day, l.month, r.name},
-                   what);
-    }
-    return run(QStringLiteral("UPDATE routes SET position = ?, service_id = (SELECT id FROM "
-                              "services WHERE name = ?), paths = ?, hosts = ?, methods = ?, "
-                              "strip_path = ?, auth = ?, max_body_bytes = ?, enabled = ?, "
-                              "rate_second = ?, rate_minute = ?, rate_hour = ?, rate_day = ?, "
-                              "rate_month = ? WHERE name = ?"),
+    const QString sql = before
+        ? QStringLiteral("UPDATE routes SET position = ?, service_id = (SELECT id FROM services "
+                         "WHERE name = ?), paths = ?, hosts = ?, methods = ?, strip_path = ?, "
+                         "auth = ?, max_body_bytes = ?, enabled = ?, rate_second = ?, "
+                         "rate_minute = ?, rate_hour = ?, rate_day = ?, rate_month = ?, "
+                         "key_header = ?, key_in_query = ?, jwt_providers = ?, jwt_anonymous = ?, "
+                         "allow_groups = ?, deny_groups = ?, allow_ips = ?, deny_ips = ? "
+                         "WHERE name = ?")
+        : QStringLiteral("INSERT INTO routes (position, service_id, paths, hosts, methods, "
+                         "strip_path, auth, max_body_bytes, enabled, rate_second, rate_minute, "
+                         "rate_hour, rate_day, rate_month, key_header, key_in_query, "
+                         "jwt_providers, jwt_anonymous, allow_groups, deny_groups, allow_ips, "
+                         "deny_ips, name) VALUES (?, (SELECT id FROM services WHERE name = ?), "
+                         "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    return run(sql,
                {position, r.service, jsonList(r.paths), jsonList(r.hosts), jsonList(r.methods),
                 r.stripPath, jsonList(r.auth), r.maxBodyBytes, r.enabled, l.second, l.minute,
-                l.hour, l.day, l.month, r.name},
+                l.hour, l.day, l.month, r.keyHeader, r.keyInQuery, jsonList(r.jwtProviders),
+                r.jwtAnonymous, jsonList(r.allowGroups), jsonList(r.denyGroups),
+                jsonList(r.allowIps), jsonList(r.denyIps), r.name},
                what);
 }
 
@@ -205,15 +208,16 @@ bool Writer::write(const ConsumerConfig *before, const ConsumerConfig &c, qint64
 {
     const QString what = QStringLiteral("cannot write consumer %1").arg(c.name);
     if (!before) {
-        if (!run(QStringLiteral("INSERT INTO consumers (name, position, plan_id) VALUES "
-                                "(?, ?, (SELECT id FROM plans WHERE name = ?))"),
-                 {c.name, position, c.plan}, what))
+        if (!run(QStringLiteral("INSERT INTO consumers (name, position, plan_id, custom_id, "
+                                "groups) VALUES (?, ?, (SELECT id FROM plans WHERE name = ?), "
+                                "?, ?)"),
+                 {c.name, position, c.plan, c.customId, jsonList(c.groups)}, what))
             return false;
         return insertKeys(lastInsertId(), c);
     }
     if (!run(QStringLiteral("UPDATE consumers SET position = ?, plan_id = (SELECT id FROM plans "
-                            "WHERE name = ?) WHERE name = ?"),
-             {position, c.plan, c.name}, what))
+                            "WHERE name = ?), custom_id = ?, groups = ? WHERE name = ?"),
+             {position, c.plan, c.customId, jsonList(c.groups), c.name}, what))
         return false;
     if (before->keys == c.keys)
         return true;
@@ -266,13 +270,16 @@ bool Writer::write(const JwtProviderConfig *before, const JwtProviderConfig &p, 
     const QString sql = before
         ? QStringLiteral("UPDATE jwt_providers SET position = ?, issuer = ?, audiences = ?, "
                          "algorithms = ?, secret = ?, public_key = ?, jwks_url = ?, "
-                         "consumer_claim = ?, clock_skew_s = ? WHERE name = ?")
+                         "consumer_claim = ?, clock_skew_s = ?, jwks_cache_min_s = ?, "
+                         "jwks_cache_max_s = ? WHERE name = ?")
         : QStringLiteral("INSERT INTO jwt_providers (position, issuer, audiences, algorithms, "
-                         "secret, public_key, jwks_url, consumer_claim, clock_skew_s, name) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                         "secret, public_key, jwks_url, consumer_claim, clock_skew_s, "
+                         "jwks_cache_min_s, jwks_cache_max_s, name) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     return run(sql,
                {position, p.issuer, jsonList(p.audiences), jsonList(p.algorithms), p.secret,
-                p.publicKey, p.jwksUrl, p.consumerClaim, p.clockSkewS, p.name},
+                p.publicKey, p.jwksUrl, p.consumerClaim, p.clockSkewS, p.jwksCacheMinS,
+                p.jwksCacheMaxS, p.name},
                QStringLiteral("cannot write jwt provider %1").arg(p.name));
 }
 

@@ -53,6 +53,7 @@ private Q_SLOTS:
 
     void routeCrudReachesTheGateway();
     void putPatchAndRenames();
+    void authenticationFields();
     void fieldErrorsAndNothingChanges();
     void conflicts();
     void pagination();
@@ -194,6 +195,57 @@ void TestAdminApi::putPatchAndRenames()
     QCOMPARE(call("GET", "/services/users").status, 404);
     QCOMPARE(viaGateway("/users/1").status, 200);
     QCOMPARE(call("PATCH", "/services/nope", R"({"retries": 0})").status, 404);
+}
+
+void TestAdminApi::authenticationFields()
+{
+    QCOMPARE(call("POST", "/jwt_providers",
+                  R"({"name": "idp", "issuer": "https://idp.test", "algorithms": ["HS256"],
+                      "secret": "s", "jwks_cache_max_s": 600})")
+                 .status,
+             201);
+    const RawResponse created =
+        call("PUT", "/routes/secure",
+             R"({"paths": ["/secure"], "service": "users", "auth": ["key", "jwt"],
+                 "key_header": "X-Secure-Key", "key_in_query": true, "jwt_providers": ["idp"],
+                 "allow_groups": ["staff"], "deny_ips": ["10.0.0.0/8"]})");
+    QCOMPARE(created.status, 201);
+    const QJsonObject route = created.json();
+    QCOMPARE(route.value(QLatin1String("key_header")).toString(), QStringLiteral("X-Secure-Key"));
+    QCOMPARE(route.value(QLatin1String("key_in_query")).toBool(), true);
+    QCOMPARE(route.value(QLatin1String("jwt_providers")).toArray().at(0).toString(),
+             QStringLiteral("idp"));
+    QCOMPARE(route.value(QLatin1String("jwt_anonymous")).toBool(), false);
+    QCOMPARE(route.value(QLatin1String("deny_ips")).toArray().at(0).toString(),
+             QStringLiteral("10.0.0.0/8"));
+    const RawResponse consumer =
+        call("POST", "/consumers", R"({"name": "app", "custom_id": "ext-1", "groups": ["staff"]})");
+    QCOMPARE(consumer.status, 201);
+    QCOMPARE(consumer.json().value(QLatin1String("custom_id")).toString(), QStringLiteral("ext-1"));
+
+    // Renaming a JWT provider carries the new name to the routes that accept it.
+    QCOMPARE(call("PATCH", "/jwt_providers/idp", R"({"name": "idp2"})").status, 200);
+    QCOMPARE(call("GET", "/routes/secure")
+                 .json()
+                 .value(QLatin1String("jwt_providers"))
+                 .toArray()
+                 .at(0)
+                 .toString(),
+             QStringLiteral("idp2"));
+    QCOMPARE(call("GET", "/jwt_providers/idp2").json().value(QLatin1String("jwks_cache_max_s")),
+             QJsonValue(600));
+
+    // Type errors name the field of the part, validation errors the field in the configuration.
+    QCOMPARE(errorPaths(call("PATCH", "/routes/secure", R"({"jwt_anonymous": "yes"})")),
+             QStringList{QStringLiteral("jwt_anonymous: expected true or false")});
+    QCOMPARE(errorPaths(call("PATCH", "/routes/secure", R"({"allow_ips": ["nope"]})")),
+             QStringList{QStringLiteral("routes[1].allow_ips[0]: expected an IPv4 or IPv6 "
+                                        "address, or a CIDR block such as 10.0.0.0/8")});
+    QCOMPARE(errorPaths(call("PATCH", "/routes/users", R"({"jwt_anonymous": true})")),
+             QStringList{QStringLiteral("routes[0].jwt_anonymous: needs auth: [jwt]")});
+    QCOMPARE(errorPaths(call("POST", "/consumers", R"({"name": "b", "custom_id": "ext-1"})")),
+             QStringList{QStringLiteral("consumers[1].custom_id: duplicate custom_id \"ext-1\" "
+                                        "(also consumers[0])")});
 }
 
 void TestAdminApi::fieldErrorsAndNothingChanges()
@@ -506,6 +558,19 @@ void TestAdminApi::describesItself()
           "/consumers/{name}", "/plans", "/plans/{name}", "/consumers/{name}/keys",
           "/consumers/{name}/keys/{id}", "/metrics", "/jwt_providers"})
         QVERIFY2(paths.contains(QLatin1String(path)), path);
+    // The schemas list the authentication and access fields.
+    const QJsonObject schemaList =
+        doc.value(QLatin1String("components"))[QLatin1String("schemas")].toObject();
+    const auto properties = [&](const char *schema) {
+        return schemaList.value(QLatin1String(schema))[QLatin1String("properties")].toObject();
+    };
+    for (const char *field : {"key_header", "key_in_query", "jwt_providers", "jwt_anonymous",
+                              "allow_groups", "deny_groups", "allow_ips", "deny_ips"})
+        QVERIFY2(properties("Route").contains(QLatin1String(field)), field);
+    QVERIFY(properties("Consumer").contains(QLatin1String("custom_id")));
+    QVERIFY(properties("Consumer").contains(QLatin1String("groups")));
+    QVERIFY(properties("JwtProvider").contains(QLatin1String("jwks_cache_min_s")));
+    QVERIFY(properties("JwtProvider").contains(QLatin1String("jwks_cache_max_s")));
     // Every $ref points at a schema that exists.
     const QJsonObject schemas =
         doc.value(QLatin1String("components"))[QLatin1String("schemas")].toObject();

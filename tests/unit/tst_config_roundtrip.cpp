@@ -44,15 +44,29 @@ Config generatedConfig(int routes, int consumers)
         RouteConfig route;
         route.name = QStringLiteral("route-%1").arg(r);
         switch (r % 4) {
-        case 0: route.paths = {QStringLiteral("/api/v%1/items").arg(r)}; break;
+        case 0:
+            route.paths = {QStringLiteral("/api/v%1/items").arg(r)};
+            route.auth = {QStringLiteral("jwt")};
+            route.jwtProviders = {QStringLiteral("idp")};
+            route.jwtAnonymous = r % 8 == 0;
+            break;
         case 1: route.paths = {QStringLiteral("=/exact/%1").arg(r)}; break;
-        case 2: route.paths = {QStringLiteral("~^/re/%1/[0-9]+$").arg(r)}; break;
+        case 2:
+            route.paths = {QStringLiteral("~^/re/%1/[0-9]+$").arg(r)};
+            route.allowIps = {QStringLiteral("192.168.%1.0/24").arg(r % 256),
+                              QStringLiteral("2001:db8::%1").arg(r % 1000 + 1)};
+            break;
         default:
             route.paths = {QStringLiteral("/multi/%1").arg(r), QStringLiteral("/alt/%1").arg(r)};
             route.hosts = {QStringLiteral("*.example.test")};
             route.methods = {QStringLiteral("GET"), QStringLiteral("POST")};
             route.auth = {QStringLiteral("key")};
             route.rateLimit.minute = r;
+            route.keyHeader = QStringLiteral("X-Key-%1").arg(r % 10);
+            route.keyInQuery = r % 8 == 3;
+            route.allowGroups = {QStringLiteral("group-%1").arg(r % 5)};
+            route.denyGroups = {QStringLiteral("suspended")};
+            route.denyIps = {QStringLiteral("10.%1.0.0/16").arg(r % 256)};
         }
         route.service = config.services[size_t(r % 50)].name;
         route.stripPath = r % 3 == 0;
@@ -69,6 +83,10 @@ Config generatedConfig(int routes, int consumers)
         ConsumerConfig consumer;
         consumer.name = QStringLiteral("consumer-%1").arg(c);
         consumer.plan = c % 7 == 0 ? QString() : config.plans[size_t(c % 10)].name;
+        if (c % 3 == 0)
+            consumer.customId = QStringLiteral("ext-%1").arg(c);
+        if (c % 2 == 0)
+            consumer.groups = {QStringLiteral("group-%1").arg(c % 5)};
         ApiKeyConfig key;
         const QString plaintext = QStringLiteral("pk_generated_%1").arg(c);
         key.hash = hashApiKey(plaintext);
@@ -87,6 +105,8 @@ Config generatedConfig(int routes, int consumers)
     jwt.issuer = QStringLiteral("https://idp.example.test");
     jwt.algorithms = {QStringLiteral("RS256")};
     jwt.jwksUrl = QStringLiteral("https://idp.example.test/jwks.json");
+    jwt.jwksCacheMinS = 120;
+    jwt.jwksCacheMaxS = 3600;
     config.jwtProviders.push_back(jwt);
     return config;
 }

@@ -88,6 +88,14 @@ Config richConfig()
     r1.auth = {QStringLiteral("key"), QStringLiteral("jwt")};
     r1.maxBodyBytes = 4096;
     r1.rateLimit = {1, 2, 3, 4, 5};
+    r1.keyHeader = QStringLiteral("X-Users-Key");
+    r1.keyInQuery = true;
+    r1.jwtProviders = {QStringLiteral("remote"), QStringLiteral("local-idp")};
+    r1.jwtAnonymous = true;
+    r1.allowGroups = {QStringLiteral("staff"), QStringLiteral("partners")};
+    r1.denyGroups = {QStringLiteral("suspended")};
+    r1.allowIps = {QStringLiteral("10.0.0.0/8"), QStringLiteral("2001:db8::/32")};
+    r1.denyIps = {QStringLiteral("10.9.9.9")};
     RouteConfig r2 = makeRoute(QStringLiteral("orders"), QStringLiteral("orders"));
     r2.enabled = false;
     RouteConfig r3 = makeRoute(QStringLiteral("more-users"), QStringLiteral("users"));
@@ -109,9 +117,13 @@ Config richConfig()
     ApiKeyConfig k2 = makeKey(QStringLiteral("pk_mobile_two"), 1'790'000'100);
     k2.revoked = QDateTime::fromMSecsSinceEpoch(1'795'000'000'123, Qt::UTC);
     mobile.keys = {k1, k2};
+    mobile.customId = QStringLiteral("mobile-7");
+    mobile.groups = {QStringLiteral("staff"), QStringLiteral("beta")};
     ConsumerConfig partner;
     partner.name = QStringLiteral("partner");
     partner.keys = {makeKey(QStringLiteral("pk_partner"), 1'790'000'200)};
+    partner.customId = QStringLiteral("partner \"42\"");
+    partner.groups = {QStringLiteral("partners")};
     ConsumerConfig keyless;
     keyless.name = QStringLiteral("keyless");
     keyless.plan = QStringLiteral("gold");
@@ -130,6 +142,8 @@ Config richConfig()
     jwks.issuer = QStringLiteral("https://login.example.test");
     jwks.algorithms = {QStringLiteral("RS256")};
     jwks.jwksUrl = QStringLiteral("https://login.example.test/jwks.json");
+    jwks.jwksCacheMinS = 30;
+    jwks.jwksCacheMaxS = 600;
     c.jwtProviders = {idp, jwks};
     return c;
 }
@@ -241,6 +255,9 @@ private Q_SLOTS:
     void openingWritesNothing();
     void emptyFileIsInitialised();
     void migratesOlderSchemaWithData();
+    void migratesVersion2Store();
+    void authenticationFieldsInHistory();
+    void historyDocumentsWithoutNewFields();
     void invalidStoredConfigIsReported();
     void recordsKeyUse();
 };
@@ -301,6 +318,23 @@ void TestConfigStore::reopenEqualsStored()
     QCOMPARE(c.consumers[0].keys[1].revoked.toMSecsSinceEpoch(), 1'795'000'000'123);
     QCOMPARE(c.consumers[2].keys.size(), size_t(0));
     QCOMPARE(c.jwtProviders[1].jwksUrl, richConfig().jwtProviders[1].jwksUrl);
+    const RouteConfig &r = c.routes[0];
+    QCOMPARE(r.keyHeader, QStringLiteral("X-Users-Key"));
+    QCOMPARE(r.keyInQuery, true);
+    QCOMPARE(r.jwtProviders, (QStringList{"remote", "local-idp"}));
+    QCOMPARE(r.jwtAnonymous, true);
+    QCOMPARE(r.allowGroups, (QStringList{"staff", "partners"}));
+    QCOMPARE(r.denyGroups, QStringList{"suspended"});
+    QCOMPARE(r.allowIps, (QStringList{"10.0.0.0/8", "2001:db8::/32"}));
+    QCOMPARE(r.denyIps, QStringList{"10.9.9.9"});
+    QCOMPARE(c.routes[1].keyHeader, QStringLiteral("X-API-Key"));
+    QCOMPARE(c.consumers[0].customId, QStringLiteral("mobile-7"));
+    QCOMPARE(c.consumers[1].customId, QStringLiteral("partner \"42\""));
+    QCOMPARE(c.consumers[0].groups, (QStringList{"staff", "beta"}));
+    QVERIFY(c.consumers[2].customId.isEmpty() && c.consumers[2].groups.isEmpty());
+    QCOMPARE(c.jwtProviders[1].jwksCacheMinS, 30);
+    QCOMPARE(c.jwtProviders[1].jwksCacheMaxS, 600);
+    QCOMPARE(c.jwtProviders[0].jwksCacheMaxS, 86400);
     QVERIFY(c == richConfig());
 }
 
@@ -982,6 +1016,203 @@ void TestConfigStore::migratesOlderSchemaWithData()
                  .status,
              Status::Ok);
     QVERIFY(openStore(path)->config() == opened.store->config());
+}
+
+void TestConfigStore::migratesVersion2Store()
+{
+    // A file as a build that knew migrations 0001 and 0002 left it, with a configuration and a
+    // history in it: opening adds the authentication columns with their defaults, keeps every
+    // row, and the history written before still rebuilds older versions.
+    QVERIFY(latestSchemaVersion() >= 3);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("portico.db"));
+    const ApiKeyConfig key = makeKey(QStringLiteral("pk_v2"), 1'790'000'000);
+    {
+        RawDb raw(path);
+        QVERIFY(raw.exec(QStringLiteral("PRAGMA journal_mode = WAL")));
+        QVERIFY(raw.exec(QStringLiteral("BEGIN")));
+        for (const StoreMigration &migration : storeMigrations()) {
+            if (migration.version > 2)
+                break;
+            for (const QString &statement : splitSqlStatements(migration.sql))
+                QVERIFY(raw.exec(statement));
+        }
+        const char *rows[] = {
+            "INSERT INTO meta VALUES ('revision', 3)",
+            "INSERT INTO history VALUES (2, 1790000000000, 'gui', 'before')",
+            "INSERT INTO history VALUES (3, 1790000001000, 'admin', 'route r updated')",
+            "INSERT INTO services VALUES (1, 'svc', 10, 500, 30000, 1, 0)",
+            "INSERT INTO targets VALUES (1, 0, 'http://127.0.0.1:9000', 100)",
+            "INSERT INTO routes (id, name, position, service_id, paths, hosts, methods, "
+            "strip_path, auth, max_body_bytes, enabled) VALUES (1, 'r', 10, 1, '[\"/b\"]', "
+            "'[]', '[]', 0, '[\"key\", \"jwt\"]', -1, 1)",
+            "INSERT INTO consumers VALUES (4, 'app', 1, NULL)",
+            "INSERT INTO jwt_providers VALUES (1, 'idp', 1, 'https://idp.test', '[]', "
+            "'[\"RS256\"]', '', '', 'https://idp.test/jwks', 'sub', 60)",
+            // Revision 3 changed the route's path from /a: its documents have the v2 shape.
+            "INSERT INTO history_changes VALUES (3, 0, 'route', 'r', 0, 0, "
+            "'{\"name\":\"r\",\"paths\":[\"/a\"],\"hosts\":[],\"methods\":[],"
+            "\"strip_path\":false,\"service\":\"svc\",\"auth\":[\"key\",\"jwt\"],"
+            "\"max_body_bytes\":-1,\"enabled\":true}', "
+            "'{\"name\":\"r\",\"paths\":[\"/b\"],\"hosts\":[],\"methods\":[],"
+            "\"strip_path\":false,\"service\":\"svc\",\"auth\":[\"key\",\"jwt\"],"
+            "\"max_body_bytes\":-1,\"enabled\":true}')",
+        };
+        for (const char *row : rows)
+            QVERIFY(raw.exec(QString::fromLatin1(row)));
+        QVERIFY(raw.exec(QStringLiteral("INSERT INTO api_keys VALUES (4, 0, '%1', '%2', '%3', "
+                                        "1790000000000, NULL, NULL)")
+                             .arg(key.id, key.hash, key.prefix)));
+        QVERIFY(raw.exec(QStringLiteral("PRAGMA user_version = 2")));
+        QVERIFY(raw.exec(QStringLiteral("COMMIT")));
+    }
+    ConfigStore::OpenResult opened = ConfigStore::open(path, richConfig());
+    QVERIFY2(opened.store, qPrintable(opened.error + describe(opened.errors)));
+    QVERIFY(!opened.created);
+    ConfigStore &store = *opened.store;
+    QCOMPARE(store.revision(), 3);
+    RouteConfig expected; // the defaults, but for what the v2 row says
+    expected.name = QStringLiteral("r");
+    expected.paths = {QStringLiteral("/b")};
+    expected.service = QStringLiteral("svc");
+    expected.auth = {QStringLiteral("key"), QStringLiteral("jwt")};
+    const RouteConfig &route = store.config().routes.at(0);
+    QCOMPARE(route.paths, QStringList{"/b"});
+    QCOMPARE(route.auth, (QStringList{"key", "jwt"}));
+    QCOMPARE(route.keyHeader, QStringLiteral("X-API-Key"));
+    QCOMPARE(route.keyInQuery, false);
+    QCOMPARE(route.jwtAnonymous, false);
+    QVERIFY(route.jwtProviders.isEmpty() && route.allowGroups.isEmpty()
+            && route.denyGroups.isEmpty() && route.allowIps.isEmpty() && route.denyIps.isEmpty());
+    QVERIFY(route == expected);
+    const ConsumerConfig &consumer = store.config().consumers.at(0);
+    QVERIFY(consumer.customId.isEmpty() && consumer.groups.isEmpty());
+    QCOMPARE(consumer.keys.at(0).id, key.id);
+    QCOMPARE(store.config().jwtProviders.at(0).jwksCacheMinS, 60);
+    QCOMPARE(store.config().jwtProviders.at(0).jwksCacheMaxS, 86400);
+    {
+        RawDb raw(path);
+        QCOMPARE(raw.value(QStringLiteral("PRAGMA user_version")).toInt(), latestSchemaVersion());
+        QCOMPARE(raw.value(QStringLiteral("SELECT key_header FROM routes")).toString(),
+                 QStringLiteral("X-API-Key"));
+        QCOMPARE(raw.value(QStringLiteral("SELECT groups FROM consumers")).toString(),
+                 QStringLiteral("[]"));
+        QCOMPARE(raw.value(QStringLiteral("SELECT jwks_cache_max_s FROM jwt_providers")).toInt(),
+                 86400);
+    }
+    // The v2 history rebuilds revision 2, with the new fields at their defaults.
+    const std::optional<Config> before = store.configAt(2);
+    QVERIFY(before);
+    QCOMPARE(before->routes.at(0).paths, QStringList{"/a"});
+    QCOMPARE(before->routes.at(0).keyHeader, QStringLiteral("X-API-Key"));
+
+    // And it is a working store: the new fields are written and read back.
+    const StoreResult edited = store.edit(ConfigSource::Gui, QString(), 3, [](Config &c) {
+        RouteConfig &r = c.routes[0];
+        r.keyHeader = QStringLiteral("X-Key");
+        r.keyInQuery = true;
+        r.jwtProviders = {QStringLiteral("idp")};
+        r.jwtAnonymous = true;
+        r.allowGroups = {QStringLiteral("a")};
+        r.denyIps = {QStringLiteral("::1")};
+        c.consumers[0].customId = QStringLiteral("ext-1");
+        c.consumers[0].groups = {QStringLiteral("a")};
+        c.jwtProviders[0].jwksCacheMinS = 5;
+        return ok();
+    });
+    QVERIFY2(edited.status == Status::Ok, qPrintable(describe(edited.errors)));
+    QVERIFY(openStore(path)->config() == store.config());
+    QCOMPARE(store.rollback(2).status, Status::Ok);
+    QCOMPARE(store.config().routes.at(0).paths, QStringList{"/a"});
+    QCOMPARE(store.config().routes.at(0).keyHeader, QStringLiteral("X-API-Key"));
+    QVERIFY(store.config().consumers.at(0).customId.isEmpty());
+    QVERIFY(openStore(path)->config() == store.config());
+}
+
+void TestConfigStore::authenticationFieldsInHistory()
+{
+    // Each new field changed by one revision: every version comes back exactly from the
+    // history (documents in the declarative shape) and a rollback restores it.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("portico.db"));
+    const std::unique_ptr<ConfigStore> store = openStore(path, richConfig());
+    std::map<qint64, Config> seen{{1, richConfig()}};
+    const std::vector<std::function<void(Config &)>> changes = {
+        [](Config &c) { c.routes[0].keyHeader = QStringLiteral("X-Other-Key"); },
+        [](Config &c) { c.routes[0].keyInQuery = false; },
+        [](Config &c) { c.routes[0].jwtProviders = {QStringLiteral("local-idp")}; },
+        [](Config &c) { c.routes[0].jwtAnonymous = false; },
+        [](Config &c) { c.routes[0].allowGroups.append(QStringLiteral("beta")); },
+        [](Config &c) { c.routes[0].denyGroups.clear(); },
+        [](Config &c) { c.routes[0].allowIps = {QStringLiteral("192.168.0.0/16")}; },
+        [](Config &c) { c.routes[0].denyIps.append(QStringLiteral("::1")); },
+        [](Config &c) { c.routes[2].allowIps = {QStringLiteral("127.0.0.1")}; },
+        [](Config &c) { c.consumers[0].customId = QStringLiteral("mobile-8"); },
+        [](Config &c) { c.consumers[1].customId.clear(); },
+        [](Config &c) { c.consumers[2].groups = {QStringLiteral("staff")}; },
+        [](Config &c) { std::swap(c.consumers[0].customId, c.consumers[2].customId); },
+        [](Config &c) { c.jwtProviders[1].jwksCacheMaxS = 7200; },
+        [](Config &c) { c.jwtProviders[0].jwksCacheMinS = 10; },
+    };
+    for (const auto &change : changes) {
+        const StoreResult r = store->edit(ConfigSource::Admin, QString(), 0, [&](Config &c) {
+            change(c);
+            return ok();
+        });
+        QVERIFY2(r.status == Status::Ok, qPrintable(describe(r.errors)));
+        seen[store->revision()] = store->config();
+    }
+    QCOMPARE(store->revision(), qint64(changes.size()) + 1);
+    for (const auto &[revision, config] : seen) {
+        const std::optional<Config> at = store->configAt(revision);
+        QVERIFY2(at && *at == config, qPrintable(QString::number(revision)));
+    }
+    QVERIFY(openStore(path)->config() == store->config());
+    QCOMPARE(store->rollback(1).status, Status::Ok);
+    QVERIFY(store->config() == richConfig());
+    QVERIFY(openStore(path)->config() == richConfig());
+    QCOMPARE(store->rollback(5).status, Status::Ok);
+    QVERIFY(store->config() == seen[5]);
+}
+
+void TestConfigStore::historyDocumentsWithoutNewFields()
+{
+    // A change row written before schema 3 has documents without the new fields: undoing it
+    // gives them their defaults, which is what they meant.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("portico.db"));
+    const std::unique_ptr<ConfigStore> store = openStore(path, richConfig());
+    QCOMPARE(store
+                 ->edit(ConfigSource::Gui, QString(), 0,
+                        [](Config &c) {
+                            c.consumers[0].plan = QStringLiteral("gold");
+                            c.routes[0].methods = {QStringLiteral("PUT")};
+                            return ok();
+                        })
+                 .status,
+             Status::Ok);
+    {
+        RawDb raw(path);
+        for (const char *field : {"custom_id", "groups", "key_header", "key_in_query",
+                                  "jwt_providers", "jwt_anonymous", "allow_groups",
+                                  "deny_groups", "allow_ips", "deny_ips"})
+            QVERIFY(raw.exec(QStringLiteral("UPDATE history_changes SET before = "
+                                            "json_remove(before, '$.%1')")
+                                 .arg(QLatin1String(field))));
+        QCOMPARE(raw.value(QStringLiteral("SELECT count(*) FROM history_changes WHERE "
+                                          "before LIKE '%custom_id%' OR before LIKE "
+                                          "'%key_header%'"))
+                     .toInt(),
+                 0);
+    }
+    const std::optional<Config> first = store->configAt(1);
+    QVERIFY(first);
+    QCOMPARE(first->consumers[0].plan, QStringLiteral("free"));
+    QVERIFY(first->consumers[0].customId.isEmpty() && first->consumers[0].groups.isEmpty());
+    QCOMPARE(first->consumers[0].keys, richConfig().consumers[0].keys);
+    QCOMPARE(first->routes[0].methods, (QStringList{"GET", "POST"}));
+    QCOMPARE(first->routes[0].keyHeader, QStringLiteral("X-API-Key"));
+    QVERIFY(first->routes[0].allowIps.isEmpty() && !first->routes[0].keyInQuery);
 }
 
 void TestConfigStore::invalidStoredConfigIsReported()

@@ -1,6 +1,7 @@
 #include "config/Addresses.h"
 #include "config/ConfigValidator.h"
 
+#include <QElapsedTimer>
 #include <QRegularExpression>
 #include <QTest>
 
@@ -40,7 +41,23 @@ Config validConfig()
                               QStringLiteral("/dir/")};
     config.routes[2].auth = {QStringLiteral("key"), QStringLiteral("jwt")};
     config.routes[3].maxBodyBytes = 0;
+    JwtProviderConfig idp;
+    idp.name = QStringLiteral("idp");
+    idp.issuer = QStringLiteral("https://idp.example.test");
+    idp.algorithms = {QStringLiteral("HS256")};
+    idp.secret = QStringLiteral("s3cret");
+    config.jwtProviders.push_back(idp);
     return config;
+}
+
+ConsumerConfig makeConsumer(const QString &name, const QString &customId = {},
+                            const QStringList &groups = {})
+{
+    ConsumerConfig consumer;
+    consumer.name = name;
+    consumer.customId = customId;
+    consumer.groups = groups;
+    return consumer;
 }
 
 QString describe(const ConfigErrors &errors)
@@ -73,6 +90,10 @@ private Q_SLOTS:
     void unknownServiceFormat();
     void errorsInConfigOrder();
     void validBaseGivesTheSameAnswer();
+    void authenticationCases();
+    void keyHeaderCheck();
+    void ipRules();
+    void manyConsumersWithCustomIds();
     void hostPort();
     void targetUrl();
 };
@@ -252,6 +273,230 @@ void TestConfigValidator::cases()
     }
 }
 
+namespace {
+
+void runCases(const Case *begin, const Case *end)
+{
+    for (const Case *c = begin; c != end; ++c) {
+        Config config = validConfig();
+        c->mutate(config);
+        const ConfigErrors errors = validateConfig(config);
+        const QString got = QString::fromLatin1(c->name) + ": " + describe(errors);
+        if (c->path.isEmpty()) {
+            QVERIFY2(errors.empty(), qPrintable(got));
+            continue;
+        }
+        QVERIFY2(errors.size() == 1, qPrintable(got));
+        QVERIFY2(errors.front().path == c->path, qPrintable(got));
+        QVERIFY2(errors.front().message.contains(c->message), qPrintable(got));
+    }
+}
+
+} // namespace
+
+void TestConfigValidator::authenticationCases()
+{
+    // routes[0] is public, routes[2] has auth [key, jwt]; jwt_providers[0] is "idp".
+    auto open = [](auto f) { return [f](Config &c) { f(c.routes[0]); }; };
+    auto both = [](auto f) { return [f](Config &c) { f(c.routes[2]); }; };
+    auto header = [](const QString &h) { return [h](Config &c) { c.routes[2].keyHeader = h; }; };
+    auto allowIp = [](const QStringList &ips) {
+        return [ips](Config &c) { c.routes[0].allowIps = ips; };
+    };
+    auto consumers = [](const QList<ConsumerConfig> &list) {
+        return [list](Config &c) { c.consumers = list; };
+    };
+    auto provider = [](auto f) { return [f](Config &c) { f(c.jwtProviders[0]); }; };
+    const QString s257(257, u'x');
+
+    const Case cases[] = {
+        {"key header", header("X-Orders-Key"), "", ""},
+        {"key header token chars", header("x-key_2.v!#$%&'*+^`|~"), "", ""},
+        {"key header empty", header(""), "routes[2].key_header", "empty header name"},
+        {"key header space", header("X Key"), "routes[2].key_header",
+         "invalid header name \"X Key\""},
+        {"key header colon", header("X-Key:"), "routes[2].key_header", "invalid header name"},
+        {"key header host", header("host"), "routes[2].key_header",
+         "header \"host\" is reserved (the gateway sets it"},
+        {"key header authorization", header("Authorization"), "routes[2].key_header",
+         "\"Authorization: Bearer <key>\" is always accepted"},
+        {"key header length", header("content-length"), "routes[2].key_header", "reserved"},
+        {"key header te", header("Transfer-Encoding"), "routes[2].key_header", "reserved"},
+        {"key header connection", header("CONNECTION"), "routes[2].key_header", "reserved"},
+        {"key header cookie", header("Cookie"), "routes[2].key_header", "reserved"},
+        {"key header xff", header("X-Forwarded-For"), "routes[2].key_header", "reserved"},
+        {"key header proto", header("x-forwarded-proto"), "routes[2].key_header", "reserved"},
+        {"key header fwd host", header("X-Forwarded-Host"), "routes[2].key_header", "reserved"},
+        {"key header request id", header("X-Request-Id"), "routes[2].key_header", "reserved"},
+        {"key header via", header("via"), "routes[2].key_header", "reserved"},
+        {"key header consumer", header("X-Consumer-Name"), "routes[2].key_header", "reserved"},
+        {"key header consumer id", header("x-consumer-id"), "routes[2].key_header", "reserved"},
+        {"key header subject", header("X-Authenticated-Subject"), "routes[2].key_header",
+         "reserved"},
+        {"key header scope", header("X-Authenticated-Scope"), "routes[2].key_header", "reserved"},
+        {"key header no key auth", open([](auto &r) { r.keyHeader = "X-Other"; }),
+         "routes[0].key_header", "needs auth: [key]"},
+        {"key header default any case", open([](auto &r) { r.keyHeader = "x-api-key"; }), "", ""},
+        {"key header jwt only",
+         open([](auto &r) { r.auth = {"jwt"}; r.keyHeader = "X-Other"; }), "routes[0].key_header",
+         "needs auth: [key]"},
+        {"key in query", both([](auto &r) { r.keyInQuery = true; }), "", ""},
+        {"key in query no key auth", open([](auto &r) { r.keyInQuery = true; }),
+         "routes[0].key_in_query", "needs auth: [key]"},
+        {"jwt providers", both([](auto &r) { r.jwtProviders = {"idp"}; }), "", ""},
+        {"jwt provider unknown", both([](auto &r) { r.jwtProviders = {"idp", "nope"}; }),
+         "routes[2].jwt_providers[1]", "unknown jwt provider \"nope\""},
+        {"jwt provider dup", both([](auto &r) { r.jwtProviders = {"idp", "idp"}; }),
+         "routes[2].jwt_providers[1]", "duplicate jwt provider \"idp\""},
+        {"jwt provider empty", both([](auto &r) { r.jwtProviders = {""}; }),
+         "routes[2].jwt_providers[0]", "empty provider name"},
+        {"jwt providers public", open([](auto &r) { r.jwtProviders = {"idp"}; }),
+         "routes[0].jwt_providers", "needs auth: [jwt]"},
+        {"jwt providers key only",
+         open([](auto &r) { r.auth = {"key"}; r.jwtProviders = {"idp"}; }),
+         "routes[0].jwt_providers", "needs auth: [jwt]"},
+        {"jwt anonymous", both([](auto &r) { r.jwtAnonymous = true; }), "", ""},
+        {"jwt anonymous public", open([](auto &r) { r.jwtAnonymous = true; }),
+         "routes[0].jwt_anonymous", "needs auth: [jwt]"},
+        {"groups", both([](auto &r) { r.allowGroups = {"a.b", "c_d-9"}; r.denyGroups = {"x"}; }),
+         "", ""},
+        {"groups key only", open([](auto &r) { r.auth = {"key"}; r.allowGroups = {"a"}; }), "",
+         ""},
+        {"allow groups public", open([](auto &r) { r.allowGroups = {"a"}; }),
+         "routes[0].allow_groups", "needs auth"},
+        {"deny groups public", open([](auto &r) { r.denyGroups = {"a"}; }),
+         "routes[0].deny_groups", "authenticated consumer"},
+        {"group dup", both([](auto &r) { r.allowGroups = {"a", "b", "a"}; }),
+         "routes[2].allow_groups[2]", "duplicate group \"a\""},
+        {"group chars", both([](auto &r) { r.denyGroups = {"bad group"}; }),
+         "routes[2].deny_groups[0]", "only letters"},
+        {"group empty", both([](auto &r) { r.denyGroups = {""}; }), "routes[2].deny_groups[0]",
+         "empty group name"},
+        {"group long", both([](auto &r) { r.allowGroups = {QString(129, u'g')}; }),
+         "routes[2].allow_groups[0]", "128"},
+        {"ips", open([](auto &r) {
+             r.allowIps = {"10.0.0.0/8", "2001:db8::/32", "::1", "172.16.0.1/12", "0.0.0.0/0"};
+             r.denyIps = {"192.168.1.7", "::ffff:10.1.2.3", "::/0"};
+         }),
+         "", ""},
+        {"ip garbage", allowIp({"10.0.0.0/8", "nope"}), "routes[0].allow_ips[1]",
+         "expected an IPv4 or IPv6 address, or a CIDR block"},
+        {"ip host name", allowIp({"localhost"}), "routes[0].allow_ips[0]", "expected an IPv4"},
+        {"ip empty", allowIp({""}), "routes[0].allow_ips[0]", "expected an IPv4"},
+        {"ip prefix v4", allowIp({"10.0.0.0/33"}), "routes[0].allow_ips[0]",
+         "invalid prefix length \"33\" (expected 0-32)"},
+        {"ip prefix v6", allowIp({"2001:db8::/129"}), "routes[0].allow_ips[0]",
+         "(expected 0-128)"},
+        {"ip prefix empty", allowIp({"10.0.0.0/"}), "routes[0].allow_ips[0]", "prefix length"},
+        {"ip prefix sign", allowIp({"10.0.0.0/+8"}), "routes[0].allow_ips[0]", "prefix length"},
+        {"ip netmask", allowIp({"10.0.0.0/255.0.0.0"}), "routes[0].allow_ips[0]",
+         "prefix length"},
+        {"ip short v4", allowIp({"10/8"}), "routes[0].allow_ips[0]", "expected an IPv4"},
+        {"ip inet_aton", allowIp({"127.1"}), "routes[0].allow_ips[0]", "expected an IPv4"},
+        {"ip octet", allowIp({"10.0.0.256"}), "routes[0].allow_ips[0]", "expected an IPv4"},
+        {"ip zone", allowIp({"fe80::1%eth0"}), "routes[0].allow_ips[0]", "expected an IPv4"},
+        {"ip brackets", allowIp({"[::1]"}), "routes[0].allow_ips[0]", "expected an IPv4"},
+        {"ip port", allowIp({"10.0.0.1:80"}), "routes[0].allow_ips[0]", "expected an IPv4"},
+        {"ip dup", open([](auto &r) { r.denyIps = {"::1", "0:0::1/128"}; }),
+         "routes[0].deny_ips[1]", "duplicate address \"0:0::1/128\" (also routes[0].deny_ips[0])"},
+        {"ip dup block", allowIp({"10.0.0.0/8", "10.1.2.3/8"}), "routes[0].allow_ips[1]",
+         "duplicate address"},
+        {"ip same in both lists", open([](auto &r) { r.allowIps = r.denyIps = {"10.0.0.1"}; }),
+         "", ""},
+        {"custom ids", consumers({makeConsumer("a", "ext-1"), makeConsumer("b", "ext-2"),
+                                  makeConsumer("c"), makeConsumer("d")}),
+         "", ""},
+        {"custom id dup", consumers({makeConsumer("a", "ext-1"), makeConsumer("b", "ext-1")}),
+         "consumers[1].custom_id", "duplicate custom_id \"ext-1\" (also consumers[0])"},
+        {"custom id is another's name", consumers({makeConsumer("a"), makeConsumer("b", "a")}),
+         "", ""},
+        {"custom id 256", consumers({makeConsumer("a", QString(256, u'i'))}), "", ""},
+        {"custom id long", consumers({makeConsumer("a", s257)}), "consumers[0].custom_id",
+         "longer than 256 characters"},
+        {"custom id newline", consumers({makeConsumer("a", "x\r\nX-Consumer-Name: b")}),
+         "consumers[0].custom_id", "control characters"},
+        {"custom id space", consumers({makeConsumer("a", "x ")}), "consumers[0].custom_id",
+         "must not start or end with a space"},
+        {"custom id inner space", consumers({makeConsumer("a", "Acme Corp #42")}), "", ""},
+        {"consumer groups", consumers({makeConsumer("a", {}, {"x", "y"})}), "", ""},
+        {"consumer group dup", consumers({makeConsumer("a", {}, {"x", "y", "x"})}),
+         "consumers[0].groups[2]", "duplicate group \"x\""},
+        {"consumer group chars", consumers({makeConsumer("a", {}, {"x y"})}),
+         "consumers[0].groups[0]", "only letters"},
+        {"consumer group empty", consumers({makeConsumer("a", {}, {""})}),
+         "consumers[0].groups[0]", "empty group name"},
+        {"jwks bounds", provider([](auto &p) { p.jwksCacheMinS = 1; p.jwksCacheMaxS = 2592000; }),
+         "", ""},
+        {"jwks equal", provider([](auto &p) { p.jwksCacheMinS = p.jwksCacheMaxS = 600; }), "",
+         ""},
+        {"jwks min 0", provider([](auto &p) { p.jwksCacheMinS = 0; }),
+         "jwt_providers[0].jwks_cache_min_s", "must be between 1 and 2592000"},
+        {"jwks max big", provider([](auto &p) { p.jwksCacheMaxS = 2592001; }),
+         "jwt_providers[0].jwks_cache_max_s", "must be between 1 and 2592000"},
+        {"jwks min above max",
+         provider([](auto &p) { p.jwksCacheMinS = 100; p.jwksCacheMaxS = 50; }),
+         "jwt_providers[0].jwks_cache_min_s", "must not be above jwks_cache_max_s (50)"},
+        {"new algorithms", provider([](auto &p) {
+             p.algorithms = {"PS384", "PS512", "ES512", "PS256", "ES256", "EdDSA"};
+             p.secret.clear();
+             p.jwksUrl = "https://idp.example.test/jwks";
+         }),
+         "", ""},
+        {"algorithm unknown", provider([](auto &p) { p.algorithms = {"ES256K"}; }),
+         "jwt_providers[0].algorithms[0]", "PS384, PS512, ES256, ES384, ES512, EdDSA"},
+    };
+    runCases(std::begin(cases), std::end(cases));
+}
+
+void TestConfigValidator::keyHeaderCheck()
+{
+    QVERIFY(checkKeyHeader(QStringLiteral("X-API-Key")).isEmpty());
+    QVERIFY(checkKeyHeader(QStringLiteral("apikey")).isEmpty());
+    QVERIFY(!checkKeyHeader(QStringLiteral("AUTHORIZATION")).isEmpty());
+    QVERIFY(!checkKeyHeader(QStringLiteral("X-API-Kéy")).isEmpty());
+    QVERIFY(!checkKeyHeader(QStringLiteral("X-(Key)")).isEmpty());
+}
+
+void TestConfigValidator::ipRules()
+{
+    const auto rule = parseIpRule(u"10.1.2.3/8");
+    QVERIFY(rule);
+    QCOMPARE(rule->first, QHostAddress(QStringLiteral("10.0.0.0")));
+    QCOMPARE(rule->second, 8);
+    QVERIFY(QHostAddress(QStringLiteral("10.200.0.1")).isInSubnet(*rule));
+    QVERIFY(!QHostAddress(QStringLiteral("11.0.0.1")).isInSubnet(*rule));
+    const auto single = parseIpRule(u"::1");
+    QVERIFY(single);
+    QCOMPARE(single->second, 128);
+    QCOMPARE(parseIpRule(u"192.168.0.1")->second, 32);
+    QString why;
+    QVERIFY(!parseIpRule(u"10.0.0.0/33", &why));
+    QCOMPARE(why, QStringLiteral("invalid prefix length \"33\" (expected 0-32)"));
+    QVERIFY(!parseIpRule(u"1.2.3", &why));
+    QVERIFY(!parseIpRule(u"::1/1x", &why));
+}
+
+void TestConfigValidator::manyConsumersWithCustomIds()
+{
+    // 100,000 consumers with custom ids and groups: the repeats are found by one sort, not a
+    // comparison of every pair, and the answer is the one the small cases give.
+    Config config = validConfig();
+    for (int i = 0; i < 100'000; ++i)
+        config.consumers.append(makeConsumer(QStringLiteral("c%1").arg(i),
+                                             QStringLiteral("ext-%1").arg(i),
+                                             {QStringLiteral("g%1").arg(i % 7)}));
+    config.consumers[99'999].customId = QStringLiteral("ext-5");
+    config.consumers[50'000].groups.append(QStringLiteral("g6")); // 50,000 % 7 == 6
+    QElapsedTimer timer;
+    timer.start();
+    const ConfigErrors errors = validateConfig(config);
+    qInfo("validated 100,000 consumers in %lld ms", timer.elapsed());
+    QCOMPARE(describe(errors),
+             QStringLiteral("consumers[50000].groups[1]: duplicate group \"g6\"; "
+                            "consumers[99999].custom_id: duplicate custom_id \"ext-5\" (also "
+                            "consumers[5])"));
+}
+
 void TestConfigValidator::regexErrorFormat()
 {
     Config config = validConfig();
@@ -384,6 +629,16 @@ void TestConfigValidator::validBaseGivesTheSameAnswer()
     edited.plans[0].name = QStringLiteral("basic");
     QVERIFY(edited.consumers.isSharedWith(base.consumers));
     QCOMPARE(sameAnswer(edited).size(), 3);
+    // A repeated custom_id and a bad group are found with a base too.
+    edited = base;
+    edited.consumers[0].customId = QStringLiteral("same");
+    edited.consumers[2].customId = QStringLiteral("same");
+    edited.consumers[1].groups = {QStringLiteral("bad group")};
+    QCOMPARE(sameAnswer(edited),
+             (QStringList{QStringLiteral("consumers[1].groups[0]: only letters, digits, '.', '_' "
+                                         "and '-' are allowed"),
+                          QStringLiteral("consumers[2].custom_id: duplicate custom_id \"same\" "
+                                         "(also consumers[0])")}));
 }
 
 QTEST_GUILESS_MAIN(TestConfigValidator)

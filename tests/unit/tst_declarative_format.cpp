@@ -167,6 +167,9 @@ private Q_SLOTS:
     void files();
     void keysAndConsumers();
     void jwtProviders();
+    void authenticationFields();
+    void authenticationDefaults();
+    void authenticationErrors();
     void fullRoundTripYamlAndJson();
     void parts();
 };
@@ -209,12 +212,11 @@ void TestDeclarativeFormat::designExample()
     QCOMPARE(c.jwtProviders[0].clockSkewS, 60);
     QVERIFY(result.warnings.contains(
         QStringLiteral("plans are stored but their limits are not enforced yet")));
-    QVERIFY(result.warnings.contains(
-        QStringLiteral("jwt_providers are stored but not applied yet")));
     QVERIFY(result.warnings.contains(QStringLiteral("routes[0].rate_limit is not applied yet")));
-    QVERIFY(result.warnings.filter(QStringLiteral("routes[0].auth is not applied yet")).size()
-            == 1);
-    QCOMPARE(result.warnings.size(), 4);
+    // Authentication (routes' auth and the JWT providers) is applied: no warning about it.
+    QCOMPARE(result.warnings.size(), 2);
+    QVERIFY(result.warnings.filter(QStringLiteral("auth")).isEmpty());
+    QVERIFY(result.warnings.filter(QStringLiteral("jwt")).isEmpty());
 }
 
 void TestDeclarativeFormat::json()
@@ -402,6 +404,34 @@ void TestDeclarativeFormat::typeErrors_data()
     QTest::newRow("weight") << v + "services:\n  - name: s\n    targets: [{url: http://x, "
                                    "weight: heavy}]\n"
                             << "services[0].targets[0].weight: expected an integer";
+    QTest::newRow("key_header map") << withMinimal("    key_header: {a: 1}\n")
+                                    << "routes[0].key_header: expected a string";
+    QTest::newRow("key_in_query") << withMinimal("    key_in_query: yes\n")
+                                  << "routes[0].key_in_query: expected true or false";
+    QTest::newRow("jwt_providers") << withMinimal("    jwt_providers: idp\n")
+                                   << "routes[0].jwt_providers: expected a list";
+    QTest::newRow("jwt_anonymous") << withMinimal("    jwt_anonymous: 1\n")
+                                   << "routes[0].jwt_anonymous: expected true or false";
+    QTest::newRow("allow_groups") << withMinimal("    allow_groups: {a: b}\n")
+                                  << "routes[0].allow_groups: expected a list";
+    QTest::newRow("deny_groups item") << withMinimal("    deny_groups: [[a]]\n")
+                                      << "routes[0].deny_groups[0]: expected a string";
+    QTest::newRow("allow_ips") << withMinimal("    allow_ips: 10.0.0.0/8\n")
+                               << "routes[0].allow_ips: expected a list";
+    QTest::newRow("deny_ips item") << withMinimal("    deny_ips: [10.0.0.1, {a: 1}]\n")
+                                   << "routes[0].deny_ips[1]: expected a string";
+    QTest::newRow("custom_id") << withMinimal("consumers:\n  - {name: c, custom_id: [1]}\n")
+                               << "consumers[0].custom_id: expected a string";
+    QTest::newRow("groups") << withMinimal("consumers:\n  - {name: c, groups: staff}\n")
+                            << "consumers[0].groups: expected a list";
+    QTest::newRow("jwks_cache_min_s")
+        << withMinimal("jwt_providers:\n  - {name: p, issuer: i, algorithms: [HS256], "
+                       "secret: s, jwks_cache_min_s: \"60\"}\n")
+        << "jwt_providers[0].jwks_cache_min_s: expected an integer";
+    QTest::newRow("jwks_cache_max_s")
+        << withMinimal("jwt_providers:\n  - {name: p, issuer: i, algorithms: [HS256], "
+                       "secret: s, jwks_cache_max_s: 1.5}\n")
+        << "jwt_providers[0].jwks_cache_max_s: expected an integer";
 }
 
 void TestDeclarativeFormat::typeErrors()
@@ -545,6 +575,12 @@ void TestDeclarativeFormat::emitOrder()
     r.paths = {QStringLiteral("/")};
     r.service = QStringLiteral("s");
     config.routes = {r};
+    ConsumerConfig c;
+    c.name = QStringLiteral("c");
+    config.consumers = {c};
+    JwtProviderConfig p;
+    p.name = QStringLiteral("p");
+    config.jwtProviders = {p};
     const QByteArray yaml = toDeclarativeYaml(config);
     const char *const order[] = {
         "format_version:", "settings:", "listen:", "admin_listen:", "admin_token:", "workers:",
@@ -554,7 +590,11 @@ void TestDeclarativeFormat::emitOrder()
         "eject_duration_ms:", "shutdown_timeout_ms:", "services:", "name:", "targets:", "url:",
         "weight:", "connect_timeout_ms:", "read_timeout_ms:", "preserve_host:", "retries:",
         "routes:", "name:", "paths:", "hosts:", "methods:", "strip_path:", "service:", "auth:",
-        "max_body_bytes:", "enabled:"};
+        "key_header: X-API-Key", "key_in_query: false", "jwt_providers: []",
+        "jwt_anonymous: false", "allow_groups: []", "deny_groups: []", "allow_ips: []",
+        "deny_ips: []", "max_body_bytes:", "enabled:", "consumers:", "name: c", "plan:",
+        "custom_id:", "groups: []", "keys:", "plans:", "jwt_providers:", "name: p", "issuer:",
+        "clock_skew_s:", "jwks_cache_min_s: 60", "jwks_cache_max_s: 86400"};
     qsizetype from = 0;
     for (const char *key : order) {
         const qsizetype at = yaml.indexOf(key, from);
@@ -719,4 +759,183 @@ void TestDeclarativeFormat::parts()
     QCOMPARE(consumer.value.keys[0].prefix, QStringLiteral("abcd"));
     QCOMPARE(describe(parsePlanPart(R"({"limits": {"second": "x"}})").errors),
              QStringLiteral("limits.second: expected an integer"));
+
+    // The Admin API's parts read the authentication fields too, with the same type checks.
+    const PartLoadResult<RouteConfig> auth = parseRoutePart(
+        R"({"name": "r", "paths": ["/a"], "service": "s", "auth": ["key", "jwt"],
+            "key_header": "X-K", "key_in_query": true, "jwt_providers": ["p"],
+            "jwt_anonymous": true, "allow_groups": ["a"], "deny_groups": ["b"],
+            "allow_ips": ["10.0.0.0/8"], "deny_ips": ["::1"]})");
+    QVERIFY2(auth.ok(), qPrintable(describe(auth.errors)));
+    QCOMPARE(auth.value.keyHeader, QStringLiteral("X-K"));
+    QVERIFY(auth.value.keyInQuery);
+    QCOMPARE(auth.value.jwtProviders, QStringList{"p"});
+    QVERIFY(auth.value.jwtAnonymous);
+    QCOMPARE(auth.value.allowGroups, QStringList{"a"});
+    QCOMPARE(auth.value.denyGroups, QStringList{"b"});
+    QCOMPARE(auth.value.allowIps, QStringList{"10.0.0.0/8"});
+    QCOMPARE(auth.value.denyIps, QStringList{"::1"});
+    QCOMPARE(describe(parseRoutePart(R"({"key_in_query": "true"})").errors),
+             QStringLiteral("key_in_query: expected true or false"));
+    const PartLoadResult<ConsumerConfig> grouped =
+        parseConsumerPart(R"({"name": "c", "custom_id": "ext-7", "groups": ["a", "b"]})");
+    QVERIFY2(grouped.ok(), qPrintable(describe(grouped.errors)));
+    QCOMPARE(grouped.value.customId, QStringLiteral("ext-7"));
+    QCOMPARE(grouped.value.groups, (QStringList{"a", "b"}));
+    QCOMPARE(describe(parseConsumerPart(R"({"groups": [1, [2]]})").errors),
+             QStringLiteral("groups[1]: expected a string"));
+    const PartLoadResult<JwtProviderConfig> provider =
+        parseJwtProviderPart(R"({"name": "p", "jwks_cache_min_s": 5, "jwks_cache_max_s": 50})");
+    QVERIFY2(provider.ok(), qPrintable(describe(provider.errors)));
+    QCOMPARE(provider.value.jwksCacheMinS, 5);
+    QCOMPARE(provider.value.jwksCacheMaxS, 50);
+}
+
+namespace {
+
+// Every authentication and access field away from its default.
+const char kAuthDocument[] = R"(format_version: 1
+services:
+  - name: s
+    url: http://127.0.0.1:9001
+routes:
+  - name: keyed
+    paths: [/k]
+    service: s
+    auth: [key, jwt]
+    key_header: X-Orders-Key
+    key_in_query: true
+    jwt_providers: [idp-b, idp-a]
+    jwt_anonymous: true
+    allow_groups: [partners, staff]
+    deny_groups: [suspended]
+    allow_ips: [10.0.0.0/8, "2001:db8::/32", 192.168.1.7]
+    deny_ips: ["::1", 10.0.0.1/8]
+  - name: public
+    paths: [/p]
+    service: s
+    allow_ips: ["127.0.0.1"]
+consumers:
+  - name: app
+    custom_id: "ext 42: \"quoted\""
+    groups: [partners, staff]
+  - name: other
+    custom_id: "12345"
+    groups: []
+jwt_providers:
+  - name: idp-a
+    issuer: https://a.test
+    algorithms: [PS384, PS512]
+    jwks_url: https://a.test/jwks
+    jwks_cache_min_s: 1
+    jwks_cache_max_s: 2592000
+  - name: idp-b
+    issuer: https://b.test
+    algorithms: [ES512]
+    jwks_url: https://b.test/jwks
+    jwks_cache_min_s: 300
+    jwks_cache_max_s: 300
+)";
+
+} // namespace
+
+void TestDeclarativeFormat::authenticationFields()
+{
+    const ConfigLoadResult result = parseDeclarative(kAuthDocument);
+    QVERIFY2(result.ok(), qPrintable(describe(result.errors)));
+    QVERIFY2(result.warnings.isEmpty(), qPrintable(result.warnings.join(u'\n')));
+    const RouteConfig &r = result.config.routes.at(0);
+    QCOMPARE(r.keyHeader, QStringLiteral("X-Orders-Key"));
+    QCOMPARE(r.keyInQuery, true);
+    QCOMPARE(r.jwtProviders, (QStringList{"idp-b", "idp-a"}));
+    QCOMPARE(r.jwtAnonymous, true);
+    QCOMPARE(r.allowGroups, (QStringList{"partners", "staff"}));
+    QCOMPARE(r.denyGroups, QStringList{"suspended"});
+    QCOMPARE(r.allowIps, (QStringList{"10.0.0.0/8", "2001:db8::/32", "192.168.1.7"}));
+    QCOMPARE(r.denyIps, (QStringList{"::1", "10.0.0.1/8"})); // as written, host bits and all
+    QCOMPARE(result.config.routes.at(1).allowIps, QStringList{"127.0.0.1"});
+    const ConsumerConfig &c = result.config.consumers.at(0);
+    QCOMPARE(c.customId, QStringLiteral("ext 42: \"quoted\""));
+    QCOMPARE(c.groups, (QStringList{"partners", "staff"}));
+    QCOMPARE(result.config.consumers.at(1).customId, QStringLiteral("12345"));
+    QCOMPARE(result.config.jwtProviders.at(0).jwksCacheMinS, 1);
+    QCOMPARE(result.config.jwtProviders.at(0).jwksCacheMaxS, 2592000);
+    QCOMPARE(result.config.jwtProviders.at(1).jwksCacheMinS, 300);
+
+    // export -> import -> export: the same bytes and the same values, in YAML and in JSON.
+    const QByteArray yaml = toDeclarativeYaml(result.config);
+    QVERIFY(yaml.contains("    key_header: X-Orders-Key\n    key_in_query: true\n"
+                          "    jwt_providers: [idp-b, idp-a]\n    jwt_anonymous: true\n"));
+    const ConfigLoadResult fromYaml = parseDeclarative(yaml);
+    QVERIFY2(fromYaml.ok(), qPrintable(describe(fromYaml.errors)));
+    QVERIFY(fromYaml.config == result.config);
+    QCOMPARE(toDeclarativeYaml(fromYaml.config), yaml);
+    const QByteArray json = toDeclarativeJson(result.config);
+    QVERIFY(json.contains("\"custom_id\": \"ext 42: \\\"quoted\\\"\""));
+    const ConfigLoadResult fromJson = parseDeclarative(json);
+    QVERIFY2(fromJson.ok(), qPrintable(describe(fromJson.errors)));
+    QVERIFY(fromJson.config == result.config);
+    QCOMPARE(toDeclarativeJson(fromJson.config), json);
+    QCOMPARE(toDeclarativeYaml(fromJson.config), yaml);
+}
+
+void TestDeclarativeFormat::authenticationDefaults()
+{
+    // Absent or null: the defaults, and export writes them out.
+    const ConfigLoadResult result = parseDeclarative(withMinimal(
+        "    key_header: ~\n    allow_ips:\n"
+        "consumers:\n  - {name: c, custom_id: null}\n"
+        "jwt_providers:\n  - {name: p, issuer: i, algorithms: [HS256], secret: s}\n"));
+    QVERIFY2(result.ok(), qPrintable(describe(result.errors)));
+    const RouteConfig &r = result.config.routes.at(0);
+    const RouteConfig defaults;
+    QCOMPARE(r.keyHeader, QStringLiteral("X-API-Key"));
+    QCOMPARE(r.keyInQuery, defaults.keyInQuery);
+    QVERIFY(r.jwtProviders.isEmpty() && r.allowGroups.isEmpty() && r.denyGroups.isEmpty()
+            && r.allowIps.isEmpty() && r.denyIps.isEmpty() && !r.jwtAnonymous);
+    QVERIFY(result.config.consumers.at(0).customId.isEmpty());
+    QVERIFY(result.config.consumers.at(0).groups.isEmpty());
+    QCOMPARE(result.config.jwtProviders.at(0).jwksCacheMinS, 60);
+    QCOMPARE(result.config.jwtProviders.at(0).jwksCacheMaxS, 86400);
+    const QByteArray yaml = toDeclarativeYaml(result.config);
+    QVERIFY(yaml.contains("    custom_id: \"\"\n    groups: []\n"));
+    QVERIFY(yaml.contains("    allow_ips: []\n    deny_ips: []\n"));
+    const ConfigLoadResult again = parseDeclarative(yaml);
+    QVERIFY2(again.ok(), qPrintable(describe(again.errors)));
+    QVERIFY(again.config == result.config);
+}
+
+void TestDeclarativeFormat::authenticationErrors()
+{
+    // Validation names the field in the file, as for every other field.
+    const QByteArray keyed = "    auth: [key]\n";
+    QCOMPARE(onlyError(withMinimal(keyed + "    key_header: Host\n")),
+             QStringLiteral("routes[0].key_header: header \"Host\" is reserved (the gateway sets "
+                            "it, or it frames the message)"));
+    QCOMPARE(onlyError(withMinimal("    key_in_query: true\n")),
+             QStringLiteral("routes[0].key_in_query: needs auth: [key]"));
+    QCOMPARE(onlyError(withMinimal(keyed + "    jwt_anonymous: true\n")),
+             QStringLiteral("routes[0].jwt_anonymous: needs auth: [jwt]"));
+    QCOMPARE(onlyError(withMinimal("    auth: [jwt]\n    jwt_providers: [nope]\n")),
+             QStringLiteral("routes[0].jwt_providers[0]: unknown jwt provider \"nope\""));
+    QCOMPARE(onlyError(withMinimal("    allow_groups: [staff]\n")),
+             QStringLiteral("routes[0].allow_groups: needs auth: groups belong to an "
+                            "authenticated consumer"));
+    QCOMPARE(onlyError(withMinimal("    deny_ips: [10.0.0.0/33]\n")),
+             QStringLiteral("routes[0].deny_ips[0]: invalid prefix length \"33\" (expected "
+                            "0-32)"));
+    QCOMPARE(onlyError(withMinimal("consumers:\n  - {name: a, custom_id: x}\n"
+                                   "  - {name: b, custom_id: x}\n")),
+             QStringLiteral("consumers[1].custom_id: duplicate custom_id \"x\" (also "
+                            "consumers[0])"));
+    QCOMPARE(onlyError(withMinimal("consumers:\n  - {name: a, groups: [a, a]}\n")),
+             QStringLiteral("consumers[0].groups[1]: duplicate group \"a\""));
+    QCOMPARE(onlyError(withMinimal("jwt_providers:\n  - {name: p, issuer: i, algorithms: "
+                                   "[HS256], secret: s, jwks_cache_min_s: 600, "
+                                   "jwks_cache_max_s: 60}\n")),
+             QStringLiteral("jwt_providers[0].jwks_cache_min_s: must not be above "
+                            "jwks_cache_max_s (60)"));
+    // A list item that failed to read is not judged again by validation.
+    QCOMPARE(onlyError(withMinimal(keyed + "    allow_groups: [[x]]\n")),
+             QStringLiteral("routes[0].allow_groups[0]: expected a string"));
 }

@@ -161,6 +161,7 @@ private Q_SLOTS:
     void kongImportJson();
     void kongImportErrors();
     void kongRoundTrip();
+    void kongImportAccess();
     void nginxExport();
     void nginxEdgeCases();
     void nginxExportFiles();
@@ -289,7 +290,15 @@ void TestForeignFormats::kongExport()
     QCOMPARE(ordersRoute["preserve_host"].as<bool>(), true);
     const YAML::Node keyAuth =
         findNamed(ordersRoute["plugins"], "name", QStringLiteral("key-auth"));
-    QCOMPARE(text(keyAuth["config"]["key_names"][0]), QStringLiteral("X-API-Key"));
+    QCOMPARE(keyAuth["config"]["key_names"].size(), size_t(1));
+    QCOMPARE(text(keyAuth["config"]["key_names"][0]), QStringLiteral("X-Orders-Key"));
+    QCOMPARE(keyAuth["config"]["key_in_query"].as<bool>(), true);
+    QCOMPARE(keyAuth["config"]["hide_credentials"].as<bool>(), true);
+    const YAML::Node ordersAcl = findNamed(ordersRoute["plugins"], "name", QStringLiteral("acl"));
+    QCOMPARE(ordersAcl["config"]["allow"].size(), size_t(2));
+    QCOMPARE(text(ordersAcl["config"]["allow"][1]), QStringLiteral("staff"));
+    QVERIFY(!ordersAcl["config"]["deny"]);
+    QCOMPARE(ordersAcl["config"]["hide_groups_header"].as<bool>(), true);
     const YAML::Node limit =
         findNamed(ordersRoute["plugins"], "name", QStringLiteral("rate-limiting"));
     QCOMPARE(limit["config"]["minute"].as<int>(), 120);
@@ -302,6 +311,13 @@ void TestForeignFormats::kongExport()
     const YAML::Node cancel = findNamed(orders["routes"], "name", QStringLiteral("order-cancel"));
     QCOMPARE(text(cancel["paths"][0]), QStringLiteral("~/orders/[0-9]+/cancel$"));
     QVERIFY(findNamed(cancel["plugins"], "name", QStringLiteral("jwt")).IsDefined());
+    QCOMPARE(findNamed(cancel["plugins"], "name", QStringLiteral("key-auth"))["config"]
+                 ["key_in_query"]
+                     .as<bool>(),
+             false);
+    const YAML::Node cancelAcl = findNamed(cancel["plugins"], "name", QStringLiteral("acl"));
+    QCOMPARE(text(cancelAcl["config"]["deny"][0]), QStringLiteral("suspended"));
+    QVERIFY(!cancelAcl["config"]["allow"]);
     const YAML::Node search = findNamed(orders["routes"], "name", QStringLiteral("order-search"));
     QCOMPARE(text(search["paths"][0]), QStringLiteral("~.*(?:/search/[a-z]+)"));
     // Exact before regexes, regexes in config order.
@@ -310,6 +326,10 @@ void TestForeignFormats::kongExport()
     QCOMPARE(text(health["paths"][0]), QStringLiteral("~/healthz$"));
     QCOMPARE(health["strip_path"].as<bool>(), true);
     QVERIFY(health["regex_priority"].as<int>() > cancel["regex_priority"].as<int>());
+    const YAML::Node ips = findNamed(health["plugins"], "name", QStringLiteral("ip-restriction"));
+    QCOMPARE(ips["config"]["allow"].size(), size_t(2));
+    QCOMPARE(text(ips["config"]["allow"][1]), QStringLiteral("2001:db8::/32"));
+    QCOMPARE(text(ips["config"]["deny"][0]), QStringLiteral("10.0.0.13"));
     const YAML::Node v1 = findNamed(accounts["routes"], "name", QStringLiteral("accounts-v1"));
     QCOMPARE(text(v1["hosts"][1]), QStringLiteral("*.example.test"));
     const YAML::Node size =
@@ -327,6 +347,14 @@ void TestForeignFormats::kongExport()
     QCOMPARE(plan["config"]["second"].as<int>(), 5);
     QCOMPARE(plan["config"]["day"].as<int>(), 10000);
     QCOMPARE(text(plan["tags"][0]), QStringLiteral("portico-plan:free"));
+    QVERIFY(!mobile["custom_id"]);
+    QCOMPARE(text(mobile["acls"][0]["group"]), QStringLiteral("staff"));
+    const YAML::Node partner =
+        findNamed(root["consumers"], "username", QStringLiteral("partner"));
+    QCOMPARE(text(partner["custom_id"]), QStringLiteral("partner-42"));
+    QCOMPARE(partner["acls"].size(), size_t(1));
+    QCOMPARE(text(partner["acls"][0]["group"]), QStringLiteral("partners"));
+    QVERIFY(!findNamed(root["consumers"], "username", QStringLiteral("internal"))["acls"]);
     QVERIFY(!findNamed(root["consumers"], "username", QStringLiteral("internal"))["plugins"]);
     const YAML::Node global =
         findNamed(root["plugins"], "name", QStringLiteral("request-size-limiting"));
@@ -344,7 +372,13 @@ void TestForeignFormats::kongExport()
     QVERIFY_LINE(lost, "plans[2] (unused)", "no consumer");
     QVERIFY_LINE(lost, "settings.listen (127.0.0.1:8080)", "proxy_listen");
     QVERIFY_LINE(lost, "consumer's plugin takes precedence");
+    QVERIFY_LINE(lost, "routes[1] (order-cancel)", "jwt_providers [local-idp] not carried");
+    QVERIFY_LINE(lost, "routes[1] (order-cancel)", "jwt_anonymous not carried");
+    QVERIFY_LINE(lost, "routes[4] (accounts-v1)", "deny_groups [suspended] not carried",
+                 "allow or deny");
     const QStringList &notes = exported.report.notes;
+    QVERIFY_LINE(notes, "Authorization: Bearer", "(2 routes with auth key)");
+    QVERIFY_LINE(notes, "routes[0] (orders)", "query parameter X-Orders-Key", "apikey");
     QVERIFY_LINE(notes, "not bounded by segments", "(1 prefix paths)");
     QVERIFY_LINE(notes, "routes[2] (order-search)", "\"~/search/[a-z]+\"",
                  "\"~.*(?:/search/[a-z]+)\"");
@@ -386,6 +420,10 @@ void TestForeignFormats::kongImport()
     QCOMPARE(ordersRoute->paths, QStringList{QStringLiteral("/orders")});
     QCOMPARE(ordersRoute->methods, QStringList({"GET", "POST"}));
     QCOMPARE(ordersRoute->auth, QStringList{QStringLiteral("key")}); // service-wide key-auth
+    QCOMPARE(ordersRoute->keyHeader, QStringLiteral("X-API-Key"));
+    QCOMPARE(ordersRoute->keyInQuery, true); // Kong's default
+    QCOMPARE(ordersRoute->allowGroups, QStringList{QStringLiteral("partners")});
+    QVERIFY(ordersRoute->denyGroups.isEmpty());
     QCOMPARE(ordersRoute->rateLimit.minute, 120);
     QCOMPARE(ordersRoute->rateLimit.hour, 5000);
     QCOMPARE(ordersRoute->stripPath, false);
@@ -399,6 +437,9 @@ void TestForeignFormats::kongImport()
     QCOMPARE(accountsRoute->stripPath, true); // Kong's default
     QCOMPARE(accountsRoute->maxBodyBytes, 64 * 1024);
     QCOMPARE(accountsRoute->auth, QStringList{QStringLiteral("jwt")});
+    QCOMPARE(accountsRoute->allowIps, (QStringList{"10.0.0.0/8", "2001:db8::/32"}));
+    QCOMPARE(accountsRoute->denyIps, QStringList{QStringLiteral("10.0.0.13")});
+    QVERIFY(findRoute(config, QStringLiteral("health"))->allowIps.isEmpty());
     QCOMPARE(findRoute(config, QStringLiteral("health"))->paths,
              QStringList{QStringLiteral("=/healthz")});
     QVERIFY(findRoute(config, QStringLiteral("search-v1"))->auth.isEmpty());
@@ -425,6 +466,10 @@ void TestForeignFormats::kongImport()
     QCOMPARE(mobile.plan, config.plans[0].name);
     QCOMPARE(config.consumers[1].plan, config.plans[0].name);
     QVERIFY(config.consumers[2].plan.isEmpty());
+    // custom_id and acls groups are carried.
+    QCOMPARE(config.consumers[1].customId, QStringLiteral("partner-42"));
+    QCOMPARE(config.consumers[1].groups, QStringList{QStringLiteral("partners")});
+    QVERIFY(config.consumers[0].customId.isEmpty() && config.consumers[0].groups.isEmpty());
 
     // The plaintext is nowhere: not in the model's export, not in the report.
     const QByteArray yaml = toDeclarativeYaml(config) + toDeclarativeJson(config);
@@ -437,8 +482,7 @@ void TestForeignFormats::kongImport()
     QVERIFY_LINE(lost, "services[1].routes[0].plugins[1] (cors)", "not carried");
     QVERIFY_LINE(lost, "plugins[0] (prometheus)", "(global)");
     QVERIFY_LINE(lost, "services[1].routes[0] (accounts)", "\"example.*\"");
-    QVERIFY_LINE(lost, "consumers[1] (partner)", "acls (1)");
-    QVERIFY_LINE(lost, "consumers[1] (partner)", "custom_id");
+    QVERIFY(!hasLine(lost, {"consumers[1] (partner)"}));
     QVERIFY_LINE(lost, "tags", "1 entities");
     QVERIFY_LINE(lost, "auth jwt", "jwt_providers");
     const QStringList &notes = imported.report.notes;
@@ -447,6 +491,10 @@ void TestForeignFormats::kongImport()
     QVERIFY_LINE(notes, "services[3].routes[0] (search v1)", "\"search-v1\"");
     QVERIFY_LINE(notes, "consumers[0] (mobile-app)", "plan");
     QVERIFY_LINE(notes, "segment boundaries");
+    QVERIFY_LINE(notes, "services[0].plugins[0] (key-auth) on service orders",
+                 "hide_credentials false");
+    QVERIFY_LINE(notes, "services[0].routes[0].plugins[1] (acl)", "X-Consumer-Groups");
+    QVERIFY_LINE(notes, "services[0].plugins[0] (key-auth)", "query parameter X-API-Key");
 }
 
 void TestForeignFormats::kongImportJson()
@@ -461,7 +509,10 @@ void TestForeignFormats::kongImportJson()
     QCOMPARE(imported.config.services[0].retries, 1);
     QCOMPARE(imported.config.consumers[0].keys[0].hash, hashApiKey(u"json-secret-key-0001"));
     QVERIFY_LINE(imported.report.notCarried, "year limit 1000000");
-    QVERIFY_LINE(imported.report.notCarried, "key_names [apikey]", "X-API-Key");
+    QCOMPARE(route->keyHeader, QStringLiteral("apikey")); // key_names [apikey]
+    QCOMPARE(route->keyInQuery, true);
+    QVERIFY(!hasLine(imported.report.notCarried, {"key_names"}));
+    QVERIFY(!hasLine(imported.report.notes, {"query parameter"})); // apikey, as in Portico
     QVERIFY_LINE(imported.report.notes, "settings.max_body_bytes", "10485760");
 }
 
@@ -547,6 +598,14 @@ void TestForeignFormats::kongRoundTrip()
         QCOMPARE(t->auth, r.auth);
         QCOMPARE(t->maxBodyBytes, r.maxBodyBytes);
         QCOMPARE(t->rateLimit, r.rateLimit);
+        QCOMPARE(t->keyHeader, r.keyHeader);
+        QCOMPARE(t->keyInQuery, r.keyInQuery);
+        QCOMPARE(t->allowGroups, r.allowGroups);
+        // Kong's acl takes one list: deny_groups next to allow_groups is reported, not carried.
+        QCOMPARE(t->denyGroups, r.allowGroups.isEmpty() ? r.denyGroups : QStringList());
+        QCOMPARE(t->allowIps, r.allowIps);
+        QCOMPARE(t->denyIps, r.denyIps);
+        QVERIFY(t->jwtProviders.isEmpty() && !t->jwtAnonymous); // reported by the export
     }
     QCOMPARE(int(config.routes.size()), enabled);
     QCOMPARE(config.settings.limits.maxBodyBytes, original.settings.limits.maxBodyBytes);
@@ -557,6 +616,8 @@ void TestForeignFormats::kongRoundTrip()
     for (qsizetype i = 0; i < original.consumers.size(); ++i) {
         QCOMPARE(config.consumers[i].name, original.consumers[i].name);
         QCOMPARE(config.consumers[i].plan, original.consumers[i].plan);
+        QCOMPARE(config.consumers[i].customId, original.consumers[i].customId);
+        QCOMPARE(config.consumers[i].groups, original.consumers[i].groups);
         QVERIFY(config.consumers[i].keys.empty());
     }
     QCOMPARE(config.plans.size(), size_t(2)); // "unused" had no consumer
@@ -570,6 +631,102 @@ void TestForeignFormats::kongRoundTrip()
 
     // The second trip changes nothing more.
     QCOMPARE(exportKong(config).text, exportKong(importKong(exportKong(config).text).config).text);
+}
+
+void TestForeignFormats::kongImportAccess()
+{
+    const ForeignImport imported = importKong(R"(_format_version: "3.0"
+services:
+  - name: s
+    url: http://127.0.0.1:9001
+    plugins:
+      - name: acl
+        config: {deny: [blocked group]}
+      - name: ip-restriction
+        config: {whitelist: [192.168.0.0/16]}
+    routes:
+      - name: keyed
+        paths: [/k]
+        plugins:
+          - name: key-auth
+            config: {key_names: [x-key, apikey], key_in_query: false, hide_credentials: true}
+          - name: acl
+            config: {allow: [blocked group, gold], hide_groups_header: true}
+          - name: ip-restriction
+            config: {deny: ["::1"], status: 401}
+      - name: bad-key-name
+        paths: [/b]
+        plugins:
+          - name: key-auth
+            config: {key_names: [Authorization], hide_credentials: true}
+      - name: open
+        paths: [/o]
+consumers:
+  - username: a
+    custom_id: ext-1
+    acls: [{group: gold}, {group: blocked group}, {group: gold}]
+  - custom_id: only-id
+)");
+    QVERIFY2(imported.ok(), qPrintable(describe(imported.errors)));
+    const Config &config = imported.config;
+    const RouteConfig *keyed = findRoute(config, QStringLiteral("keyed"));
+    QCOMPARE(keyed->auth, QStringList{QStringLiteral("key")});
+    QCOMPARE(keyed->keyHeader, QStringLiteral("x-key"));
+    QCOMPARE(keyed->keyInQuery, false);
+    // The route's own plugins win over the service's.
+    QCOMPARE(keyed->allowGroups, (QStringList{"blocked-group", "gold"}));
+    QVERIFY(keyed->denyGroups.isEmpty());
+    QVERIFY(keyed->allowIps.isEmpty());
+    QCOMPARE(keyed->denyIps, QStringList{QStringLiteral("::1")});
+    const RouteConfig *badKey = findRoute(config, QStringLiteral("bad-key-name"));
+    QCOMPARE(badKey->keyHeader, QStringLiteral("X-API-Key"));
+    QCOMPARE(badKey->keyInQuery, true);
+    QCOMPARE(badKey->denyGroups, QStringList{QStringLiteral("blocked-group")});
+    QCOMPARE(badKey->allowIps, QStringList{QStringLiteral("192.168.0.0/16")}); // whitelist
+    // acl without authentication: Kong refuses everyone; Portico imports it closed.
+    const RouteConfig *open = findRoute(config, QStringLiteral("open"));
+    QCOMPARE(open->enabled, false);
+    QVERIFY(open->allowGroups.isEmpty() && open->denyGroups.isEmpty());
+    QCOMPARE(open->allowIps, QStringList{QStringLiteral("192.168.0.0/16")});
+    QCOMPARE(config.consumers[0].customId, QStringLiteral("ext-1"));
+    QCOMPARE(config.consumers[0].groups, (QStringList{"gold", "blocked-group"}));
+    QCOMPARE(config.consumers[1].name, QStringLiteral("only-id"));
+    QCOMPARE(config.consumers[1].customId, QStringLiteral("only-id"));
+
+    const QStringList &lost = imported.report.notCarried;
+    QVERIFY_LINE(lost, "services[0].routes[0].plugins[0] (key-auth)", "key_names [x-key, apikey]",
+                 "only x-key is carried");
+    QVERIFY_LINE(lost, "services[0].routes[1].plugins[0] (key-auth)",
+                 "key name \"Authorization\" not carried", "reserved");
+    QVERIFY_LINE(lost, "services[0].routes[2] (open)", "acl without an authentication plugin",
+                 "disabled");
+    QVERIFY_LINE(lost, "services[0].routes[0].plugins[2] (ip-restriction)", "config.status (401)");
+    QCOMPARE(lost.filter(QStringLiteral("hide_credentials")).size(), 0);
+    const QStringList &notes = imported.report.notes;
+    QVERIFY_LINE(notes, "group \"blocked group\"", "\"blocked-group\"");
+    QVERIFY_LINE(notes, "services[0].plugins[0] (acl) on service s", "X-Consumer-Groups");
+    QVERIFY_LINE(notes, "services[0].routes[1].plugins[0] (key-auth)",
+                 "query parameter Authorization");
+    QVERIFY(!hasLine(notes, {"services[0].routes[0].plugins[1] (acl)"})); // hides the header
+    QVERIFY(!hasLine(notes, {"hide_credentials"}));
+
+    const auto errorsOf = [](const QByteArray &yaml) {
+        QStringList lines;
+        for (const ConfigError &e : importKong(yaml).errors)
+            lines.append(e.toString());
+        return lines;
+    };
+    QVERIFY_LINE(errorsOf("services:\n  - name: s\n    url: http://127.0.0.1:9001\n"
+                          "    routes: [{name: r, paths: [/r]}]\n"
+                          "plugins:\n  - name: ip-restriction\n"
+                          "    config: {allow: [10.0.0.0/8, 10.0.0.0/40]}\n"),
+                 "plugins[0].config.allow[1]: invalid prefix length \"40\"");
+    QVERIFY_LINE(errorsOf(QByteArray("consumers:\n  - {username: a, custom_id: ")
+                          + QByteArray(300, 'x') + "}\n"),
+                 "consumers[0].custom_id: longer than 256 characters");
+    QVERIFY_LINE(errorsOf("consumers:\n  - {username: a, custom_id: x}\n"
+                          "  - {username: b, custom_id: x}\n"),
+                 "consumers[1].custom_id: duplicate custom_id");
 }
 
 void TestForeignFormats::nginxExport()
@@ -611,6 +768,12 @@ void TestForeignFormats::nginxExport()
     QVERIFY(health.contains(QStringLiteral("proxy_read_timeout 5000ms;")));
     QVERIFY(health.contains(QStringLiteral("proxy_set_header X-Forwarded-For "
                                            "$proxy_add_x_forwarded_for;")));
+    // Client address rules: deny first (deny wins), then allow, then everyone else denied.
+    QVERIFY2(health.contains(QStringLiteral("        deny 10.0.0.13;\n"
+                                            "        allow 10.0.0.0/8;\n"
+                                            "        allow 2001:db8::/32;\n"
+                                            "        deny all;\n")),
+             qPrintable(health));
     // A route with auth is written closed, never open.
     const QString orders = nginxBlock(conf, QStringLiteral("location /orders/"));
     QVERIFY(orders.contains(QStringLiteral("deny all;\n")));
@@ -618,6 +781,7 @@ void TestForeignFormats::nginxExport()
     QVERIFY(orders.contains(QStringLiteral("proxy_pass http://portico_orders;")));
     QVERIFY(orders.contains(QStringLiteral("proxy_set_header Host $http_host;")));
     QVERIFY(orders.contains(QStringLiteral("proxy_next_upstream_tries 3;")));
+    QVERIFY(!orders.contains(QStringLiteral("allow "))); // closed locations are never opened
     QVERIFY(!nginxBlock(conf, QStringLiteral("location ~ /search/[a-z]+"))
                  .contains(QStringLiteral("deny all")));
     // Prefix with strip_path and a route body limit.
@@ -634,6 +798,10 @@ void TestForeignFormats::nginxExport()
 
     const QStringList &lost = exported.report.notCarried;
     QVERIFY_LINE(lost, "routes[0] (orders)", "auth [key] not carried", "deny all");
+    QVERIFY_LINE(lost, "routes[0] (orders)", "nor its key_header, key_in_query, allow_groups");
+    QVERIFY_LINE(lost, "routes[1] (order-cancel)", "nor its jwt_providers, jwt_anonymous, "
+                                                   "deny_groups;");
+    QVERIFY(!hasLine(lost, {"routes[3] (health)"}));
     QVERIFY_LINE(lost, "routes[0] (orders)", "rate_limit not carried");
     QVERIFY_LINE(lost, "routes[6] (accounts-beta)", "disabled");
     QVERIFY_LINE(lost, "consumers: 3 consumer(s) with 3 API key(s)");
@@ -668,6 +836,7 @@ void TestForeignFormats::nginxEdgeCases()
     purge.paths = {QStringLiteral("~^/cache/[a-z]{2}$")};
     purge.methods = {QStringLiteral("PURGE")};
     purge.maxBodyBytes = 0;
+    purge.allowIps = {QStringLiteral("10.0.0.0/8")};
     config.routes = {get, post, purge};
     QVERIFY2(validateConfig(config).empty(), qPrintable(describe(validateConfig(config))));
 
@@ -679,6 +848,8 @@ void TestForeignFormats::nginxEdgeCases()
         nginxBlock(exported.text, QStringLiteral("location ~ \"^/cache/[a-z]{2}$\""));
     QVERIFY(purgeBlock.contains(QStringLiteral("deny all;")));
     QVERIFY(purgeBlock.contains(QStringLiteral("client_max_body_size 1;")));
+    QVERIFY(!purgeBlock.contains(QStringLiteral("allow "))); // closed for its method
+    QVERIFY_LINE(exported.report.notCarried, "routes[2] (purge)", "allow_ips/deny_ips not written");
     QCOMPARE(nginxServers(exported.text).value(QStringLiteral("_")),
              QStringList({"/items/", "= /items", "~ \"^/cache/[a-z]{2}$\"", "/"}));
     const QStringList &lost = exported.report.notCarried;

@@ -1,6 +1,7 @@
 #include "KongFormat.h"
 
 #include "ForeignNames.h"
+#include "KongAccess.h"
 #include "KongPaths.h"
 #include "config/Addresses.h"
 #include "config/TreeValue.h"
@@ -37,15 +38,6 @@ CounterStore counterStore(const QString &setting)
     store.database = url.path().size() > 1 ? url.path().sliced(1).toInt() : 0;
     store.hasPassword = !url.password().isEmpty() || !url.userName().isEmpty();
     return store;
-}
-
-TreeValue plugin(const char *name, TreeValue config)
-{
-    TreeValue tree = TreeValue::map();
-    tree.insert("name", name);
-    if (!config.isEmpty())
-        tree.insert("config", std::move(config));
-    return tree;
 }
 
 QString hostForKong(const QString &host)
@@ -90,6 +82,7 @@ private:
     QSet<QString> m_upstreamNames;
     QHash<qsizetype, int> m_regexPriority; // route index -> Kong regex_priority
     int m_prefixPaths = 0;                 // prefixes whose Kong match is wider
+    int m_keyRoutes = 0;                   // routes with key-auth
 };
 
 ForeignExport KongExporter::run()
@@ -112,6 +105,11 @@ ForeignExport KongExporter::run()
         note(QStringLiteral("routes: Kong path prefixes are not bounded by segments: \"/users\" "
                             "also matches \"/usersx\" in Kong (%1 prefix paths)")
                  .arg(m_prefixPaths));
+    if (m_keyRoutes > 0)
+        note(QStringLiteral("routes: Portico also accepts an API key as \"Authorization: Bearer "
+                            "<key>\"; Kong's key-auth reads only key_names (%1 routes with auth "
+                            "key)")
+                 .arg(m_keyRoutes));
     if (m_config.routes.size() > 1)
         note(QStringLiteral("routes: Kong ranks routes by how many of hosts, methods and paths "
                             "they set before comparing paths; when several routes match a request "
@@ -128,7 +126,7 @@ ForeignExport KongExporter::run()
     sizeLimit.insert("allowed_payload_size", m_config.settings.limits.maxBodyBytes)
         .insert("size_unit", "bytes");
     TreeValue plugins = TreeValue::list();
-    plugins.append(plugin("request-size-limiting", std::move(sizeLimit)));
+    plugins.append(kongPlugin("request-size-limiting", std::move(sizeLimit)));
 
     TreeValue root = TreeValue::map();
     root.insert("_format_version", "3.0").insert("services", std::move(services));
@@ -280,24 +278,14 @@ TreeValue KongExporter::route(qsizetype index, const ServiceConfig &service)
         tree.insert("regex_priority", m_regexPriority.value(index));
 
     TreeValue plugins = TreeValue::list();
-    if (r.auth.contains(QStringLiteral("key"))) {
-        TreeValue config = TreeValue::map();
-        config.insert("key_names", TreeValue::flowList({QStringLiteral("X-API-Key")}));
-        plugins.append(plugin("key-auth", std::move(config)));
-    }
-    if (r.auth.contains(QStringLiteral("jwt")))
-        plugins.append(plugin("jwt", {}));
-    if (r.auth.size() > 1)
-        notCarried(where
-                   + QStringLiteral(": auth [%1]: Kong runs every auth plugin of a route and "
-                                    "requires each credential, Portico accepts either")
-                         .arg(r.auth.join(QStringLiteral(", "))));
+    appendKongAccessPlugins(r, where, plugins, m_report);
+    m_keyRoutes += r.auth.contains(QStringLiteral("key")) ? 1 : 0;
     if (!r.rateLimit.isEmpty())
-        plugins.append(plugin("rate-limiting", rateLimiting(r.rateLimit)));
+        plugins.append(kongPlugin("rate-limiting", rateLimiting(r.rateLimit)));
     if (r.maxBodyBytes >= 0) {
         TreeValue config = TreeValue::map();
         config.insert("allowed_payload_size", r.maxBodyBytes).insert("size_unit", "bytes");
-        plugins.append(plugin("request-size-limiting", std::move(config)));
+        plugins.append(kongPlugin("request-size-limiting", std::move(config)));
     }
     if (!plugins.isEmpty())
         tree.insert("plugins", std::move(plugins));
@@ -330,6 +318,7 @@ TreeValue KongExporter::consumer(qsizetype index)
     const QString where = entityLabel(indexed(QStringLiteral("consumers"), index), c.name);
     TreeValue tree = TreeValue::map();
     tree.insert("username", c.name);
+    addKongConsumerAccess(c, tree);
     if (!c.keys.empty())
         notCarried(where
                    + QStringLiteral(": %1 API key(s) not carried: Portico keeps only their "
@@ -341,7 +330,7 @@ TreeValue KongExporter::consumer(qsizetype index)
     if (plan != m_config.plans.cend() && !plan->limits.isEmpty()) {
         // One rate-limiting plugin per consumer (works in every Kong 3.x, unlike consumer
         // groups); the tag names the plan so that importing it back restores the plan.
-        TreeValue limits = plugin("rate-limiting", rateLimiting(plan->limits));
+        TreeValue limits = kongPlugin("rate-limiting", rateLimiting(plan->limits));
         limits.insert("tags", TreeValue::flowList({QStringLiteral("portico-plan:") + c.plan}));
         TreeValue plugins = TreeValue::list();
         plugins.append(std::move(limits));

@@ -7,10 +7,10 @@ namespace portico {
 // Kong Gateway 3.x declarative configuration, as decK reads and writes it (_format_version
 // "3.0"). What maps to what, and what is reported instead, is in docs/formats.md.
 
-// A decK YAML file: services (routes nested), upstreams for weighted targets, consumers, and
-// the key-auth, jwt, rate-limiting and request-size-limiting plugins. API keys cannot go
-// (Portico keeps only their hashes; Kong needs the plaintext): the report says so per consumer.
-// The output is deterministic.
+// A decK YAML file: services (routes nested), upstreams for weighted targets, consumers (with
+// custom_id and acls), and the key-auth, jwt, acl, ip-restriction, rate-limiting and
+// request-size-limiting plugins. API keys cannot go (Portico keeps only their hashes; Kong
+// needs the plaintext): the report says so per consumer. The output is deterministic.
 ForeignExport exportKong(const Config &config);
 
 // Reads a decK file (YAML or JSON, _format_version "3.0"; older versions with a note) into a new

@@ -118,6 +118,7 @@ void KongImporter::readRoot(const YAML::Node &root)
     readPlugins(get(root, "plugins"), QStringLiteral("plugins"), Plugin());
 
     applyPlugins();
+    closeAclWithoutAuth();
     assignPlans();
     for (const QString &name : m_upstreamOrder) {
         const Upstream &upstream = m_upstreams[name];

@@ -39,10 +39,9 @@ void KongImporter::readConsumer(const YAML::Node &node, const QString &path)
     c.source = path;
     c.consumer.name =
         nameFor(kongName, where, QStringLiteral("consumer-%1").arg(index + 1), m_consumerNames);
+    c.consumer.customId = customId;
     if (username.isEmpty())
         note(where + QStringLiteral(": no username; named after its custom_id"));
-    else if (!customId.isEmpty())
-        notCarried(where + QStringLiteral(": custom_id not carried"));
 
     const YAML::Node keys = get(node, "keyauth_credentials");
     const QString keysPath = path + QStringLiteral(".keyauth_credentials");
@@ -55,8 +54,7 @@ void KongImporter::readConsumer(const YAML::Node &node, const QString &path)
         {"basicauth_credentials", "Portico has no basic auth"},
         {"hmacauth_credentials", "Portico has no HMAC auth"},
         {"oauth2_credentials", "Portico has no OAuth 2 server"},
-        {"mtls_auth_credentials", "Portico has no client certificates"},
-        {"acls", "Portico has no ACLs yet"}};
+        {"mtls_auth_credentials", "Portico has no client certificates"}};
     for (const auto &[field, why] : credentials) {
         const YAML::Node list = get(node, field);
         if (list.IsSequence() && list.size() > 0)
@@ -66,6 +64,7 @@ void KongImporter::readConsumer(const YAML::Node &node, const QString &path)
                              .arg(list.size())
                              .arg(QLatin1String(why)));
     }
+    readAcls(get(node, "acls"), path + QStringLiteral(".acls"), where, c);
     const YAML::Node groups = get(node, "groups");
     if (ForeignYaml::isSet(groups) && m_yaml.expectList(groups, path + QStringLiteral(".groups"))) {
         for (size_t i = 0; i < groups.size(); ++i)
@@ -80,6 +79,27 @@ void KongImporter::readConsumer(const YAML::Node &node, const QString &path)
     Plugin scope;
     scope.consumer = QStringLiteral("#%1").arg(index);
     readPlugins(get(node, "plugins"), path + QStringLiteral(".plugins"), scope);
+}
+
+void KongImporter::readAcls(const YAML::Node &acls, const QString &path, const QString &where,
+                            Consumer &c)
+{
+    if (!ForeignYaml::isSet(acls) || !m_yaml.expectList(acls, path))
+        return;
+    for (size_t i = 0; i < acls.size(); ++i) {
+        const QString at = indexed(path, qsizetype(i));
+        QString group;
+        if (!m_yaml.expectMap(acls[i], at))
+            continue;
+        if (!m_yaml.string(get(acls[i], "group"), at + QStringLiteral(".group"), group)) {
+            m_yaml.error(at + QStringLiteral(".group"), QStringLiteral("missing"));
+            continue;
+        }
+        reportTags(acls[i]);
+        const QString name = aclGroup(group, where);
+        if (!c.consumer.groups.contains(name))
+            c.consumer.groups.append(name);
+    }
 }
 
 void KongImporter::readKeyCredential(const YAML::Node &node, const QString &path, Consumer &c)

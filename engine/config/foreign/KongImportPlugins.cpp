@@ -151,6 +151,10 @@ void KongImporter::applyPlugin(const Plugin &p)
         applyKeyAuth(p, config, where);
     } else if (p.name == QStringLiteral("jwt")) {
         applyJwt(p, config, where);
+    } else if (p.name == QStringLiteral("acl")) {
+        applyAcl(p, config, where);
+    } else if (p.name == QStringLiteral("ip-restriction")) {
+        applyIpRestriction(p, config, where);
     } else if (p.name == QStringLiteral("request-size-limiting")) {
         qint64 size = 128;
         QString unit = QStringLiteral("megabytes");
@@ -181,49 +185,6 @@ void KongImporter::applyPlugin(const Plugin &p)
         routesInScope(p, scope, where); // names the scope in `where`
         notCarried(where + QStringLiteral(": plugin not carried (no Portico equivalent)"));
     }
-}
-
-void KongImporter::applyKeyAuth(const Plugin &p, const YAML::Node &config, QString where)
-{
-    QStringList keyNames = {QStringLiteral("apikey")};
-    m_yaml.stringList(get(config, "key_names"), p.source + QStringLiteral(".config.key_names"),
-                      keyNames);
-    int scope = 0;
-    const std::vector<Route *> routes = routesInScope(p, scope, where);
-    if (!keyNames.contains(QStringLiteral("x-api-key"), Qt::CaseInsensitive))
-        notCarried(where
-                   + QStringLiteral(": key_names [%1] not carried: Portico reads the key "
-                                    "from the X-API-Key header")
-                         .arg(keyNames.join(QStringLiteral(", "))));
-    reportExtraConfig(config, where, {QStringLiteral("key_names")},
-                      {{QStringLiteral("hide_credentials"), QStringLiteral("false")},
-                       {QStringLiteral("key_in_header"), QStringLiteral("true")},
-                       {QStringLiteral("key_in_query"), QStringLiteral("true")},
-                       {QStringLiteral("key_in_body"), QStringLiteral("false")},
-                       {QStringLiteral("run_on_preflight"), QStringLiteral("true")}});
-    for (Route *r : routes) {
-        if (!r->route.auth.contains(QStringLiteral("key")))
-            r->route.auth.prepend(QStringLiteral("key"));
-    }
-}
-
-void KongImporter::applyJwt(const Plugin &p, const YAML::Node &config, QString where)
-{
-    int scope = 0;
-    const std::vector<Route *> routes = routesInScope(p, scope, where);
-    reportExtraConfig(config, where, {},
-                      {{QStringLiteral("uri_param_names"), QStringLiteral("[jwt]")},
-                       {QStringLiteral("cookie_names"), QStringLiteral("[]")},
-                       {QStringLiteral("header_names"), QStringLiteral("[authorization]")},
-                       {QStringLiteral("key_claim_name"), QStringLiteral("iss")},
-                       {QStringLiteral("secret_is_base64"), QStringLiteral("false")},
-                       {QStringLiteral("run_on_preflight"), QStringLiteral("true")},
-                       {QStringLiteral("maximum_expiration"), QStringLiteral("0")}});
-    for (Route *r : routes) {
-        if (!r->route.auth.contains(QStringLiteral("jwt")))
-            r->route.auth.append(QStringLiteral("jwt"));
-    }
-    m_jwtUsed = m_jwtUsed || !routes.empty();
 }
 
 bool KongImporter::readLimits(const YAML::Node &config, const QString &path, const QString &where,

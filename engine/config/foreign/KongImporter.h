@@ -18,7 +18,8 @@ namespace portico {
 // names and ids recorded, then plugins are applied to what they are scoped to, then consumer
 // limits become plans. Split over KongImport.cpp (the run, the root, building the Config),
 // KongImportServices.cpp (upstreams, services, routes), KongImportConsumers.cpp (consumers,
-// keys, groups, plans) and KongImportPlugins.cpp (plugins).
+// keys, groups, plans), KongImportPlugins.cpp (plugins) and KongImportAccess.cpp (key-auth,
+// jwt, acl and ip-restriction).
 // Tags "portico-plan:NAME" on a consumer's rate-limiting plugin name the plan it came from.
 inline constexpr QLatin1StringView kPorticoPlanTag("portico-plan:");
 
@@ -51,6 +52,9 @@ private:
         bool preserveHost = false;
         int rateLimitScope = 0; // 0 none, 1 global, 2 service, 3 route: the most specific wins
         int sizeLimitScope = 0;
+        int keyAuthScope = 0; // where key_header and key_in_query came from
+        int aclScope = 0;
+        int ipScope = 0;
     };
     struct Consumer
     {
@@ -60,7 +64,7 @@ private:
         std::optional<LimitsConfig> limits; // its own rate-limiting plugin
         QString limitsSource;
         QString planTag;    // "portico-plan:NAME" on that plugin
-        QStringList groups; // Kong consumer group references
+        QStringList groups; // Kong consumer group references (plans), not ACL groups
     };
     struct Group
     {
@@ -105,6 +109,9 @@ private:
     // KongImportConsumers.cpp
     void readConsumer(const YAML::Node &node, const QString &path);
     void readKeyCredential(const YAML::Node &node, const QString &path, Consumer &consumer);
+    // acls: [{group: ...}]: the consumer's groups (for routes' acl plugins).
+    void readAcls(const YAML::Node &acls, const QString &path, const QString &where,
+                  Consumer &consumer);
     void readGroup(const YAML::Node &node, const QString &path);
     void assignPlans();
 
@@ -113,11 +120,22 @@ private:
     void applyPlugins();
     void applyPlugin(const Plugin &plugin);
     std::vector<Route *> routesInScope(const Plugin &plugin, int &scope, QString &where);
-    void applyKeyAuth(const Plugin &plugin, const YAML::Node &config, QString where);
-    void applyJwt(const Plugin &plugin, const YAML::Node &config, QString where);
     bool readLimits(const YAML::Node &config, const QString &path, const QString &where,
                     LimitsConfig &limits);
     void readCounterStore(const YAML::Node &config, const QString &where);
+
+    // KongImportAccess.cpp
+    void applyKeyAuth(const Plugin &plugin, const YAML::Node &config, QString where);
+    void applyJwt(const Plugin &plugin, const YAML::Node &config, QString where);
+    void applyAcl(const Plugin &plugin, const YAML::Node &config, QString where);
+    void applyIpRestriction(const Plugin &plugin, const YAML::Node &config, QString where);
+    // config.allow and config.deny (or Kong 2's whitelist and blacklist).
+    void readAllowDeny(const YAML::Node &config, const QString &path, QStringList &allow,
+                       QStringList &deny);
+    // The Portico name of a Kong ACL group: the same for every use, noted when it changes.
+    QString aclGroup(const QString &kongGroup, const QString &where);
+    // After every plugin: a route with groups but no auth is closed, not opened.
+    void closeAclWithoutAuth();
 
     // Reports every key of `config` that is neither carried nor at Kong's default.
     void reportExtraConfig(const YAML::Node &config, const QString &where,
@@ -149,7 +167,8 @@ private:
     std::vector<Plugin> m_plugins;
     QHash<QString, qsizetype> m_serviceRefs, m_routeRefs, m_consumerRefs, m_groupRefs;
     QSet<QString> m_skippedServiceRefs; // services left out: their routes and plugins go too
-    QSet<QString> m_serviceNames, m_routeNames, m_consumerNames, m_planNames;
+    QSet<QString> m_serviceNames, m_routeNames, m_consumerNames, m_planNames, m_aclGroupNames;
+    QHash<QString, QString> m_aclGroups; // Kong ACL group -> Portico group
     std::vector<PlanConfig> m_plans;
     std::vector<QString> m_planSources;
     std::optional<qint64> m_maxBodyBytes;

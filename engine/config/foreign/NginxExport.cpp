@@ -63,6 +63,28 @@ private:
     QString m_listen;
 };
 
+// The settings that go with a route's auth, none of which nginx checks either.
+QString authSettings(const RouteConfig &r)
+{
+    QStringList fields;
+    const RouteConfig defaults;
+    const std::pair<const char *, bool> settings[] = {
+        {"key_header", r.keyHeader != defaults.keyHeader},
+        {"key_in_query", r.keyInQuery},
+        {"jwt_providers", !r.jwtProviders.isEmpty()},
+        {"jwt_anonymous", r.jwtAnonymous},
+        {"allow_groups", !r.allowGroups.isEmpty()},
+        {"deny_groups", !r.denyGroups.isEmpty()},
+        {"allow_ips", !r.allowIps.isEmpty()},
+        {"deny_ips", !r.denyIps.isEmpty()}};
+    for (const auto &[field, set] : settings) {
+        if (set)
+            fields.append(QLatin1String(field));
+    }
+    return fields.isEmpty() ? QString()
+                            : QStringLiteral(", nor its %1").arg(fields.join(QStringLiteral(", ")));
+}
+
 const ServiceConfig *NginxExporter::serviceOf(const RouteConfig &route) const
 {
     for (const ServiceConfig &s : m_config.services) {
@@ -295,9 +317,14 @@ void NginxExporter::reportRoute(qsizetype i)
     if (!r.auth.isEmpty())
         notCarried(where
                    + QStringLiteral(": auth [%1] not carried (nginx has no API-key or JWT "
-                                    "check in this export); its locations are written "
+                                    "check in this export)%2; its locations are written "
                                     "closed (deny all)")
-                         .arg(r.auth.join(QStringLiteral(", "))));
+                         .arg(r.auth.join(QStringLiteral(", ")), authSettings(r)));
+    else if (!r.methods.isEmpty() && nginxLimitExceptMethods(r.methods).isEmpty()
+             && (!r.allowIps.isEmpty() || !r.denyIps.isEmpty()))
+        notCarried(where
+                   + QStringLiteral(": allow_ips/deny_ips not written: the route is written "
+                                    "closed for its methods"));
     if (!r.rateLimit.isEmpty())
         notCarried(where
                    + QStringLiteral(": rate_limit not carried (limit_req could approximate "

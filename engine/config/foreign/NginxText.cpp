@@ -111,14 +111,24 @@ void writeNginxLocation(NginxWriter &out, const NginxRouteContext &c, const QStr
     const QString base = target.basePath;
     out.open(QStringLiteral("location ") + match);
     out.comment(QStringLiteral("route %1, path %2").arg(route.name, path));
+    const QStringList methods = nginxLimitExceptMethods(route.methods);
+    const bool unknownMethods = !route.methods.isEmpty() && methods.isEmpty();
     if (!route.auth.isEmpty()) {
         out.comment(QStringLiteral("auth [%1] is not carried: closed until nginx authenticates "
                                    "these requests")
                         .arg(route.auth.join(QStringLiteral(", "))));
         out.line(QStringLiteral("deny all;"));
+    } else if (!unknownMethods) {
+        // The first rule that matches wins: deny before allow, as deny wins in Portico. (On a
+        // closed location an allow would open it, so they are written on open ones only.)
+        for (const QString &rule : route.denyIps)
+            out.line(QStringLiteral("deny %1;").arg(nginxQuote(rule)));
+        for (const QString &rule : route.allowIps)
+            out.line(QStringLiteral("allow %1;").arg(nginxQuote(rule)));
+        if (!route.allowIps.isEmpty())
+            out.line(QStringLiteral("deny all;"));
     }
-    const QStringList methods = nginxLimitExceptMethods(route.methods);
-    if (!route.methods.isEmpty() && methods.isEmpty()) {
+    if (unknownMethods) {
         out.comment(QStringLiteral("methods [%1] are unknown to limit_except: closed")
                         .arg(route.methods.join(QStringLiteral(", "))));
         out.line(QStringLiteral("deny all;"));
