@@ -246,6 +246,11 @@ TreeValue adminOpenApiDocument()
     p.insert("delete", operation("revoke (takes effect at once)", nullptr, "204", nullptr, true));
     paths.insert("/consumers/{name}/keys/{id}", std::move(p));
     p = TreeValue::map();
+    p.insert("post", operation("new key replacing this one, which expires after the grace period "
+                               "({\"grace_s\": N, \"expires\": ...} optional)",
+                               nullptr, "201", "NewApiKey", true));
+    paths.insert("/consumers/{name}/keys/{id}/rotate", std::move(p));
+    p = TreeValue::map();
     p.insert("get", operation("Prometheus metrics (text)", nullptr, "200", nullptr, false));
     paths.insert("/metrics", std::move(p));
 

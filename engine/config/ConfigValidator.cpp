@@ -7,6 +7,7 @@
 #include "ConsumerScan.h"
 #include "FieldPath.h"
 #include "NameIndex.h"
+#include "policy/jwt_auth/JwtKey.h"
 #include "routing/PathNormalizer.h"
 
 #include <QRegularExpression>
@@ -253,6 +254,28 @@ void checkConsumer(Checker &check, const FieldPath &base, qsizetype index,
         checkApiKey(check, keysPath[k], scan.numberOf(index, k), consumer.keys[size_t(k)], scan);
 }
 
+// The PEM is read as the gateway will read it, and must verify every algorithm listed: an
+// EC key on an RS256 provider would otherwise refuse every token at run time.
+void checkPublicKey(Checker &check, const FieldPath &base, const JwtProviderConfig &p)
+{
+    QString why;
+    const std::shared_ptr<const JwtKey> key = JwtKey::fromPem(p.publicKey.toUtf8(), &why);
+    if (!key) {
+        check.add(base.field("public_key"),
+                  why.isEmpty() ? QStringLiteral("expected a PEM public key or certificate") : why);
+        return;
+    }
+    for (qsizetype a = 0; a < p.algorithms.size(); ++a) {
+        const std::optional<JwtAlgorithm> algorithm =
+            jwtAlgorithmFromName(p.algorithms[a].toLatin1());
+        if (algorithm && !jwtAlgorithmName(*algorithm).startsWith("HS")
+            && !key->canVerify(*algorithm))
+            check.add(base.field("algorithms")[a],
+                      QStringLiteral("the public_key cannot verify %1 (wrong key type or size)")
+                          .arg(p.algorithms[a]));
+    }
+}
+
 void checkJwtProvider(Checker &check, const FieldPath &base, const JwtProviderConfig &p)
 {
     check.name(base.field("name"), p.name);
@@ -299,8 +322,8 @@ void checkJwtProvider(Checker &check, const FieldPath &base, const JwtProviderCo
             || (url.scheme() != QStringLiteral("https") && url.scheme() != QStringLiteral("http")))
             check.add(base.field("jwks_url"), QStringLiteral("expected an http(s) URL"));
     }
-    if (!p.publicKey.isEmpty() && !p.publicKey.contains(QStringLiteral("-----BEGIN ")))
-        check.add(base.field("public_key"), QStringLiteral("expected a PEM key"));
+    if (!p.publicKey.isEmpty())
+        checkPublicKey(check, base, p);
     if (p.consumerClaim.isEmpty())
         check.add(base.field("consumer_claim"), QStringLiteral("missing"));
     check.range(base.field("clock_skew_s"), p.clockSkewS, 0, 3600);

@@ -1,3 +1,4 @@
+#include "JwtTestTokens.h"
 #include "config/Addresses.h"
 #include "config/ConfigValidator.h"
 
@@ -92,6 +93,7 @@ private Q_SLOTS:
     void validBaseGivesTheSameAnswer();
     void authenticationCases();
     void keyHeaderCheck();
+    void publicKeyMustFitItsAlgorithms();
     void ipRules();
     void manyConsumersWithCustomIds();
     void hostPort();
@@ -455,6 +457,39 @@ void TestConfigValidator::keyHeaderCheck()
     QVERIFY(!checkKeyHeader(QStringLiteral("AUTHORIZATION")).isEmpty());
     QVERIFY(!checkKeyHeader(QStringLiteral("X-API-Kéy")).isEmpty());
     QVERIFY(!checkKeyHeader(QStringLiteral("X-(Key)")).isEmpty());
+}
+
+void TestConfigValidator::publicKeyMustFitItsAlgorithms()
+{
+    Config config = validConfig();
+    JwtProviderConfig provider;
+    provider.name = QStringLiteral("idp");
+    provider.issuer = QStringLiteral("https://idp.test");
+    provider.algorithms = {QStringLiteral("RS256"), QStringLiteral("PS256")};
+    provider.publicKey = QString::fromLatin1(test::RsaSigningKey("k").publicPem());
+    config.jwtProviders = {provider};
+    QVERIFY(validateConfig(config).empty());
+
+    // An RSA key cannot verify ES256: every token would be refused at run time.
+    config.jwtProviders[0].algorithms = {QStringLiteral("RS256"), QStringLiteral("ES256")};
+    ConfigErrors errors = validateConfig(config);
+    QCOMPARE(errors.size(), size_t(1));
+    QCOMPARE(errors[0].toString(), QStringLiteral("jwt_providers[0].algorithms[1]: the public_key "
+                                                  "cannot verify ES256 (wrong key type or size)"));
+
+    // A PEM that is only shaped like one.
+    config.jwtProviders[0].algorithms = {QStringLiteral("RS256")};
+    config.jwtProviders[0].publicKey =
+        QStringLiteral("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n");
+    errors = validateConfig(config);
+    QCOMPARE(errors.size(), size_t(1));
+    QCOMPARE(errors[0].path, QStringLiteral("jwt_providers[0].public_key"));
+
+    // Too short an RSA key for RS256 (RFC 7518 3.3).
+    config.jwtProviders[0].publicKey = QString::fromLatin1(test::RsaSigningKey("k", 1024).publicPem());
+    errors = validateConfig(config);
+    QCOMPARE(errors.size(), size_t(1));
+    QCOMPARE(errors[0].path, QStringLiteral("jwt_providers[0].algorithms[0]"));
 }
 
 void TestConfigValidator::ipRules()

@@ -700,7 +700,8 @@ void TestDeclarativeFormat::jwtProviders()
              QStringLiteral("jwt_providers[0]: give exactly one of secret, public_key or "
                             "jwks_url"));
     QCOMPARE(onlyError(provider("    algorithms: [RS256]\n    public_key: abc\n")),
-             QStringLiteral("jwt_providers[0].public_key: expected a PEM key"));
+             QStringLiteral("jwt_providers[0].public_key: not a PEM public key (BEGIN PUBLIC "
+                            "KEY) or certificate (BEGIN CERTIFICATE)"));
 }
 
 void TestDeclarativeFormat::fullRoundTripYamlAndJson()

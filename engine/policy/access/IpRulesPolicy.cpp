@@ -1,5 +1,6 @@
 #include "IpRulesPolicy.h"
 
+#include "config/Addresses.h"
 #include "policy/RequestContext.h"
 
 namespace portico {
@@ -14,13 +15,10 @@ std::vector<IpRulesPolicy::Subnet> IpRulesPolicy::parse(const QStringList &entri
 {
     std::vector<Subnet> subnets;
     for (const QString &entry : entries) {
-        Subnet subnet = QHostAddress::parseSubnet(entry);
-        if (subnet.second < 0) { // a single address (validated before)
-            const QHostAddress address(entry);
-            subnet = {address, address.protocol() == QAbstractSocket::IPv4Protocol ? 32 : 128};
-        }
-        Q_ASSERT(!subnet.first.isNull());
-        subnets.push_back(subnet);
+        const std::optional<Subnet> subnet = parseIpRule(entry);
+        Q_ASSERT(subnet); // validated before
+        if (subnet)
+            subnets.push_back(*subnet);
     }
     return subnets;
 }
