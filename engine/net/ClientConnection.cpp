@@ -295,9 +295,11 @@ void ClientConnection::dispatchRequest()
     }
 
     m_wait = Wait::Dispatch;
-    // Only a chain that can pause needs to learn later whether the request is still here.
+    // Only a chain that can pause needs to learn later whether the request is still here. The
+    // token is renewed only after a request that did pause (someone may still hold it).
     if (!ctx.route->policies.isEmpty()) {
-        m_alive = std::make_shared<int>(0);
+        if (!m_alive)
+            m_alive = std::make_shared<int>(0);
         ctx.alive = m_alive;
         ctx.mailbox = m_worker->mailbox();
     }
@@ -310,6 +312,8 @@ void ClientConnection::dispatchRequest()
         if (!m_inInputLoop)
             processInput(); // a policy resumed later, outside the input loop
     });
+    if (m_wait == Wait::Dispatch)
+        m_requestPaused = true;
 }
 
 void ClientConnection::startProxy()
@@ -457,7 +461,10 @@ void ClientConnection::completeRequest()
     m_requestActive = false;
     m_responseStarted = m_responseDone = m_responseChunked = false;
     m_context.reset();
-    m_alive.reset();
+    if (m_requestPaused) {
+        m_alive.reset();
+        m_requestPaused = false;
+    }
     m_wait = Wait::None;
     if (m_closeAfterResponse) {
         closeConnection();

@@ -117,6 +117,7 @@ private:
     // The request being served.
     std::unique_ptr<RequestContext> m_context;
     std::shared_ptr<int> m_alive; // policies that paused check it before resuming
+    bool m_requestPaused = false; // a policy paused: m_alive goes with the request
     std::unique_ptr<ProxyExchange> m_exchange;
     std::vector<std::unique_ptr<ProxyExchange>> m_retired; // finished, destroyed from a new event
     bool m_requestActive = false;

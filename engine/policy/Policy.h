@@ -34,6 +34,20 @@ struct PolicyResult
     static PolicyResult pause() { return {Status::Pause, {}}; }
 };
 
+// How a policy that pauses continues the chain later. The callback is made only by a policy
+// that does pause, so the common path builds no std::function per policy and request.
+class PolicyResumer
+{
+public:
+    using Resume = std::function<void(PolicyResult)>;
+    // To be called later, on the request's worker thread, with the policy's final result; it
+    // does nothing when the request has gone away meanwhile.
+    virtual Resume make() const = 0;
+
+protected:
+    ~PolicyResumer() = default;
+};
+
 // One step of the request chain. Settings are parsed once when the snapshot is compiled; the
 // instance is shared by every worker, so onRequest must not mutate the policy itself.
 class Policy
@@ -41,10 +55,9 @@ class Policy
 public:
     virtual ~Policy() = default;
     virtual QByteArray name() const = 0;
-    // `resume` may be called later on the same worker thread after returning Pause; it carries
-    // the policy's final result.
+    // Returns Pause after taking `resume.make()`, which then carries the final result.
     virtual PolicyResult onRequest(RequestContext &context,
-                                   const std::function<void(PolicyResult)> &resume) const = 0;
+                                   const PolicyResumer &resume) const = 0;
 };
 
 } // namespace portico

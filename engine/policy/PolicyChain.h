@@ -24,6 +24,10 @@ public:
     // context alive until then and cancels by dropping `alive` (checked before resuming).
     void run(RequestContext &context, std::weak_ptr<void> alive, Done done) const;
 
+    // Continues a paused run at `index` (the paused policy's resume callback calls it).
+    void resumeAt(qsizetype index, RequestContext &context, std::weak_ptr<void> alive,
+                  Done done) const;
+
 private:
     void runFrom(qsizetype index, RequestContext &context, std::weak_ptr<void> alive,
                  Done done) const;

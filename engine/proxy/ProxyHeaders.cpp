@@ -139,7 +139,7 @@ RequestHead makeUpstreamRequestHead(const RequestContext &context, const Compile
     QByteArray via;
     bool hadContentLength = false;
     std::vector<HeaderMap::Field> &out = up.headers.fields();
-    out.reserve(client.headers.fields().size() + 8);
+    out.reserve(client.headers.fields().size() + 12); // the gateway's own, identity included
     for (const HeaderMap::Field &field : client.headers.fields()) {
         switch (roleOf(field.first)) {
         case Role::HopByHop:

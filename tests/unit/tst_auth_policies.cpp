@@ -58,6 +58,18 @@ CredentialSources keysAndTokens()
     return CredentialSources{true, true, "X-API-Key", true};
 }
 
+// For policies that must decide at once: asking how to resume is already a failure.
+class NoPause final : public PolicyResumer
+{
+public:
+    Resume make() const override
+    {
+        ++asked;
+        return [](PolicyResult) {};
+    }
+    mutable int asked = 0;
+};
+
 QByteArray recordText(const RequestContext &context)
 {
     QByteArray text;
@@ -208,7 +220,9 @@ void TestAuthPolicies::recordNamesTheKeyButNeverTheSecret()
 
     RequestContext accepted;
     accepted.head = head("/", headers({{"X-API-Key", kKey.constData()}}));
-    QCOMPARE(int(policy.onRequest(accepted, {}).status), int(PolicyResult::Status::Continue));
+    NoPause noPause;
+    QCOMPARE(int(policy.onRequest(accepted, noPause).status),
+             int(PolicyResult::Status::Continue));
     QVERIFY(accepted.identity.authenticated);
     QCOMPARE(accepted.identity.consumer->name, QByteArray("alice"));
     const QByteArray acceptedRecord = recordText(accepted);
@@ -221,7 +235,8 @@ void TestAuthPolicies::recordNamesTheKeyButNeverTheSecret()
     const AuthPolicy revokedPolicy(keysAndTokens(), revokedDirectory, nullptr);
     RequestContext refused;
     refused.head = head("/?apikey=" + kKey);
-    const PolicyResult result = revokedPolicy.onRequest(refused, {});
+    const PolicyResult result = revokedPolicy.onRequest(refused, noPause);
+    QCOMPARE(noPause.asked, 0);
     QCOMPARE(int(result.status), int(PolicyResult::Status::Stop));
     QCOMPARE(result.reply.status, 401);
     QCOMPARE(result.reply.error, QByteArray("invalid credentials"));

@@ -1146,9 +1146,9 @@ void TestJwt::claimHelpers()
                                                            {"uid", 42},
                                                            {"exp", 1700000000.9}},
                                                           u"uid");
-    QCOMPARE(token.subject, QStringLiteral("alice"));
-    QCOMPARE(token.scope, QStringLiteral("read"));
-    QCOMPARE(token.consumer, QStringLiteral("42"));
+    QCOMPARE(token.subject, QByteArray("alice"));
+    QCOMPARE(token.scope, QByteArray("read"));
+    QCOMPARE(token.consumer, QByteArray("42"));
     QCOMPARE(token.expiry, qint64(1700000000));
 }
 
@@ -1157,8 +1157,7 @@ void TestJwt::cacheHit()
     VerifiedTokenCache cache;
     const QByteArray compact = token(JwtAlgorithm::RS256, {{"sub", QStringLiteral("alice")}});
     QVERIFY(!cache.find(compact, kNow));
-    const VerifiedToken stored{QStringLiteral("alice"), QStringLiteral("read write"),
-                               QStringLiteral("mobile-app"), kNow + 120};
+    const VerifiedToken stored{"alice", "read write", "mobile-app", kNow + 120};
     cache.insert(compact, stored, kNow);
     QCOMPARE(cache.size(), 1);
     QCOMPARE(cache.find(compact, kNow + 1), stored);
@@ -1172,19 +1171,19 @@ void TestJwt::cacheExpiry()
 {
     VerifiedTokenCache cache;
     // exp sooner than the maximum age: the entry ends at exp.
-    cache.insert("token-a", {QStringLiteral("a"), {}, {}, kNow + 100}, kNow);
+    cache.insert("token-a", {QByteArray("a"), {}, {}, kNow + 100}, kNow);
     QVERIFY(cache.find("token-a", kNow + 99));
     QVERIFY(!cache.find("token-a", kNow + 100));
     QCOMPARE(cache.size(), 0); // an expired entry found on lookup is dropped
     // exp far away, or none: the entry ends after kMaxAgeS.
-    cache.insert("token-b", {QStringLiteral("b"), {}, {}, kNow + 86400}, kNow);
-    cache.insert("token-c", {QStringLiteral("c"), {}, {}, std::nullopt}, kNow);
+    cache.insert("token-b", {QByteArray("b"), {}, {}, kNow + 86400}, kNow);
+    cache.insert("token-c", {QByteArray("c"), {}, {}, std::nullopt}, kNow);
     QVERIFY(cache.find("token-b", kNow + VerifiedTokenCache::kMaxAgeS - 1));
     QVERIFY(cache.find("token-c", kNow + VerifiedTokenCache::kMaxAgeS - 1));
     QVERIFY(!cache.find("token-b", kNow + VerifiedTokenCache::kMaxAgeS));
     QVERIFY(!cache.find("token-c", kNow + VerifiedTokenCache::kMaxAgeS));
     // Already expired: not stored.
-    cache.insert("token-d", {QStringLiteral("d"), {}, {}, kNow}, kNow);
+    cache.insert("token-d", {QByteArray("d"), {}, {}, kNow}, kNow);
     QVERIFY(!cache.find("token-d", kNow));
 }
 
@@ -1193,7 +1192,7 @@ void TestJwt::cacheBound()
     VerifiedTokenCache cache(160); // 10 per shard
     QCOMPARE(cache.capacity(), 160);
     for (int i = 0; i < 2000; ++i)
-        cache.insert(QByteArray::number(i), {QString::number(i), {}, {}, kNow + 1000}, kNow);
+        cache.insert(QByteArray::number(i), {QByteArray::number(i), {}, {}, kNow + 1000}, kNow);
     QVERIFY(cache.size() <= 160);
     QVERIFY(cache.size() >= 150); // every shard is (nearly) full with 2000 random keys
     // The newest entry is always kept.
@@ -1201,9 +1200,9 @@ void TestJwt::cacheBound()
     // Expired entries are evicted before live ones.
     VerifiedTokenCache small(16); // 1 per shard
     for (int i = 0; i < 64; ++i)
-        small.insert(QByteArray::number(i), {QString::number(i), {}, {}, kNow + 10}, kNow);
+        small.insert(QByteArray::number(i), {QByteArray::number(i), {}, {}, kNow + 10}, kNow);
     QVERIFY(small.size() <= 16);
-    small.insert("late", {QStringLiteral("late"), {}, {}, kNow + 1000}, kNow + 20);
+    small.insert("late", {QByteArray("late"), {}, {}, kNow + 1000}, kNow + 20);
     QVERIFY(small.find("late", kNow + 20));
     QVERIFY(small.size() <= 16);
 }
@@ -1213,7 +1212,7 @@ void TestJwt::cacheNoCollision()
     VerifiedTokenCache cache;
     for (int i = 0; i < 500; ++i) {
         const QByteArray compact = "eyJhbGciOiJSUzI1NiJ9." + QByteArray::number(i) + ".sig";
-        cache.insert(compact, {QString::number(i), QStringLiteral("s%1").arg(i), {}, kNow + 60},
+        cache.insert(compact, {QByteArray::number(i), "s" + QByteArray::number(i), {}, kNow + 60},
                      kNow);
     }
     QCOMPARE(cache.size(), 500);
@@ -1221,8 +1220,8 @@ void TestJwt::cacheNoCollision()
         const QByteArray compact = "eyJhbGciOiJSUzI1NiJ9." + QByteArray::number(i) + ".sig";
         const std::optional<VerifiedToken> found = cache.find(compact, kNow);
         QVERIFY(found);
-        QCOMPARE(found->subject, QString::number(i));
-        QCOMPARE(found->scope, QStringLiteral("s%1").arg(i));
+        QCOMPARE(found->subject, QByteArray::number(i));
+        QCOMPARE(found->scope, "s" + QByteArray::number(i));
     }
 }
 

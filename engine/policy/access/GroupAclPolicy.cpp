@@ -36,8 +36,7 @@ GroupAclPolicy::GroupAclPolicy(const QStringList &allow, const QStringList &deny
 {
 }
 
-PolicyResult GroupAclPolicy::onRequest(RequestContext &context,
-                                       const std::function<void(PolicyResult)> &) const
+PolicyResult GroupAclPolicy::onRequest(RequestContext &context, const PolicyResumer &) const
 {
     const CompiledConsumer *consumer = context.identity.consumer;
     const QByteArray who = consumer ? "consumer " + consumer->name : "anonymous caller";

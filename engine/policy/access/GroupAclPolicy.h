@@ -17,8 +17,7 @@ public:
     GroupAclPolicy(const QStringList &allow, const QStringList &deny);
 
     QByteArray name() const override { return QByteArrayLiteral("acl"); }
-    PolicyResult onRequest(RequestContext &context,
-                           const std::function<void(PolicyResult)> &resume) const override;
+    PolicyResult onRequest(RequestContext &context, const PolicyResumer &resume) const override;
 
 private:
     std::vector<QByteArray> m_allow;

@@ -32,8 +32,7 @@ bool IpRulesPolicy::matches(const std::vector<Subnet> &subnets, const QHostAddre
     return false;
 }
 
-PolicyResult IpRulesPolicy::onRequest(RequestContext &context,
-                                      const std::function<void(PolicyResult)> &) const
+PolicyResult IpRulesPolicy::onRequest(RequestContext &context, const PolicyResumer &) const
 {
     QHostAddress client = context.clientAddress;
     bool isV4 = false;

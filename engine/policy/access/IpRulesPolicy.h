@@ -19,8 +19,7 @@ public:
     IpRulesPolicy(const QStringList &allow, const QStringList &deny);
 
     QByteArray name() const override { return QByteArrayLiteral("ip_rules"); }
-    PolicyResult onRequest(RequestContext &context,
-                           const std::function<void(PolicyResult)> &resume) const override;
+    PolicyResult onRequest(RequestContext &context, const PolicyResumer &resume) const override;
 
 private:
     using Subnet = std::pair<QHostAddress, int>;

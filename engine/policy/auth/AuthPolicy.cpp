@@ -24,6 +24,37 @@ QByteArray keyVerdictName(ConsumerDirectory::KeyVerdict verdict)
 
 } // namespace
 
+// The way back to this request when a token's verification has to wait.
+class AuthPolicy::Wait final : public TokenWait
+{
+public:
+    Wait(const AuthPolicy &policy, RequestContext &context, const PolicyResumer &resume)
+        : m_policy(policy), m_context(context), m_resume(resume)
+    {
+    }
+
+    std::weak_ptr<ThreadMailbox> mailbox() const override
+    {
+        return m_context.mailbox ? m_context.mailbox->weak_from_this()
+                                 : std::weak_ptr<ThreadMailbox>();
+    }
+
+    Done done() const override
+    {
+        // The request (and with it this policy's snapshot) may be gone by then: look first.
+        return [policy = &m_policy, context = &m_context, resume = m_resume.make(),
+                alive = m_context.alive](TokenOutcome outcome) {
+            if (!alive.expired())
+                resume(policy->finishToken(*context, outcome));
+        };
+    }
+
+private:
+    const AuthPolicy &m_policy;
+    RequestContext &m_context;
+    const PolicyResumer &m_resume;
+};
+
 AuthPolicy::AuthPolicy(CredentialSources sources,
                        std::shared_ptr<const ConsumerDirectory> consumers,
                        std::shared_ptr<const TokenAuthenticator> tokens)
@@ -43,8 +74,7 @@ AuthPolicy::AuthPolicy(CredentialSources sources,
     }
 }
 
-PolicyResult AuthPolicy::onRequest(RequestContext &context,
-                                   const std::function<void(PolicyResult)> &resume) const
+PolicyResult AuthPolicy::onRequest(RequestContext &context, const PolicyResumer &resume) const
 {
     const Credential credential = takeCredential(context.head, m_sources);
     switch (credential.kind) {
@@ -58,16 +88,8 @@ PolicyResult AuthPolicy::onRequest(RequestContext &context,
     if (!m_tokens)
         return refuse(context, "no JWT provider to verify the token", Refused::Token);
     const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
-    std::weak_ptr<ThreadMailbox> mailbox;
-    if (context.mailbox)
-        mailbox = context.mailbox->weak_from_this();
-    // Later, the request (and with it this policy's snapshot) may be gone: look first.
-    auto later = [this, &context, resume, alive = context.alive](TokenOutcome outcome) {
-        if (!alive.expired())
-            resume(finishToken(context, outcome));
-    };
-    std::optional<TokenOutcome> outcome =
-        m_tokens->verify(credential.value, nowMs, mailbox, std::move(later));
+    const Wait wait(*this, context, resume);
+    const std::optional<TokenOutcome> outcome = m_tokens->verify(credential.value, nowMs, &wait);
     if (!outcome)
         return PolicyResult::pause();
     return finishToken(context, *outcome);
@@ -87,8 +109,10 @@ PolicyResult AuthPolicy::checkKey(RequestContext &context, const Credential &cre
     m_consumers->noteUse(*match.key, nowMs);
     context.identity.authenticated = true;
     context.identity.consumer = &consumer;
-    context.record(QByteArrayLiteral("auth"), "key " + match.key->id + " (" + credential.carrier
-                                                  + ") consumer " + consumer.name);
+    // Prepared once per key, and a literal: nothing allocated on the way.
+    context.record(QByteArrayLiteral("auth"), match.key->accepted);
+    context.record(QByteArrayLiteral("credential"),
+                   QByteArray::fromRawData(credential.carrier, qstrlen(credential.carrier)));
     return PolicyResult::proceed();
 }
 
@@ -100,7 +124,7 @@ PolicyResult AuthPolicy::finishToken(RequestContext &context, const TokenOutcome
     context.identity.consumer = outcome.consumer;
     context.identity.subject = outcome.subject;
     context.identity.scope = outcome.scope;
-    context.record(QByteArrayLiteral("auth"), "jwt " + outcome.decision);
+    context.record(QByteArrayLiteral("auth"), outcome.decision);
     return PolicyResult::proceed();
 }
 

@@ -23,10 +23,10 @@ public:
                std::shared_ptr<const TokenAuthenticator> tokens);
 
     QByteArray name() const override { return QByteArrayLiteral("auth"); }
-    PolicyResult onRequest(RequestContext &context,
-                           const std::function<void(PolicyResult)> &resume) const override;
+    PolicyResult onRequest(RequestContext &context, const PolicyResumer &resume) const override;
 
 private:
+    class Wait;
     PolicyResult checkKey(RequestContext &context, const Credential &credential) const;
     PolicyResult finishToken(RequestContext &context, const TokenOutcome &outcome) const;
     enum class Refused { Missing, Key, Token };

@@ -2,7 +2,7 @@
 
 #include "KeyUsageRecorder.h"
 
-#include <QCryptographicHash>
+#include "policy/jwt_auth/OpenSslSupport.h"
 
 #include <openssl/crypto.h>
 
@@ -64,6 +64,7 @@ ConsumerDirectory::ConsumerDirectory(const QList<ConsumerConfig> &consumers,
             out.digest = digestOfStoredHash(key.hash);
             out.expiresMs = msOrZero(key.expires);
             out.revoked = key.revoked.isValid();
+            out.accepted = "key " + out.id + " consumer " + m_consumers[size_t(index)].name;
             m_keyByDigest.insert(out.digest, int(k));
             ++k;
         }
@@ -73,14 +74,19 @@ ConsumerDirectory::ConsumerDirectory(const QList<ConsumerConfig> &consumers,
 ConsumerDirectory::KeyMatch ConsumerDirectory::findKey(QByteArrayView presented,
                                                        qint64 nowMs) const
 {
-    const QByteArray digest = QCryptographicHash::hash(presented, QCryptographicHash::Sha256);
-    const auto found = m_keyByDigest.constFind(digest);
+    // OpenSSL's SHA-256 (hardware-assisted where the CPU has it), into the stack: no
+    // allocation on the request path.
+    unsigned char digest[32];
+    if (!openssl::sha256Of(presented, digest))
+        return {};
+    const auto found = m_keyByDigest.constFind(
+        QByteArray::fromRawData(reinterpret_cast<const char *>(digest), sizeof digest));
     if (found == m_keyByDigest.constEnd())
         return {};
     const CompiledKey &key = m_keys[size_t(*found)];
     // The table compared the digests already; comparing again in constant time keeps the
     // promise for whatever QHash's equality does on the way.
-    if (CRYPTO_memcmp(key.digest.constData(), digest.constData(), size_t(digest.size())) != 0)
+    if (CRYPTO_memcmp(key.digest.constData(), digest, sizeof digest) != 0)
         return {};
     if (key.revoked)
         return {KeyVerdict::Revoked, &key};
@@ -98,9 +104,9 @@ void ConsumerDirectory::noteUse(const CompiledKey &key, qint64 nowMs) const
         m_usage->record(key.id, nowMs);
 }
 
-const CompiledConsumer *ConsumerDirectory::consumerByName(QByteArrayView name) const
+const CompiledConsumer *ConsumerDirectory::consumerByName(const QByteArray &name) const
 {
-    const auto found = m_consumerByName.constFind(name.toByteArray());
+    const auto found = m_consumerByName.constFind(name);
     return found == m_consumerByName.constEnd() ? nullptr : &m_consumers[size_t(*found)];
 }
 

@@ -30,6 +30,7 @@ struct CompiledKey
     QByteArray id;      // "key_..." (not secret: lists and logs show it)
     QByteArray prefix;  // the key's first characters, as lists show them
     QByteArray digest;  // the 32 raw bytes of its SHA-256
+    QByteArray accepted; // "key <id> consumer <name>": what a request it authenticates records
     qint64 expiresMs = 0; // 0 = never
     bool revoked = false;
     // The last second a use was handed to the usage recorder, so a busy key costs one
@@ -57,7 +58,7 @@ public:
     // Notes that a valid key was used now (batched; see KeyUsageRecorder).
     void noteUse(const CompiledKey &key, qint64 nowMs) const;
 
-    const CompiledConsumer *consumerByName(QByteArrayView name) const;
+    const CompiledConsumer *consumerByName(const QByteArray &name) const;
     const CompiledConsumer &consumer(int index) const { return m_consumers[size_t(index)]; }
     qsizetype keyCount() const { return qsizetype(m_keys.size()); }
 

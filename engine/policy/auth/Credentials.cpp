@@ -4,18 +4,27 @@
 
 #include <QList>
 
+#include <optional>
+
 namespace portico {
 
 namespace {
 
-// "Bearer <value>" (the scheme is case-insensitive, RFC 9110 11.1); null when not Bearer.
-QByteArray bearerValue(const QByteArray &authorization)
+// "Bearer <value>" (the scheme is case-insensitive, RFC 9110 11.1): the value's place in the
+// header, or nullopt when it is not Bearer.
+std::optional<QByteArrayView> bearerValue(const QByteArray &authorization)
 {
     constexpr QByteArrayView kScheme = "bearer ";
     if (authorization.size() <= kScheme.size()
         || qstrnicmp(authorization.constData(), kScheme.size(), kScheme.data(), kScheme.size()))
-        return {};
-    return authorization.sliced(kScheme.size()).trimmed();
+        return std::nullopt;
+    return QByteArrayView(authorization).sliced(kScheme.size()).trimmed();
+}
+
+Credential credential(Credential::Kind kind, QByteArray holder, QByteArrayView value,
+                      const char *carrier)
+{
+    return Credential{kind, std::move(holder), value, carrier};
 }
 
 // Removes every `apikey` parameter from the target's query; returns the decoded value of the
@@ -61,8 +70,10 @@ Credential takeCredential(RequestHead &head, const CredentialSources &sources)
     if (sources.keys) {
         const int fields = head.headers.count(sources.keyHeader);
         if (fields) {
-            header = {fields > 1 ? Credential::Kind::Ambiguous : Credential::Kind::ApiKey,
-                      head.headers.value(sources.keyHeader).trimmed(), "header"};
+            const QByteArray value = head.headers.value(sources.keyHeader);
+            header = credential(fields > 1 ? Credential::Kind::Ambiguous
+                                           : Credential::Kind::ApiKey,
+                                value, QByteArrayView(value).trimmed(), "header");
             head.headers.remove(sources.keyHeader);
         }
     }
@@ -71,20 +82,21 @@ Credential takeCredential(RequestHead &head, const CredentialSources &sources)
         QByteArray value;
         const int found = takeQueryKey(head, &value);
         if (found)
-            query = {found > 1 ? Credential::Kind::Ambiguous : Credential::Kind::ApiKey,
-                     std::move(value), "query"};
+            query = credential(found > 1 ? Credential::Kind::Ambiguous
+                                         : Credential::Kind::ApiKey,
+                               value, value, "query");
     }
     // A bearer credential is the gateway's on an authenticated route, whichever was used.
     Credential bearer;
     const int authorizations = head.headers.count("Authorization");
-    const QByteArray bearerText = bearerValue(head.headers.value("Authorization"));
-    if (!bearerText.isNull()) {
+    const QByteArray authorization = head.headers.value("Authorization");
+    if (const std::optional<QByteArrayView> text = bearerValue(authorization)) {
         head.headers.remove("Authorization");
-        const bool token = sources.tokens && (!sources.keys || looksLikeJwt(bearerText));
-        bearer = {authorizations > 1 ? Credential::Kind::Ambiguous
-                  : token            ? Credential::Kind::Token
-                                     : Credential::Kind::ApiKey,
-                  bearerText, "bearer"};
+        const bool token = sources.tokens && (!sources.keys || looksLikeJwt(*text));
+        bearer = credential(authorizations > 1 ? Credential::Kind::Ambiguous
+                            : token            ? Credential::Kind::Token
+                                               : Credential::Kind::ApiKey,
+                            authorization, *text, "bearer");
     }
     for (Credential *c : {&header, &query, &bearer}) {
         if (c->kind != Credential::Kind::None)

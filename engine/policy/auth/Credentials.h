@@ -26,7 +26,8 @@ struct Credential
         Token,     // a bearer JWT
     };
     Kind kind = Kind::None;
-    QByteArray value;
+    QByteArray holder;        // shares the header's (or the decoded parameter's) bytes...
+    QByteArrayView value;     // ...of which this is the credential: a token is not copied
     const char *carrier = ""; // "header", "bearer" or "query", for the request's record
 };
 

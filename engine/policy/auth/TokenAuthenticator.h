@@ -21,18 +21,31 @@ struct TokenOutcome
     QByteArray decision; // for the request's record: provider, key id, or why it failed
 };
 
+// How a verification that has to wait (for a key set being fetched) gets back to its request.
+// Asked only when it does wait, so the common path builds no callback.
+class TokenWait
+{
+public:
+    using Done = std::function<void(TokenOutcome)>;
+    // The request's worker, where the verification resumes.
+    virtual std::weak_ptr<ThreadMailbox> mailbox() const = 0;
+    // To be called there with the outcome; it does nothing when the request is gone.
+    virtual Done done() const = 0;
+
+protected:
+    ~TokenWait() = default;
+};
+
 // Verifies the bearer tokens of one route (the JWT providers it accepts). Compiled into the
 // snapshot and shared by every worker.
 class TokenAuthenticator
 {
 public:
-    using Done = std::function<void(TokenOutcome)>;
     virtual ~TokenAuthenticator() = default;
-    // The outcome now, or nullopt when it waits on a key set being fetched; `done` is then
-    // called later through `mailbox`, on the calling thread. Without a mailbox it never waits.
-    virtual std::optional<TokenOutcome> verify(const QByteArray &token, qint64 nowMs,
-                                               const std::weak_ptr<ThreadMailbox> &mailbox,
-                                               Done done) const = 0;
+    // The outcome now, or nullopt when it waits on a key set being fetched: `wait->done()` is
+    // then called later on the request's worker. With no `wait` it never waits.
+    virtual std::optional<TokenOutcome> verify(QByteArrayView token, qint64 nowMs,
+                                               const TokenWait *wait) const = 0;
 };
 
 } // namespace portico

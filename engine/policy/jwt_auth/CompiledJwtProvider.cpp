@@ -11,6 +11,7 @@ std::shared_ptr<const CompiledJwtProvider> compileJwtProvider(const JwtProviderC
 {
     auto out = std::make_shared<CompiledJwtProvider>();
     out->name = config.name;
+    out->accepted = "jwt provider " + config.name.toUtf8();
     out->issuer = config.issuer;
     for (const QString &name : config.algorithms) {
         if (const std::optional<JwtAlgorithm> algorithm = jwtAlgorithmFromName(name.toLatin1()))

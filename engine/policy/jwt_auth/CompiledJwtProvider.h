@@ -22,6 +22,7 @@ class JwtKey;
 struct CompiledJwtProvider
 {
     QString name;
+    QByteArray accepted; // "jwt provider <name>": what a request it authenticates records
     QString issuer;
     std::vector<JwtAlgorithm> algorithms;
     JwtClaimRules rules;

@@ -24,14 +24,18 @@ JwksSource::Status JwksSource::status() const
     return m_status;
 }
 
-bool JwksSource::prepare(qint64 nowMs, Ready ready)
+void JwksSource::refreshIfStale(qint64 nowMs)
 {
     QMutexLocker lock(&m_mutex);
-    if (m_keys) {
-        if (nowMs >= m_status.freshUntilMs)
-            startFetchLocked(nowMs); // in the background: the current keys serve meanwhile
-        return false;
-    }
+    if (m_keys && nowMs >= m_status.freshUntilMs)
+        startFetchLocked(nowMs);
+}
+
+bool JwksSource::waitForKeys(qint64 nowMs, Ready ready)
+{
+    QMutexLocker lock(&m_mutex);
+    if (m_keys)
+        return false; // arrived meanwhile
     if (!m_inFlight && !startFetchLocked(nowMs))
         return false; // the first fetch failed moments ago
     m_waiting.push_back(std::move(ready));

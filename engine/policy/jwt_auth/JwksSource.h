@@ -51,10 +51,12 @@ public:
     std::shared_ptr<const JwkSet> keys() const;
     Status status() const;
 
-    // Before a verification. Starts a background refetch when the keys are past their time.
-    // Returns true when there are no keys yet and a fetch is under way: `ready` runs once it
-    // ends. False: verify with keys() now (which may be null after a failed first fetch).
-    bool prepare(qint64 nowMs, Ready ready);
+    // Before a verification with keys(): starts a background refetch when they are past their
+    // time (they keep serving meanwhile).
+    void refreshIfStale(qint64 nowMs);
+    // When keys() is null: returns true when a fetch is under way (started now or before) and
+    // `ready` runs once it ends; false after a first fetch that failed moments ago.
+    bool waitForKeys(qint64 nowMs, Ready ready);
     // A token named a kid the keys lack. Returns true when a refetch is under way (not rate
     // limited): `ready` runs once it ends; false: refuse the token.
     bool refetchForUnknownKid(qint64 nowMs, Ready ready);

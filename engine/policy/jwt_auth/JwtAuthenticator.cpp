@@ -28,22 +28,14 @@ JwtAuthenticator::JwtAuthenticator(
 {
 }
 
-std::optional<TokenOutcome> JwtAuthenticator::verify(const QByteArray &token, qint64 nowMs,
-                                                     const std::weak_ptr<ThreadMailbox> &mailbox,
-                                                     Done done) const
-{
-    return run(token, nowMs, mailbox, done, Wait::Allowed);
-}
-
-std::optional<TokenOutcome> JwtAuthenticator::run(const QByteArray &token, qint64 nowMs,
-                                                  const std::weak_ptr<ThreadMailbox> &mailbox,
-                                                  const Done &done, Wait wait) const
+std::optional<TokenOutcome> JwtAuthenticator::verify(QByteArrayView token, qint64 nowMs,
+                                                     const TokenWait *wait) const
 {
     const qint64 nowS = nowMs / 1000;
     // The common case: this token passed before and has not expired.
     for (const auto &provider : m_providers) {
         if (const std::optional<VerifiedToken> cached = provider->verified->find(token, nowS))
-            return accept(*provider, *cached, "(cached)");
+            return accept(*provider, *cached, {});
     }
 
     JwtError error;
@@ -58,17 +50,21 @@ std::optional<TokenOutcome> JwtAuthenticator::run(const QByteArray &token, qint6
     JwtVerdict verdict;
     if (provider->jwks) {
         JwksSource &source = *provider->jwks;
-        const bool mayWait = wait == Wait::Allowed && !mailbox.expired();
-        if (mayWait && source.prepare(nowMs, resumer(token, mailbox, done)))
+        const bool mayWait = wait && !wait->mailbox().expired();
+        std::shared_ptr<const JwkSet> keys = source.keys();
+        if (keys)
+            source.refreshIfStale(nowMs);
+        else if (mayWait && source.waitForKeys(nowMs, resumer(token, *wait)))
             return std::nullopt; // the first fetch of the provider's keys is under way
-        const std::shared_ptr<const JwkSet> keys = source.keys();
+        else
+            keys = source.keys();
         if (!keys)
             return refused("provider " + provider->name.toUtf8()
                            + ": signing keys unavailable (" + source.status().lastError.toUtf8()
                            + ')');
         verdict = verifyJwt(*parsed, allowed, *keys, provider->rules, nowS);
         if (verdict.error.code == JwtError::Code::UnknownKey && mayWait
-            && source.refetchForUnknownKid(nowMs, resumer(token, mailbox, done)))
+            && source.refetchForUnknownKid(nowMs, resumer(token, *wait)))
             return std::nullopt; // the provider may have rotated its keys
     } else if (provider->key) {
         verdict = verifyJwt(*parsed, allowed, provider->key, provider->rules, nowS);
@@ -76,7 +72,7 @@ std::optional<TokenOutcome> JwtAuthenticator::run(const QByteArray &token, qint6
         return refused("provider " + provider->name.toUtf8() + ": " + provider->keyError.toUtf8());
     }
     if (!verdict.accepted())
-        return refused("provider " + provider->name.toUtf8() + ": " + verdict.error.reason());
+        return refused(provider->accepted + ": " + verdict.error.reason());
 
     const VerifiedToken verified = VerifiedToken::fromClaims(parsed->claims,
                                                              provider->consumerClaim);
@@ -87,19 +83,17 @@ std::optional<TokenOutcome> JwtAuthenticator::run(const QByteArray &token, qint6
     return accept(*provider, verified, std::move(how));
 }
 
-std::function<void()> JwtAuthenticator::resumer(const QByteArray &token,
-                                                const std::weak_ptr<ThreadMailbox> &mailbox,
-                                                const Done &done) const
+std::function<void()> JwtAuthenticator::resumer(QByteArrayView token,
+                                                const TokenWait &wait) const
 {
     // Runs on the fetcher's thread; the verification itself goes back to the request's worker.
     // Holding this authenticator keeps its providers alive even if the snapshot is replaced.
     std::shared_ptr<const JwtAuthenticator> self = shared_from_this();
-    return [self, token, mailbox, done] {
+    return [self, token = token.toByteArray(), mailbox = wait.mailbox(), done = wait.done()] {
         postTo(mailbox, [self, token, done] {
             const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
-            std::optional<TokenOutcome> outcome = self->run(token, nowMs, {}, done,
-                                                            Wait::NotAgain);
-            Q_ASSERT(outcome);
+            std::optional<TokenOutcome> outcome = self->verify(token, nowMs, nullptr);
+            Q_ASSERT(outcome); // without a wait it never waits
             done(std::move(*outcome));
         });
     };
@@ -120,20 +114,20 @@ TokenOutcome JwtAuthenticator::accept(const CompiledJwtProvider &provider,
 {
     const CompiledConsumer *consumer =
         token.consumer.isEmpty() || !m_consumers ? nullptr
-                                                 : m_consumers->consumerByName(token.consumer.toUtf8());
-    QByteArray decision = "provider " + provider.name.toUtf8();
-    if (!how.isEmpty())
-        decision += ' ' + how;
+                                                 : m_consumers->consumerByName(token.consumer);
     if (!consumer && !m_anonymousAllowed)
-        return refused(decision + ": no consumer named by claim "
+        return refused(provider.accepted + ": no consumer named by claim "
                        + provider.consumerClaim.toUtf8());
     TokenOutcome outcome;
     outcome.accepted = true;
     outcome.consumer = consumer;
-    outcome.subject = token.subject.toUtf8();
-    outcome.scope = token.scope.toUtf8();
-    outcome.decision = decision + (consumer ? " consumer " + consumer->name
-                                            : QByteArray(" anonymous"));
+    outcome.subject = token.subject;
+    outcome.scope = token.scope;
+    // A token from the cache (no `how`) records the provider's prepared text: the identity
+    // (consumer, subject) is on the request already.
+    outcome.decision = how.isEmpty() ? provider.accepted : provider.accepted + ' ' + how;
+    if (!consumer)
+        outcome.decision += " (anonymous)";
     return outcome;
 }
 

@@ -23,19 +23,12 @@ public:
     JwtAuthenticator(std::vector<std::shared_ptr<const CompiledJwtProvider>> providers,
                      std::shared_ptr<const ConsumerDirectory> consumers, bool anonymousAllowed);
 
-    std::optional<TokenOutcome> verify(const QByteArray &token, qint64 nowMs,
-                                       const std::weak_ptr<ThreadMailbox> &mailbox,
-                                       Done done) const override;
+    std::optional<TokenOutcome> verify(QByteArrayView token, qint64 nowMs,
+                                       const TokenWait *wait) const override;
 
 private:
-    enum class Wait { Allowed, NotAgain };
-    std::optional<TokenOutcome> run(const QByteArray &token, qint64 nowMs,
-                                    const std::weak_ptr<ThreadMailbox> &mailbox, const Done &done,
-                                    Wait wait) const;
-    // Resumes `token` on the mailbox's thread once a fetch ended (never waiting again).
-    std::function<void()> resumer(const QByteArray &token,
-                                  const std::weak_ptr<ThreadMailbox> &mailbox,
-                                  const Done &done) const;
+    // Verifies `token` again on the request's worker once a fetch ended (never waiting again).
+    std::function<void()> resumer(QByteArrayView token, const TokenWait &wait) const;
     const CompiledJwtProvider *providerFor(const JwtToken &token) const;
     TokenOutcome accept(const CompiledJwtProvider &provider, const VerifiedToken &token,
                         QByteArray how) const;

@@ -23,6 +23,15 @@ const EVP_MD *sha256()
     return md;
 }
 
+bool sha256Of(QByteArrayView data, unsigned char (&out)[32])
+{
+    thread_local const MdCtxPtr context(EVP_MD_CTX_new());
+    unsigned int length = 0;
+    return context && EVP_DigestInit_ex2(context.get(), sha256(), nullptr) == 1
+        && EVP_DigestUpdate(context.get(), data.data(), size_t(data.size())) == 1
+        && EVP_DigestFinal_ex(context.get(), out, &length) == 1 && length == 32;
+}
+
 const EVP_MD *digestFor(JwtAlgorithm algorithm)
 {
     static const EVP_MD *const sha384 = fetchDigest("SHA2-384");

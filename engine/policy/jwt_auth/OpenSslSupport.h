@@ -5,6 +5,8 @@
 
 #include "JwtAlgorithm.h"
 
+#include <QByteArrayView>
+
 #include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
@@ -34,6 +36,9 @@ using ParamsPtr = std::unique_ptr<OSSL_PARAM, Deleter<OSSL_PARAM_free>>;
 // Fetched once and shared by every thread (fetched algorithm objects are immutable), which
 // saves the implicit fetch EVP_sha256() and friends cost on each call in OpenSSL 3.
 const EVP_MD *sha256();
+// SHA-256 of `data` into `out` with a context kept per thread: no allocation per call, which
+// matters on the request path (API key lookups, the verified-token cache).
+bool sha256Of(QByteArrayView data, unsigned char (&out)[32]);
 const EVP_MD *digestFor(JwtAlgorithm algorithm); // nullptr for EdDSA
 EVP_MAC *hmac();
 

@@ -14,10 +14,10 @@ namespace portico {
 VerifiedToken VerifiedToken::fromClaims(const QJsonObject &claims, QStringView consumerClaim)
 {
     VerifiedToken token;
-    token.subject = jwtSubject(claims);
-    token.scope = jwtScope(claims);
+    token.subject = jwtSubject(claims).toUtf8();
+    token.scope = jwtScope(claims).toUtf8();
     if (!consumerClaim.isEmpty())
-        token.consumer = jwtClaimString(claims, consumerClaim).value_or(QString());
+        token.consumer = jwtClaimString(claims, consumerClaim).value_or(QString()).toUtf8();
     const QJsonValue exp = claims.value(QLatin1String("exp"));
     if (exp.isDouble()) {
         // Clamped so the cast is defined; the cache only needs "far in the future".
@@ -35,13 +35,8 @@ VerifiedTokenCache::VerifiedTokenCache(qsizetype capacity)
 VerifiedTokenCache::Digest VerifiedTokenCache::digestOf(QByteArrayView compact)
 {
     unsigned char bytes[32] = {};
-    unsigned int length = 0;
-    if (EVP_Digest(compact.data(), size_t(compact.size()), bytes, &length, openssl::sha256(),
-                   nullptr)
-            != 1
-        || length != sizeof bytes) {
+    if (!openssl::sha256Of(compact, bytes))
         qFatal("SHA-256 failed"); // would only happen out of memory
-    }
     Digest digest;
     std::memcpy(digest.words.data(), bytes, sizeof bytes);
     return digest;

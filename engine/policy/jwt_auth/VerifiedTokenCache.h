@@ -11,12 +11,13 @@
 
 namespace portico {
 
-// What the gateway needs from a verified token's claims.
+// What the gateway needs from a verified token's claims, in UTF-8 as headers and lookups use
+// them (converted once, when the token is verified, not on every cache hit).
 struct VerifiedToken
 {
-    QString subject;
-    QString scope;
-    QString consumer;             // the provider's consumer_claim value, if any
+    QByteArray subject;
+    QByteArray scope;
+    QByteArray consumer;          // the provider's consumer_claim value, if any
     std::optional<qint64> expiry; // "exp", whole seconds
 
     // Extracts the fields (see jwtSubject, jwtScope, jwtClaimString).
