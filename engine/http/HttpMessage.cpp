@@ -16,6 +16,17 @@ QByteArray RequestHead::query() const
     return q < 0 ? QByteArray() : target.mid(q + 1);
 }
 
+QByteArray statusCodeText(int status)
+{
+    static const std::array<QByteArray, 500> texts = [] {
+        std::array<QByteArray, 500> all;
+        for (int code = 100; code < 600; ++code)
+            all[size_t(code - 100)] = QByteArray::number(code);
+        return all;
+    }();
+    return status >= 100 && status < 600 ? texts[size_t(status - 100)] : QByteArray::number(status);
+}
+
 QByteArray reasonPhrase(int status)
 {
     switch (status) {

@@ -47,6 +47,8 @@ struct ResponseHead
 
 // The canonical reason phrase for a status code ("Not Found"), or "Unknown".
 QByteArray reasonPhrase(int status);
+// The status code as text ("404"), shared rather than formatted anew for 100..599.
+QByteArray statusCodeText(int status);
 
 // Hop-by-hop headers (RFC 9110 7.6.1) are meaningful only for one connection.
 bool isHopByHopHeader(QByteArrayView name);

@@ -235,7 +235,7 @@ HttpParserListener::Action ClientConnection::onRequestHead(RequestHead &head)
 {
     m_headerTimer.stop();
     m_context = std::make_unique<RequestContext>();
-    m_context->decisions.reserve(4);
+    m_context->decisions.reserve(8); // route, auth, credential, upstream, status: no regrowth
     m_context->head = std::move(head);
     m_context->startedMs = monotonicNowMs();
     m_context->clientAddress = m_peerAddress;
@@ -302,6 +302,7 @@ void ClientConnection::dispatchRequest()
             m_alive = std::make_shared<int>(0);
         ctx.alive = m_alive;
         ctx.mailbox = m_worker->mailbox();
+        ctx.authMemo = &m_authMemo;
     }
     ctx.route->policies.run(ctx, m_alive, [this](PolicyResult result) {
         if (result.status == PolicyResult::Status::Stop) {

@@ -4,6 +4,7 @@
 #include "net/ByteStream.h"
 #include "net/Deadline.h"
 #include "policy/RequestContext.h"
+#include "policy/auth/AuthMemo.h"
 #include "proxy/DownstreamSink.h"
 
 #include <QObject>
@@ -118,6 +119,7 @@ private:
     std::unique_ptr<RequestContext> m_context;
     std::shared_ptr<int> m_alive; // policies that paused check it before resuming
     bool m_requestPaused = false; // a policy paused: m_alive goes with the request
+    AuthMemo m_authMemo;
     std::unique_ptr<ProxyExchange> m_exchange;
     std::vector<std::unique_ptr<ProxyExchange>> m_retired; // finished, destroyed from a new event
     bool m_requestActive = false;

@@ -15,6 +15,7 @@ namespace portico {
 struct Snapshot;
 struct CompiledRoute;
 struct CompiledConsumer;
+struct AuthMemo;
 class ThreadMailbox;
 
 // Who the request comes from, once an authentication policy accepted its credential. Services
@@ -47,6 +48,7 @@ struct RequestContext
     // still there when they do (copy it before pausing; the context may be gone by then).
     ThreadMailbox *mailbox = nullptr;
     std::weak_ptr<void> alive;
+    AuthMemo *authMemo = nullptr; // the connection's (see AuthMemo)
 
     // (policy or stage, decision), e.g. ("route", "users"), ("upstream", "127.0.0.1:9001").
     std::vector<std::pair<QByteArray, QByteArray>> decisions;

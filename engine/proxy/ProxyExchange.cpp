@@ -266,7 +266,7 @@ HttpParserListener::Action ProxyExchange::onResponseHead(ResponseHead &head)
     m_responseKeepAlive = head.keepAlive;
     m_replay = QByteArray(); // never replayed once an answer came
     m_replayable = false;
-    m_context.record(QByteArrayLiteral("upstream_status"), QByteArray::number(head.status));
+    m_context.record(QByteArrayLiteral("upstream_status"), statusCodeText(head.status));
     prepareDownstreamResponseHead(head, m_context);
     const bool isHead = m_context.head.method == "HEAD";
     m_sink->sendResponseHead(std::move(head));

@@ -33,7 +33,7 @@ UpstreamConnection *UpstreamPool::acquire(const QByteArray &key, const QString &
 {
     auto it = m_idle.find(key);
     if (it != m_idle.end()) {
-        auto &list = it.value();
+        auto &list = it->second;
         // Most recently used first: it is the least likely to have been closed by the target.
         while (!list.empty()) {
             UpstreamConnection *connection = list.back();
@@ -67,21 +67,21 @@ void UpstreamPool::dropIdle(UpstreamConnection *connection)
 {
     auto it = m_idle.find(connection->key());
     if (it != m_idle.end())
-        std::erase(it.value(), connection);
+        std::erase(it->second, connection);
     connection->deleteLater();
 }
 
 int UpstreamPool::idleCount() const
 {
     int n = 0;
-    for (const auto &list : m_idle)
+    for (const auto &[key, list] : m_idle)
         n += int(list.size());
     return n;
 }
 
 void UpstreamPool::closeIdle()
 {
-    for (auto &list : m_idle) {
+    for (auto &[key, list] : m_idle) {
         for (UpstreamConnection *connection : list)
             connection->deleteLater();
         list.clear();
@@ -91,7 +91,7 @@ void UpstreamPool::closeIdle()
 void UpstreamPool::sweep()
 {
     const qint64 cutoff = monotonicNowMs() - m_idleTimeoutMs;
-    for (auto &list : m_idle) {
+    for (auto &[key, list] : m_idle) {
         // Oldest first in each list.
         auto expired = std::find_if(list.begin(), list.end(), [&](UpstreamConnection *c) {
             return c->idleSinceMs() >= cutoff;

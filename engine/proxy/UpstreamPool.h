@@ -1,10 +1,12 @@
 #pragma once
 
+#include "http/BytesHash.h"
+
 #include <QByteArray>
-#include <QHash>
 #include <QObject>
 #include <QTimer>
 
+#include <unordered_map>
 #include <vector>
 
 namespace portico {
@@ -35,7 +37,7 @@ private:
     void dropIdle(UpstreamConnection *connection);
     void sweep();
 
-    QHash<QByteArray, std::vector<UpstreamConnection *>> m_idle;
+    std::unordered_map<QByteArray, std::vector<UpstreamConnection *>, BytesHash> m_idle;
     QTimer m_sweepTimer{this}; // a child, so it moves to the worker thread with the pool
     int m_maxIdlePerTarget = 64;
     int m_idleTimeoutMs = 60'000;

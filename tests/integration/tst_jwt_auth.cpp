@@ -129,6 +129,7 @@ private Q_SLOTS:
     void refusedTokensGetBearerChallenge();
     void unknownConsumerOnlyWhereAnonymousAllowed();
     void keyOrTokenOnOneRoute();
+    void oneConnectionChecksEachToken();
     void jwksFetchedWithoutBlockingTheWorker();
     void rotatedKeysFetchedOnUnknownKid();
     void staleKeysKeptWhenTheProviderFails();
@@ -240,6 +241,25 @@ void TestJwtAuth::keyOrTokenOnOneRoute()
     r = get("/either/headers");
     QCOMPARE(r.status, 401);
     QCOMPARE(r.headers.count("WWW-Authenticate"), 2); // one challenge per scheme
+}
+
+void TestJwtAuth::oneConnectionChecksEachToken()
+{
+    // A connection remembers the token it proved last; anything else is verified in full, and
+    // a configuration change makes it verify again.
+    const QByteArray good = signHs256(kSecret, claims(kLocalIssuer, QStringLiteral("alice")));
+    QByteArray forged = good;
+    forged[forged.size() - 5] = forged[forged.size() - 5] == 'A' ? 'B' : 'A';
+    RawHttpClient client(m_engine->listenPort());
+    QCOMPARE(client.get("/local/headers", bearer(good)).status, 200);
+    QCOMPARE(client.get("/local/headers", bearer(good)).status, 200);
+    QCOMPARE(client.get("/local/headers", bearer(forged)).status, 401);
+    QCOMPARE(client.get("/local/headers", bearer(good)).status, 200);
+
+    Config withoutAlice = jwtConfig(m_backend->url(), m_idp->url());
+    withoutAlice.consumers.clear();
+    QVERIFY2(m_engine->apply(withoutAlice).empty(), "apply failed");
+    QCOMPARE(client.get("/local/headers", bearer(good)).status, 401); // alice is gone
 }
 
 void TestJwtAuth::jwksFetchedWithoutBlockingTheWorker()

@@ -143,6 +143,7 @@ private Q_SLOTS:
     void groupRules();
     void ipRules();
     void revocationTakesEffectOnTheNextRequest();
+    void oneConnectionChecksEachKey();
     void rotationKeepsTheOldKeyForTheGracePeriod();
     void lastUseReachesTheStoreInBatches();
 
@@ -383,6 +384,22 @@ void TestKeyAuth::revocationTakesEffectOnTheNextRequest()
     QCOMPARE(listed.json().value("state").toString(), QStringLiteral("revoked"));
 }
 
+void TestKeyAuth::oneConnectionChecksEachKey()
+{
+    // A connection remembers the key it proved last; another key on it is checked in full.
+    RawHttpClient client(m_engine->listenPort());
+    QCOMPARE(client.get("/keys/headers", {{"X-API-Key", kAliceKey}}).status, 200);
+    QCOMPARE(client.get("/keys/headers", {{"X-API-Key", kAliceKey}}).status, 200);
+    QCOMPARE(client.get("/keys/headers", {{"X-API-Key", kRevokedKey}}).status, 401);
+    QCOMPARE(client.get("/keys/headers", {{"X-API-Key", kAliceKey + "x"}}).status, 401);
+    const RawResponse bob = client.get("/keys/headers", {{"X-API-Key", kBobKey}});
+    QCOMPARE(bob.status, 200);
+    QCOMPARE(received(bob, "x-consumer-name"), QStringLiteral("bob"));
+    const RawResponse alice = client.get("/keys/headers", {{"X-API-Key", kAliceKey}});
+    QCOMPARE(received(alice, "x-consumer-name"), QStringLiteral("alice"));
+    QCOMPARE(client.get("/keys/headers").status, 401);
+}
+
 void TestKeyAuth::rotationKeepsTheOldKeyForTheGracePeriod()
 {
     const QString oldId = apiKeyIdFromHash(hashApiKey(QString::fromLatin1(kAliceKey)));
@@ -399,6 +416,8 @@ void TestKeyAuth::rotationKeepsTheOldKeyForTheGracePeriod()
     QVERIFY(oldExpires.isValid());
 
     // Both work during the grace period...
+    RawHttpClient kept(m_engine->listenPort()); // a client that keeps its connection open
+    QCOMPARE(kept.get("/keys/headers", {{"X-API-Key", kAliceKey}}).status, 200);
     QCOMPARE(get("/keys/headers", {{"X-API-Key", kAliceKey}}).status, 200);
     RawResponse r = get("/keys/headers", {{"X-API-Key", newKey}});
     QCOMPARE(r.status, 200);
@@ -407,6 +426,7 @@ void TestKeyAuth::rotationKeepsTheOldKeyForTheGracePeriod()
     QTest::qWait(int(std::max<qint64>(0, QDateTime::currentDateTimeUtc().msecsTo(oldExpires)))
                  + 50);
     QCOMPARE(get("/keys/headers", {{"X-API-Key", kAliceKey}}).status, 401);
+    QCOMPARE(kept.get("/keys/headers", {{"X-API-Key", kAliceKey}}).status, 401);
     QCOMPARE(get("/keys/headers", {{"X-API-Key", newKey}}).status, 200);
 
     // Bad rotations change nothing.

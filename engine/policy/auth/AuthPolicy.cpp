@@ -1,5 +1,6 @@
 #include "AuthPolicy.h"
 
+#include "AuthMemo.h"
 #include "ConsumerDirectory.h"
 #include "TokenAuthenticator.h"
 #include "net/ThreadMailbox.h"
@@ -88,17 +89,28 @@ PolicyResult AuthPolicy::onRequest(RequestContext &context, const PolicyResumer 
     if (!m_tokens)
         return refuse(context, "no JWT provider to verify the token", Refused::Token);
     const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    AuthMemo::Token *memo = context.authMemo ? &context.authMemo->token : nullptr;
+    if (memo && nowMs < memo->outcome.validUntilMs && memo->presented == credential.value
+        && memo->authenticator.lock() == m_tokens)
+        return finishToken(context, memo->outcome);
     const Wait wait(*this, context, resume);
     const std::optional<TokenOutcome> outcome = m_tokens->verify(credential.value, nowMs, &wait);
     if (!outcome)
         return PolicyResult::pause();
+    if (memo && outcome->accepted && outcome->validUntilMs)
+        *memo = AuthMemo::Token{credential.value.toByteArray(), m_tokens, *outcome};
     return finishToken(context, *outcome);
 }
 
 PolicyResult AuthPolicy::checkKey(RequestContext &context, const Credential &credential) const
 {
     const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
-    const ConsumerDirectory::KeyMatch match = m_consumers->findKey(credential.value, nowMs);
+    AuthMemo::Key *memo = context.authMemo ? &context.authMemo->key : nullptr;
+    ConsumerDirectory::KeyMatch match;
+    if (memo && memo->presented == credential.value && memo->directory.lock() == m_consumers)
+        match = m_consumers->recheck(*memo->key, nowMs); // expiry only: no hash, no lookup
+    else
+        match = m_consumers->findKey(credential.value, nowMs);
     if (match.verdict != ConsumerDirectory::KeyVerdict::Valid) {
         QByteArray reason = keyVerdictName(match.verdict) + " key (" + credential.carrier + ')';
         if (match.key) // an id and a display prefix, never the key
@@ -107,6 +119,8 @@ PolicyResult AuthPolicy::checkKey(RequestContext &context, const Credential &cre
     }
     const CompiledConsumer &consumer = m_consumers->consumer(match.key->consumerIndex);
     m_consumers->noteUse(*match.key, nowMs);
+    if (memo && memo->key != match.key)
+        *memo = AuthMemo::Key{credential.value.toByteArray(), m_consumers, match.key};
     context.identity.authenticated = true;
     context.identity.consumer = &consumer;
     // Prepared once per key, and a literal: nothing allocated on the way.

@@ -38,12 +38,12 @@ ConsumerDirectory::ConsumerDirectory(const QList<ConsumerConfig> &consumers,
     , m_usage(std::move(usage))
 {
     m_consumers.reserve(size_t(consumers.size()));
-    m_consumerByName.reserve(consumers.size());
+    m_consumerByName.reserve(size_t(consumers.size()));
     qsizetype keyCount = 0;
     for (const ConsumerConfig &c : consumers)
         keyCount += qsizetype(c.keys.size());
     m_keys = std::vector<CompiledKey>(size_t(keyCount)); // atomics: sized once, never moved
-    m_keyByDigest.reserve(keyCount);
+    m_keyByDigest.reserve(size_t(keyCount));
 
     size_t k = 0;
     for (const ConsumerConfig &c : consumers) {
@@ -54,7 +54,7 @@ ConsumerDirectory::ConsumerDirectory(const QList<ConsumerConfig> &consumers,
         compiled.plan = c.plan;
         for (const QString &group : c.groups)
             compiled.groups.push_back(group.toUtf8());
-        m_consumerByName.insert(compiled.name, index);
+        m_consumerByName.emplace(compiled.name, index);
         m_consumers.push_back(std::move(compiled));
         for (const ApiKeyConfig &key : c.keys) {
             CompiledKey &out = m_keys[k];
@@ -65,7 +65,7 @@ ConsumerDirectory::ConsumerDirectory(const QList<ConsumerConfig> &consumers,
             out.expiresMs = msOrZero(key.expires);
             out.revoked = key.revoked.isValid();
             out.accepted = "key " + out.id + " consumer " + m_consumers[size_t(index)].name;
-            m_keyByDigest.insert(out.digest, int(k));
+            m_keyByDigest.emplace(out.digest, int(k));
             ++k;
         }
     }
@@ -79,15 +79,21 @@ ConsumerDirectory::KeyMatch ConsumerDirectory::findKey(QByteArrayView presented,
     unsigned char digest[32];
     if (!openssl::sha256Of(presented, digest))
         return {};
-    const auto found = m_keyByDigest.constFind(
+    const auto found = m_keyByDigest.find(
         QByteArray::fromRawData(reinterpret_cast<const char *>(digest), sizeof digest));
-    if (found == m_keyByDigest.constEnd())
+    if (found == m_keyByDigest.end())
         return {};
-    const CompiledKey &key = m_keys[size_t(*found)];
+    const CompiledKey &key = m_keys[size_t(found->second)];
     // The table compared the digests already; comparing again in constant time keeps the
-    // promise for whatever QHash's equality does on the way.
+    // promise whatever the table's own comparison did on the way.
     if (CRYPTO_memcmp(key.digest.constData(), digest, sizeof digest) != 0)
         return {};
+    return recheck(key, nowMs);
+}
+
+ConsumerDirectory::KeyMatch ConsumerDirectory::recheck(const CompiledKey &key,
+                                                       qint64 nowMs) const
+{
     if (key.revoked)
         return {KeyVerdict::Revoked, &key};
     if (key.expiresMs && nowMs >= key.expiresMs)
@@ -106,8 +112,8 @@ void ConsumerDirectory::noteUse(const CompiledKey &key, qint64 nowMs) const
 
 const CompiledConsumer *ConsumerDirectory::consumerByName(const QByteArray &name) const
 {
-    const auto found = m_consumerByName.constFind(name);
-    return found == m_consumerByName.constEnd() ? nullptr : &m_consumers[size_t(*found)];
+    const auto found = m_consumerByName.find(name);
+    return found == m_consumerByName.end() ? nullptr : &m_consumers[size_t(found->second)];
 }
 
 bool ConsumerDirectory::isCompiledFrom(const QList<ConsumerConfig> &consumers) const

@@ -1,12 +1,13 @@
 #pragma once
 
 #include "config/Config.h"
+#include "http/BytesHash.h"
 
 #include <QByteArray>
-#include <QHash>
 
 #include <atomic>
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 namespace portico {
@@ -55,6 +56,8 @@ public:
         const CompiledKey *key = nullptr; // set unless Unknown
     };
     KeyMatch findKey(QByteArrayView presented, qint64 nowMs) const;
+    // The verdict for a key findKey() already found (in this directory) at another time.
+    KeyMatch recheck(const CompiledKey &key, qint64 nowMs) const;
     // Notes that a valid key was used now (batched; see KeyUsageRecorder).
     void noteUse(const CompiledKey &key, qint64 nowMs) const;
 
@@ -69,9 +72,9 @@ public:
 private:
     QList<ConsumerConfig> m_source;
     std::vector<CompiledConsumer> m_consumers;
-    QHash<QByteArray, int> m_consumerByName;
+    std::unordered_map<QByteArray, int, BytesHash> m_consumerByName;
     std::vector<CompiledKey> m_keys;
-    QHash<QByteArray, int> m_keyByDigest;
+    std::unordered_map<QByteArray, int, BytesHash> m_keyByDigest;
     std::shared_ptr<KeyUsageRecorder> m_usage;
 };
 

@@ -19,7 +19,10 @@ struct TokenOutcome
     QByteArray subject;
     QByteArray scope;
     QByteArray decision; // for the request's record: provider, key id, or why it failed
+    qint64 validUntilMs = 0; // accepted: the same token may pass again until then, unchecked
 };
+
+
 
 // How a verification that has to wait (for a key set being fetched) gets back to its request.
 // Asked only when it does wait, so the common path builds no callback.

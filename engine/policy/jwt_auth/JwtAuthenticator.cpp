@@ -126,6 +126,10 @@ TokenOutcome JwtAuthenticator::accept(const CompiledJwtProvider &provider,
     // A token from the cache (no `how`) records the provider's prepared text: the identity
     // (consumer, subject) is on the request already.
     outcome.decision = how.isEmpty() ? provider.accepted : provider.accepted + ' ' + how;
+    const qint64 nowS = QDateTime::currentSecsSinceEpoch();
+    outcome.validUntilMs = std::min(token.expiry.value_or(nowS + VerifiedTokenCache::kMaxAgeS),
+                                    nowS + VerifiedTokenCache::kMaxAgeS)
+        * 1000;
     if (!consumer)
         outcome.decision += " (anonymous)";
     return outcome;
