@@ -106,11 +106,11 @@ PolicyResult AuthPolicy::checkKey(RequestContext &context, const Credential &cre
 {
     const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
     AuthMemo::Key *memo = context.authMemo ? &context.authMemo->key : nullptr;
-    ConsumerDirectory::KeyMatch match;
-    if (memo && memo->presented == credential.value && memo->directory.lock() == m_consumers)
-        match = m_consumers->recheck(*memo->key, nowMs); // expiry only: no hash, no lookup
-    else
-        match = m_consumers->findKey(credential.value, nowMs);
+    const bool remembered =
+        memo && memo->presented == credential.value && memo->directory.lock() == m_consumers;
+    const ConsumerDirectory::KeyMatch match =
+        remembered ? m_consumers->recheck(*memo->key, nowMs) // expiry only: no hash, no lookup
+                   : m_consumers->findKey(credential.value, nowMs);
     if (match.verdict != ConsumerDirectory::KeyVerdict::Valid) {
         QByteArray reason = keyVerdictName(match.verdict) + " key (" + credential.carrier + ')';
         if (match.key) // an id and a display prefix, never the key
@@ -119,7 +119,7 @@ PolicyResult AuthPolicy::checkKey(RequestContext &context, const Credential &cre
     }
     const CompiledConsumer &consumer = m_consumers->consumer(match.key->consumerIndex);
     m_consumers->noteUse(*match.key, nowMs);
-    if (memo && memo->key != match.key)
+    if (memo && !remembered)
         *memo = AuthMemo::Key{credential.value.toByteArray(), m_consumers, match.key};
     context.identity.authenticated = true;
     context.identity.consumer = &consumer;

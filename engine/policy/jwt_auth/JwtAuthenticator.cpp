@@ -35,7 +35,7 @@ std::optional<TokenOutcome> JwtAuthenticator::verify(QByteArrayView token, qint6
     // The common case: this token passed before and has not expired.
     for (const auto &provider : m_providers) {
         if (const std::optional<VerifiedToken> cached = provider->verified->find(token, nowS))
-            return accept(*provider, *cached, {});
+            return accept(*provider, *cached, nowS, {});
     }
 
     JwtError error;
@@ -59,9 +59,8 @@ std::optional<TokenOutcome> JwtAuthenticator::verify(QByteArrayView token, qint6
         else
             keys = source.keys();
         if (!keys)
-            return refused("provider " + provider->name.toUtf8()
-                           + ": signing keys unavailable (" + source.status().lastError.toUtf8()
-                           + ')');
+            return refused(provider->accepted + ": signing keys unavailable ("
+                           + source.status().lastError.toUtf8() + ')');
         verdict = verifyJwt(*parsed, allowed, *keys, provider->rules, nowS);
         if (verdict.error.code == JwtError::Code::UnknownKey && mayWait
             && source.refetchForUnknownKid(nowMs, resumer(token, *wait)))
@@ -69,7 +68,7 @@ std::optional<TokenOutcome> JwtAuthenticator::verify(QByteArrayView token, qint6
     } else if (provider->key) {
         verdict = verifyJwt(*parsed, allowed, provider->key, provider->rules, nowS);
     } else {
-        return refused("provider " + provider->name.toUtf8() + ": " + provider->keyError.toUtf8());
+        return refused(provider->accepted + ": " + provider->keyError.toUtf8());
     }
     if (!verdict.accepted())
         return refused(provider->accepted + ": " + verdict.error.reason());
@@ -80,7 +79,7 @@ std::optional<TokenOutcome> JwtAuthenticator::verify(QByteArrayView token, qint6
     QByteArray how;
     if (!parsed->kid.isEmpty())
         how = "kid " + parsed->kid;
-    return accept(*provider, verified, std::move(how));
+    return accept(*provider, verified, nowS, std::move(how));
 }
 
 std::function<void()> JwtAuthenticator::resumer(QByteArrayView token,
@@ -110,7 +109,8 @@ const CompiledJwtProvider *JwtAuthenticator::providerFor(const JwtToken &token) 
 }
 
 TokenOutcome JwtAuthenticator::accept(const CompiledJwtProvider &provider,
-                                      const VerifiedToken &token, QByteArray how) const
+                                      const VerifiedToken &token, qint64 nowS,
+                                      QByteArray how) const
 {
     const CompiledConsumer *consumer =
         token.consumer.isEmpty() || !m_consumers ? nullptr
@@ -126,7 +126,6 @@ TokenOutcome JwtAuthenticator::accept(const CompiledJwtProvider &provider,
     // A token from the cache (no `how`) records the provider's prepared text: the identity
     // (consumer, subject) is on the request already.
     outcome.decision = how.isEmpty() ? provider.accepted : provider.accepted + ' ' + how;
-    const qint64 nowS = QDateTime::currentSecsSinceEpoch();
     outcome.validUntilMs = std::min(token.expiry.value_or(nowS + VerifiedTokenCache::kMaxAgeS),
                                     nowS + VerifiedTokenCache::kMaxAgeS)
         * 1000;

@@ -31,7 +31,7 @@ private:
     std::function<void()> resumer(QByteArrayView token, const TokenWait &wait) const;
     const CompiledJwtProvider *providerFor(const JwtToken &token) const;
     TokenOutcome accept(const CompiledJwtProvider &provider, const VerifiedToken &token,
-                        QByteArray how) const;
+                        qint64 nowS, QByteArray how) const;
 
     std::vector<std::shared_ptr<const CompiledJwtProvider>> m_providers;
     std::shared_ptr<const ConsumerDirectory> m_consumers;
