@@ -111,11 +111,7 @@ std::optional<AdminResponse> readKeyRequest(const AdminRequest &request,
 std::pair<ApiKeyConfig, QString> generateKey(const QDateTime &expires)
 {
     const QString plaintext = generateApiKey();
-    ApiKeyConfig key;
-    key.hash = hashApiKey(plaintext);
-    key.id = apiKeyIdFromHash(key.hash);
-    key.prefix = apiKeyDisplayPrefix(plaintext);
-    key.created = currentTimestamp();
+    ApiKeyConfig key = storedApiKey(plaintext, currentTimestamp());
     key.expires = expires;
     return {key, plaintext};
 }

@@ -1,5 +1,7 @@
 #include "ApiKeys.h"
 
+#include "Config.h"
+
 #include <QCryptographicHash>
 
 #include <openssl/rand.h>
@@ -102,6 +104,16 @@ bool isApiKeyId(QStringView text)
 {
     return text.size() == kIdPrefix.size() + 16 && hasPrefix(text, kIdPrefix)
         && isLowerHex(text.sliced(kIdPrefix.size()));
+}
+
+ApiKeyConfig storedApiKey(QStringView plaintext, const QDateTime &created)
+{
+    ApiKeyConfig key;
+    key.hash = hashApiKey(plaintext);
+    key.id = apiKeyIdFromHash(key.hash);
+    key.prefix = apiKeyDisplayPrefix(plaintext);
+    key.created = created;
+    return key;
 }
 
 } // namespace portico

@@ -1,9 +1,12 @@
 #pragma once
 
+#include <QDateTime>
 #include <QString>
 #include <QStringView>
 
 namespace portico {
+
+struct ApiKeyConfig;
 
 // API keys are stored and exported only as hashes. Keys are high-entropy random strings, so a
 // plain SHA-256 is enough (no salt to guess against) and the hashes stay valid in any store.
@@ -17,6 +20,9 @@ bool isApiKeyHash(QStringView text);
 QString apiKeyDisplayPrefix(QStringView plaintext);
 // A stable id derived from the hash, so importing the same key twice gives the same id.
 QString apiKeyIdFromHash(QStringView hash);
+// What is stored of a plaintext key (hash, id, display prefix) with its creation time; the
+// plaintext itself goes no further.
+ApiKeyConfig storedApiKey(QStringView plaintext, const QDateTime &created);
 bool isApiKeyId(QStringView text);
 
 } // namespace portico

@@ -68,12 +68,7 @@ Config makeDemoConfig(const std::function<QString(const QString &)> &urlOf)
     const QString demoKey = QStringLiteral("demo-key-123");
     ConsumerConfig mobileApp;
     mobileApp.name = QStringLiteral("mobile-app");
-    ApiKeyConfig key;
-    key.hash = hashApiKey(demoKey);
-    key.id = apiKeyIdFromHash(key.hash);
-    key.prefix = apiKeyDisplayPrefix(demoKey);
-    key.created = currentTimestamp();
-    mobileApp.keys.push_back(key);
+    mobileApp.keys.push_back(storedApiKey(demoKey, currentTimestamp()));
     config.consumers.append(mobileApp);
     return config;
 }

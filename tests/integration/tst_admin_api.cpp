@@ -1,9 +1,7 @@
 // The Admin API over real sockets: a store file, the engine serving traffic, and the Admin
 // server on loopback port 0, all in this process.
 
-#include "IntegrationFixtures.h"
-#include "admin/AdminApi.h"
-#include "admin/AdminServer.h"
+#include "AdminHarness.h"
 #include "config/ConfigService.h"
 #include "config/ConfigStore.h"
 
@@ -11,7 +9,6 @@
 #include <QMutex>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace portico;
@@ -71,30 +68,14 @@ private:
                      const RawHeaders &headers = kJson);
     RawResponse viaGateway(const QByteArray &path);
 
-    std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<TestBackend> m_backend;
-    std::unique_ptr<GatewayEngine> m_engine;
-    std::unique_ptr<ConfigService> m_config;
-    std::unique_ptr<AdminApi> m_api;
-    std::unique_ptr<AdminServer> m_server;
+    AdminHarness m_stack;
 };
 
 void TestAdminApi::startAll(const Config &initial)
 {
-    m_dir = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_dir->isValid());
-    ConfigStore::OpenResult opened =
-        ConfigStore::open(m_dir->filePath(QStringLiteral("portico.db")), initial);
-    QVERIFY2(opened.store, qPrintable(opened.error));
-    m_engine = std::make_unique<GatewayEngine>();
-    ConfigErrors errors;
-    QVERIFY2(m_engine->start(opened.store->config(), &errors), qPrintable(errorsText(errors)));
-    m_config = std::make_unique<ConfigService>(
-        std::move(opened.store), [this](const Config &c) { return m_engine->apply(c); });
-    m_api = std::make_unique<AdminApi>(*m_config, m_engine.get());
-    m_server = std::make_unique<AdminServer>(*m_api);
-    QString why;
-    QVERIFY2(m_server->listen(QStringLiteral("127.0.0.1:0"), &why), qPrintable(why));
+    const QString why = m_stack.start(initial);
+    QVERIFY2(why.isEmpty(), qPrintable(why));
 }
 
 void TestAdminApi::init()
@@ -109,26 +90,20 @@ void TestAdminApi::init()
 
 void TestAdminApi::cleanup()
 {
-    m_server.reset();
-    m_api.reset();
-    if (m_engine)
-        m_engine->stop();
-    m_config.reset();
-    m_engine.reset();
+    m_stack.stop();
     m_backend.reset();
-    m_dir.reset();
 }
 
 RawResponse TestAdminApi::call(const QByteArray &method, const QByteArray &path,
                                const QByteArray &body, const RawHeaders &headers)
 {
-    RawHttpClient client(m_server->port());
+    RawHttpClient client(m_stack.server->port());
     return client.request(method, path, body, headers);
 }
 
 RawResponse TestAdminApi::viaGateway(const QByteArray &path)
 {
-    RawHttpClient client(m_engine->listenPort());
+    RawHttpClient client(m_stack.engine->listenPort());
     return client.get(path);
 }
 
@@ -164,8 +139,8 @@ void TestAdminApi::routeCrudReachesTheGateway()
     QCOMPARE(viaGateway("/orders/1").status, 404);
 
     // Every edit is in the store, not only in the engine.
-    QCOMPARE(m_config->store().history(10).front().source, ConfigSource::Admin);
-    QVERIFY(m_config->store().history(10).front().summary.contains(QStringLiteral("orders")));
+    QCOMPARE(m_stack.config->store().history(10).front().source, ConfigSource::Admin);
+    QVERIFY(m_stack.config->store().history(10).front().summary.contains(QStringLiteral("orders")));
 }
 
 void TestAdminApi::putPatchAndRenames()
@@ -250,7 +225,7 @@ void TestAdminApi::authenticationFields()
 
 void TestAdminApi::fieldErrorsAndNothingChanges()
 {
-    const qint64 before = m_config->revision();
+    const qint64 before = m_stack.config->revision();
     const RawResponse badRegex =
         call("POST", "/routes", R"({"name": "bad", "paths": ["~^/x(["], "service": "users"})");
     QCOMPARE(badRegex.status, 400);
@@ -277,8 +252,8 @@ void TestAdminApi::fieldErrorsAndNothingChanges()
              QStringList{QStringLiteral("routes[0].service: unknown service \"users\"")});
 
     QCOMPARE(call("POST", "/routes", "not json at all {").status, 400);
-    QCOMPARE(m_config->revision(), before);
-    QCOMPARE(m_config->config().routes.size(), size_t(1));
+    QCOMPARE(m_stack.config->revision(), before);
+    QCOMPARE(m_stack.config->config().routes.size(), size_t(1));
     QCOMPARE(viaGateway("/users/1").status, 200);
 }
 
@@ -286,10 +261,10 @@ void TestAdminApi::conflicts()
 {
     const RawResponse read = call("GET", "/routes/users");
     const QByteArray etag = read.header("ETag");
-    QCOMPARE(etag, QByteArray("\"") + QByteArray::number(m_config->revision()) + '"');
+    QCOMPARE(etag, QByteArray("\"") + QByteArray::number(m_stack.config->revision()) + '"');
 
     // Someone else (the desktop app, say) changes the configuration in between.
-    const StoreResult other = m_config->edit(ConfigSource::Gui, QStringLiteral("gui edit"), 0,
+    const StoreResult other = m_stack.config->edit(ConfigSource::Gui, QStringLiteral("gui edit"), 0,
                                              [](Config &c) {
                                                  c.routes[0].stripPath = true;
                                                  return EditOutcome{};
@@ -300,13 +275,13 @@ void TestAdminApi::conflicts()
     ifMatch.append({"If-Match", etag});
     const RawResponse stale = call("PATCH", "/routes/users", R"({"methods": ["GET"]})", ifMatch);
     QCOMPARE(stale.status, 409);
-    QVERIFY(m_config->config().routes[0].methods.isEmpty());
-    QVERIFY(m_config->config().routes[0].stripPath); // the other edit survives
+    QVERIFY(m_stack.config->config().routes[0].methods.isEmpty());
+    QVERIFY(m_stack.config->config().routes[0].stripPath); // the other edit survives
 
     ifMatch.last().second = call("GET", "/routes/users").header("ETag");
     QCOMPARE(call("PATCH", "/routes/users", R"({"methods": ["GET"]})", ifMatch).status, 200);
-    QVERIFY(m_config->config().routes[0].stripPath);
-    QCOMPARE(m_config->config().routes[0].methods, QStringList{QStringLiteral("GET")});
+    QVERIFY(m_stack.config->config().routes[0].stripPath);
+    QCOMPARE(m_stack.config->config().routes[0].methods, QStringList{QStringLiteral("GET")});
 
     ifMatch.last().second = "\"banana\"";
     QCOMPARE(call("PATCH", "/routes/users", R"({"methods": ["PUT"]})", ifMatch).status, 400);
@@ -315,7 +290,7 @@ void TestAdminApi::conflicts()
     const RawResponse twice =
         call("POST", "/routes", R"({"name": "users", "paths": ["/x"], "service": "users"})");
     QCOMPARE(twice.status, 409);
-    QCOMPARE(m_config->config().routes[0].paths, QStringList{QStringLiteral("/users")});
+    QCOMPARE(m_stack.config->config().routes[0].paths, QStringList{QStringLiteral("/users")});
 }
 
 void TestAdminApi::pagination()
@@ -368,10 +343,10 @@ void TestAdminApi::keysAreShownOnce()
                                    "/consumers/mobile/keys/" + id.toUtf8()})
         QVERIFY2(!call("GET", path).body.contains(key.toUtf8()), path.constData());
     // Nor is it anywhere in the store file.
-    QFile db(m_config->store().path());
+    QFile db(m_stack.config->store().path());
     QVERIFY(db.open(QIODevice::ReadOnly));
     QVERIFY(!db.readAll().contains(key.toUtf8()));
-    QFile wal(m_config->store().path() + QStringLiteral("-wal"));
+    QFile wal(m_stack.config->store().path() + QStringLiteral("-wal"));
     if (wal.open(QIODevice::ReadOnly))
         QVERIFY(!wal.readAll().contains(key.toUtf8()));
 
@@ -391,7 +366,7 @@ void TestAdminApi::keysAreShownOnce()
              QStringLiteral("2099-01-01T00:00:00Z"));
     // A consumer replaced without "keys" keeps its keys.
     QCOMPARE(call("PUT", "/consumers/mobile", R"({"plan": ""})").status, 200);
-    QCOMPARE(m_config->config().consumers[0].keys.size(), size_t(2));
+    QCOMPARE(m_stack.config->config().consumers[0].keys.size(), size_t(2));
 }
 
 void TestAdminApi::tokenEnforcement()
@@ -400,9 +375,9 @@ void TestAdminApi::tokenEnforcement()
     QCOMPARE(call("PATCH", "/config/../services/users", R"({"retries": 0})").status, 404);
 
     // Set a token through the API itself; from now on writes need it.
-    Config withTokenConfig = m_config->config();
+    Config withTokenConfig = m_stack.config->config();
     withTokenConfig.settings.adminToken = QStringLiteral("s3cret-token");
-    QCOMPARE(m_config->replace(withTokenConfig, ConfigSource::Gui, QString()).status,
+    QCOMPARE(m_stack.config->replace(withTokenConfig, ConfigSource::Gui, QString()).status,
              StoreResult::Status::Ok);
 
     const RawResponse missing = call("PATCH", "/services/users", R"({"retries": 2})");
@@ -416,7 +391,7 @@ void TestAdminApi::tokenEnforcement()
              200);
     QCOMPARE(call("POST", "/consumers/x/keys").status, 401);
     QCOMPARE(call("GET", "/services/users").status, 200); // loopback reads need no token
-    QCOMPARE(m_config->config().services[0].retries, 2);
+    QCOMPARE(m_stack.config->config().services[0].retries, 2);
 
     // A caller from another machine: reads need the token too. Without a token configured it
     // is refused outright, whatever address the API listens on.
@@ -424,13 +399,13 @@ void TestAdminApi::tokenEnforcement()
     remote.method = "GET";
     remote.segments = {QStringLiteral("status")};
     remote.peer = QHostAddress(QStringLiteral("192.0.2.7"));
-    QCOMPARE(m_api->handle(remote).status, 401);
+    QCOMPARE(m_stack.api->handle(remote).status, 401);
     remote.headers.add("Authorization", "Bearer s3cret-token");
-    QCOMPARE(m_api->handle(remote).status, 200);
+    QCOMPARE(m_stack.api->handle(remote).status, 200);
     withTokenConfig.settings.adminToken.clear();
-    QCOMPARE(m_config->replace(withTokenConfig, ConfigSource::Gui, QString()).status,
+    QCOMPARE(m_stack.config->replace(withTokenConfig, ConfigSource::Gui, QString()).status,
              StoreResult::Status::Ok);
-    QCOMPARE(m_api->handle(remote).status, 403);
+    QCOMPARE(m_stack.api->handle(remote).status, 403);
 }
 
 void TestAdminApi::wholeConfigAndValidation()
@@ -454,7 +429,7 @@ void TestAdminApi::wholeConfigAndValidation()
 
     // An invalid document changes nothing and names every field (the only target without
     // weight also leaves its service without traffic: a third error).
-    const qint64 revision = m_config->revision();
+    const qint64 revision = m_stack.config->revision();
     QByteArray broken = next;
     broken.replace("\"weight\": 100", "\"weight\": -5");
     broken.replace("\"/people\"", "\"people\"");
@@ -464,7 +439,7 @@ void TestAdminApi::wholeConfigAndValidation()
     QVERIFY(errorPaths(refused).filter(QStringLiteral("services[0].targets[0].weight")).size()
             == 1);
     QVERIFY(errorPaths(refused).filter(QStringLiteral("routes[0].paths[0]")).size() == 1);
-    QCOMPARE(m_config->revision(), revision);
+    QCOMPARE(m_stack.config->revision(), revision);
     QCOMPARE(viaGateway("/people/1").status, 200);
 
     const RawResponse checked = call("POST", "/config/validate", broken);
@@ -473,12 +448,12 @@ void TestAdminApi::wholeConfigAndValidation()
     QCOMPARE(checked.json().value(QLatin1String("errors")).toArray().size(), 3);
     QCOMPARE(call("POST", "/config/validate", next).json().value(QLatin1String("valid")).toBool(),
              true);
-    QCOMPARE(m_config->revision(), revision);
+    QCOMPARE(m_stack.config->revision(), revision);
 }
 
 void TestAdminApi::historyAndRollback()
 {
-    const qint64 start = m_config->revision();
+    const qint64 start = m_stack.config->revision();
     QCOMPARE(call("PATCH", "/routes/users", R"({"paths": ["/a"]})").status, 200);
     QCOMPARE(call("PATCH", "/routes/users", R"({"paths": ["/b"]})").status, 200);
     const RawResponse history = call("GET", "/config/history?limit=2");
@@ -497,7 +472,7 @@ void TestAdminApi::historyAndRollback()
                                   "{\"revision\": " + QByteArray::number(start) + "}");
     QCOMPARE(back.status, 200);
     QCOMPARE(back.json().value(QLatin1String("revision")).toInteger(), start + 3);
-    QCOMPARE(m_config->config().routes[0].paths, QStringList{QStringLiteral("/users")});
+    QCOMPARE(m_stack.config->config().routes[0].paths, QStringList{QStringLiteral("/users")});
     QCOMPARE(viaGateway("/users/1").status, 200);
     QCOMPARE(dataOf(call("GET", "/config/history?limit=1")).at(0)[QLatin1String("source")]
                  .toString(),
@@ -507,18 +482,18 @@ void TestAdminApi::historyAndRollback()
 
 void TestAdminApi::protocolErrors()
 {
-    const qint64 revision = m_config->revision();
-    RawHttpClient client(m_server->port());
+    const qint64 revision = m_stack.config->revision();
+    RawHttpClient client(m_stack.server->port());
     // Ambiguous framing is refused by the same strict parser as the gateway's.
     QVERIFY(client.send("PUT /config HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
                         "Transfer-Encoding: chunked\r\n\r\n{}"));
     QCOMPARE(client.readResponse().status, 400);
     QVERIFY(client.isClosedByPeer());
 
-    RawHttpClient big(m_server->port());
+    RawHttpClient big(m_stack.server->port());
     QVERIFY(big.send("PUT /config HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999999\r\n\r\n"));
     QCOMPARE(big.readResponse().status, 413);
-    QCOMPARE(m_config->revision(), revision);
+    QCOMPARE(m_stack.config->revision(), revision);
 
     QCOMPARE(call("GET", "/nowhere").status, 404);
     const RawResponse wrongMethod = call("DELETE", "/status");
@@ -527,7 +502,7 @@ void TestAdminApi::protocolErrors()
     QCOMPARE(call("GET", "/consumers/x/usage").status, 501);
 
     // Keep-alive: several requests on one connection, answered in order.
-    RawHttpClient keepAlive(m_server->port());
+    RawHttpClient keepAlive(m_stack.server->port());
     QCOMPARE(keepAlive.get("/status").status, 200);
     QCOMPARE(keepAlive.get("/routes/users").status, 200);
     QCOMPARE(keepAlive.get("/metrics").status, 200);
@@ -538,7 +513,7 @@ void TestAdminApi::describesItself()
     QCOMPARE(viaGateway("/users/1").status, 200);
     const RawResponse status = call("GET", "/status");
     QCOMPARE(status.status, 200);
-    QCOMPARE(status.json().value(QLatin1String("revision")).toInteger(), m_config->revision());
+    QCOMPARE(status.json().value(QLatin1String("revision")).toInteger(), m_stack.config->revision());
     QCOMPARE(status.json().value(QLatin1String("config"))[QLatin1String("routes")].toInt(), 1);
     QVERIFY(status.json().value(QLatin1String("engine"))[QLatin1String("running")].toBool());
 
@@ -585,7 +560,7 @@ void TestAdminApi::describesItself()
 
 void TestAdminApi::editsUnderLoadFailNoRequest()
 {
-    const quint16 port = m_engine->listenPort();
+    const quint16 port = m_stack.engine->listenPort();
     std::atomic<bool> stop{false};
     std::atomic<int> requests{0};
     std::atomic<int> failures{0};
@@ -625,7 +600,7 @@ void TestAdminApi::editsUnderLoadFailNoRequest()
     clients.clear();
     QVERIFY(requests.load() > 30);
     QVERIFY2(failures.load() == 0, qPrintable(firstFailure));
-    QCOMPARE(m_config->config().routes.size(), size_t(31));
+    QCOMPARE(m_stack.config->config().routes.size(), size_t(31));
 }
 
 QTEST_MAIN(TestAdminApi)

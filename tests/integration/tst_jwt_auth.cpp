@@ -91,12 +91,8 @@ Config jwtConfig(const QString &backendUrl, const QString &jwksUrl, int jwksMinS
     ConsumerConfig alice;
     alice.name = QStringLiteral("alice");
     alice.customId = QStringLiteral("crm-7");
-    ApiKeyConfig key;
-    key.hash = hashApiKey(QStringLiteral("alice-key"));
-    key.id = apiKeyIdFromHash(key.hash);
-    key.prefix = apiKeyDisplayPrefix(QStringLiteral("alice-key"));
-    key.created = QDateTime::fromSecsSinceEpoch(nowS(), Qt::UTC);
-    alice.keys.push_back(key);
+    alice.keys.push_back(
+        storedApiKey(u"alice-key", QDateTime::fromSecsSinceEpoch(nowS(), Qt::UTC)));
     c.consumers.append(alice);
     return c;
 }

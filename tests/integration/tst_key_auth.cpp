@@ -3,18 +3,13 @@
 // 401/403 answers, revocation on the very next request, rotation with a grace period, and the
 // last use of a key reaching the store without a write per request.
 
-#include "IntegrationFixtures.h"
-#include "admin/AdminApi.h"
-#include "admin/AdminServer.h"
+#include "AdminHarness.h"
 #include "config/ApiKeys.h"
-#include "config/ConfigService.h"
-#include "config/ConfigStore.h"
 #include "config/KeyUsageFlusher.h"
 #include "policy/auth/KeyUsageRecorder.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace portico;
@@ -36,12 +31,7 @@ QDateTime daysFromNow(int days)
 
 ApiKeyConfig keyFor(const QByteArray &plaintext)
 {
-    ApiKeyConfig key;
-    key.hash = hashApiKey(QString::fromLatin1(plaintext));
-    key.id = apiKeyIdFromHash(key.hash);
-    key.prefix = apiKeyDisplayPrefix(QString::fromLatin1(plaintext));
-    key.created = daysFromNow(-10);
-    return key;
+    return storedApiKey(QString::fromLatin1(plaintext), daysFromNow(-10));
 }
 
 ConsumerConfig consumer(const QString &name, const QStringList &groups,
@@ -153,30 +143,14 @@ private:
     RawResponse admin(const QByteArray &method, const QByteArray &path,
                       const QByteArray &body = {});
 
-    std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<TestBackend> m_backend;
-    std::unique_ptr<GatewayEngine> m_engine;
-    std::unique_ptr<ConfigService> m_config;
-    std::unique_ptr<AdminApi> m_api;
-    std::unique_ptr<AdminServer> m_server;
+    AdminHarness m_stack;
 };
 
 void TestKeyAuth::startAll(const Config &initial)
 {
-    m_dir = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_dir->isValid());
-    ConfigStore::OpenResult opened =
-        ConfigStore::open(m_dir->filePath(QStringLiteral("portico.db")), initial);
-    QVERIFY2(opened.store, qPrintable(opened.error));
-    m_engine = std::make_unique<GatewayEngine>();
-    ConfigErrors errors;
-    QVERIFY2(m_engine->start(opened.store->config(), &errors), qPrintable(errorsText(errors)));
-    m_config = std::make_unique<ConfigService>(
-        std::move(opened.store), [this](const Config &c) { return m_engine->apply(c); });
-    m_api = std::make_unique<AdminApi>(*m_config, m_engine.get());
-    m_server = std::make_unique<AdminServer>(*m_api);
-    QString why;
-    QVERIFY2(m_server->listen(QStringLiteral("127.0.0.1:0"), &why), qPrintable(why));
+    const QString why = m_stack.start(initial);
+    QVERIFY2(why.isEmpty(), qPrintable(why));
 }
 
 void TestKeyAuth::init()
@@ -187,26 +161,20 @@ void TestKeyAuth::init()
 
 void TestKeyAuth::cleanup()
 {
-    m_server.reset();
-    m_api.reset();
-    if (m_engine)
-        m_engine->stop();
-    m_config.reset();
-    m_engine.reset();
+    m_stack.stop();
     m_backend.reset();
-    m_dir.reset();
 }
 
 RawResponse TestKeyAuth::get(const QByteArray &path, const RawHeaders &headers)
 {
-    RawHttpClient client(m_engine->listenPort());
+    RawHttpClient client(m_stack.engine->listenPort());
     return client.get(path, headers);
 }
 
 RawResponse TestKeyAuth::admin(const QByteArray &method, const QByteArray &path,
                                const QByteArray &body)
 {
-    RawHttpClient client(m_server->port());
+    RawHttpClient client(m_stack.server->port());
     return client.request(method, path, body, {{"Content-Type", "application/json"}});
 }
 
@@ -309,7 +277,7 @@ void TestKeyAuth::refusedKeysLookAlike()
 void TestKeyAuth::ambiguousKeysRefused()
 {
     // Two keys in one request: which one would a service think was checked? Neither passes.
-    RawHttpClient client(m_engine->listenPort());
+    RawHttpClient client(m_stack.engine->listenPort());
     QVERIFY(client.send("GET /keys/headers HTTP/1.1\r\nHost: gw\r\nX-API-Key: " + kAliceKey
                         + "\r\nX-API-Key: " + kBobKey + "\r\n\r\n"));
     QCOMPARE(client.readResponse().status, 401);
@@ -371,7 +339,7 @@ void TestKeyAuth::ipRules()
 void TestKeyAuth::revocationTakesEffectOnTheNextRequest()
 {
     // One keep-alive connection throughout: the worker that holds it must see the revocation.
-    RawHttpClient client(m_engine->listenPort());
+    RawHttpClient client(m_stack.engine->listenPort());
     QCOMPARE(client.get("/keys/headers", {{"X-API-Key", kBobKey}}).status, 200);
     const QString id = apiKeyIdFromHash(hashApiKey(QString::fromLatin1(kBobKey)));
     const RawResponse revoked = admin("DELETE", "/consumers/bob/keys/" + id.toLatin1());
@@ -387,7 +355,7 @@ void TestKeyAuth::revocationTakesEffectOnTheNextRequest()
 void TestKeyAuth::oneConnectionChecksEachKey()
 {
     // A connection remembers the key it proved last; another key on it is checked in full.
-    RawHttpClient client(m_engine->listenPort());
+    RawHttpClient client(m_stack.engine->listenPort());
     QCOMPARE(client.get("/keys/headers", {{"X-API-Key", kAliceKey}}).status, 200);
     QCOMPARE(client.get("/keys/headers", {{"X-API-Key", kAliceKey}}).status, 200);
     QCOMPARE(client.get("/keys/headers", {{"X-API-Key", kRevokedKey}}).status, 401);
@@ -416,7 +384,7 @@ void TestKeyAuth::rotationKeepsTheOldKeyForTheGracePeriod()
     QVERIFY(oldExpires.isValid());
 
     // Both work during the grace period...
-    RawHttpClient kept(m_engine->listenPort()); // a client that keeps its connection open
+    RawHttpClient kept(m_stack.engine->listenPort()); // a client that keeps its connection open
     QCOMPARE(kept.get("/keys/headers", {{"X-API-Key", kAliceKey}}).status, 200);
     QCOMPARE(get("/keys/headers", {{"X-API-Key", kAliceKey}}).status, 200);
     RawResponse r = get("/keys/headers", {{"X-API-Key", newKey}});
@@ -445,11 +413,11 @@ void TestKeyAuth::lastUseReachesTheStoreInBatches()
 {
     const QString id = apiKeyIdFromHash(hashApiKey(QString::fromLatin1(kAliceKey)));
     const qint64 before = QDateTime::currentMSecsSinceEpoch();
-    RawHttpClient client(m_engine->listenPort());
+    RawHttpClient client(m_stack.engine->listenPort());
     for (int i = 0; i < 50; ++i)
         QCOMPARE(client.get("/keys/headers", {{"X-API-Key", kAliceKey}}).status, 200);
     // Nothing written yet, but the Admin API already shows the use the engine holds.
-    QVERIFY(!m_config->store().keyLastUsed(id).isValid());
+    QVERIFY(!m_stack.config->store().keyLastUsed(id).isValid());
     const QString shown = admin("GET", "/consumers/alice/keys/" + id.toLatin1())
                               .json()
                               .value("last_used")
@@ -457,18 +425,18 @@ void TestKeyAuth::lastUseReachesTheStoreInBatches()
     QVERIFY2(!shown.isEmpty(), "last_used missing before the flush");
 
     // One batch: one entry for fifty requests.
-    const auto pending = m_engine->keyUsage().take();
+    const auto pending = m_stack.engine->keyUsage().take();
     QCOMPARE(pending.size(), size_t(1));
     QCOMPARE(pending[0].first, id.toLatin1());
     QVERIFY(pending[0].second >= before - 1000);
-    m_engine->keyUsage().record(pending[0].first, pending[0].second); // put back for the flusher
+    m_stack.engine->keyUsage().record(pending[0].first, pending[0].second); // put back for the flusher
 
-    KeyUsageFlusher flusher(m_engine->keyUsage(), m_config->store());
+    KeyUsageFlusher flusher(m_stack.engine->keyUsage(), m_stack.config->store());
     flusher.flush();
-    const QDateTime stored = m_config->store().keyLastUsed(id);
+    const QDateTime stored = m_stack.config->store().keyLastUsed(id);
     QVERIFY(stored.isValid());
     QVERIFY(stored.toMSecsSinceEpoch() >= before - 1000);
-    QVERIFY(m_engine->keyUsage().take().empty());
+    QVERIFY(m_stack.engine->keyUsage().take().empty());
 }
 
 QTEST_GUILESS_MAIN(TestKeyAuth)

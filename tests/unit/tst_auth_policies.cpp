@@ -20,12 +20,8 @@ const QByteArray kKey = "pk_Zq3x9secretsecretsecretsecretsecretsecret01";
 
 ApiKeyConfig storedKey(const QByteArray &plaintext)
 {
-    ApiKeyConfig key;
-    key.hash = hashApiKey(QString::fromLatin1(plaintext));
-    key.id = apiKeyIdFromHash(key.hash);
-    key.prefix = apiKeyDisplayPrefix(QString::fromLatin1(plaintext));
-    key.created = QDateTime::fromSecsSinceEpoch(1'700'000'000, Qt::UTC);
-    return key;
+    return storedApiKey(QString::fromLatin1(plaintext),
+                        QDateTime::fromSecsSinceEpoch(1'700'000'000, Qt::UTC));
 }
 
 QList<ConsumerConfig> oneConsumer(const ApiKeyConfig &key)

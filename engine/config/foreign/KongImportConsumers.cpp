@@ -113,11 +113,7 @@ void KongImporter::readKeyCredential(const YAML::Node &node, const QString &path
         return;
     }
     // The plaintext goes no further than this function: only its hash is kept.
-    ApiKeyConfig key;
-    key.hash = hashApiKey(plaintext);
-    key.prefix = apiKeyDisplayPrefix(plaintext);
-    key.id = apiKeyIdFromHash(key.hash);
-    key.created = m_now;
+    ApiKeyConfig key = storedApiKey(plaintext, m_now);
     qint64 ttl = 0;
     if (m_yaml.integer(get(node, "ttl"), path + QStringLiteral(".ttl"), ttl) && ttl > 0)
         key.expires = m_now.addSecs(ttl);
