@@ -112,12 +112,11 @@ void appendRequestHead(QByteArray &out, const RequestHead &head)
 void appendResponseHead(QByteArray &out, const ResponseHead &head)
 {
     const QByteArray reason = head.reason.isEmpty() ? reasonPhrase(head.status) : head.reason;
-    char status[12];
-    const int statusLength = qsnprintf(status, sizeof status, "%d", head.status);
-    HeadWriter writer(out, 16 + statusLength + reason.size() + headersSize(head.headers));
+    const QByteArray status = statusCodeText(head.status); // shared text, no formatting
+    HeadWriter writer(out, 16 + status.size() + reason.size() + headersSize(head.headers));
     writer.putVersion(head.versionMajor, head.versionMinor);
     writer.put(' ');
-    writer.put(QByteArrayView(status, statusLength));
+    writer.put(status);
     writer.put(' ');
     writer.putValue(reason);
     writer.put("\r\n");
