@@ -51,6 +51,7 @@ const QByteArray kCommonHeaderNames[] = {
     QByteArrayLiteral("Transfer-Encoding"),
     QByteArrayLiteral("Cache-Control"),
     QByteArrayLiteral("Authorization"),
+    QByteArrayLiteral("X-API-Key"),
     QByteArrayLiteral("Content-Encoding"),
     QByteArrayLiteral("Keep-Alive"),
     QByteArrayLiteral("X-Request-Id"),

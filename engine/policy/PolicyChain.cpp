@@ -4,9 +4,10 @@
 
 namespace portico {
 
-void PolicyChain::run(RequestContext &context, std::weak_ptr<void> alive, Done done) const
+void PolicyChain::run(RequestContext &context, const std::weak_ptr<void> &alive,
+                      const Done &done) const
 {
-    runFrom(0, context, std::move(alive), std::move(done));
+    runFrom(0, context, alive, done);
 }
 
 namespace {
@@ -45,14 +46,14 @@ private:
 
 } // namespace
 
-void PolicyChain::resumeAt(qsizetype index, RequestContext &context, std::weak_ptr<void> alive,
-                           Done done) const
+void PolicyChain::resumeAt(qsizetype index, RequestContext &context,
+                           const std::weak_ptr<void> &alive, const Done &done) const
 {
-    runFrom(index, context, std::move(alive), std::move(done));
+    runFrom(index, context, alive, done);
 }
 
-void PolicyChain::runFrom(qsizetype index, RequestContext &context, std::weak_ptr<void> alive,
-                          Done done) const
+void PolicyChain::runFrom(qsizetype index, RequestContext &context,
+                          const std::weak_ptr<void> &alive, const Done &done) const
 {
     for (; index < size(); ++index) {
         const Policy &policy = *m_policies[size_t(index)];

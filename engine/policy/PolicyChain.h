@@ -22,15 +22,15 @@ public:
     // Runs the chain from the start. `done` is called exactly once with Continue (every policy
     // passed) or Stop; synchronously when no policy pauses, later otherwise. The caller keeps the
     // context alive until then and cancels by dropping `alive` (checked before resuming).
-    void run(RequestContext &context, std::weak_ptr<void> alive, Done done) const;
+    void run(RequestContext &context, const std::weak_ptr<void> &alive, const Done &done) const;
 
     // Continues a paused run at `index` (the paused policy's resume callback calls it).
-    void resumeAt(qsizetype index, RequestContext &context, std::weak_ptr<void> alive,
-                  Done done) const;
+    void resumeAt(qsizetype index, RequestContext &context, const std::weak_ptr<void> &alive,
+                  const Done &done) const;
 
 private:
-    void runFrom(qsizetype index, RequestContext &context, std::weak_ptr<void> alive,
-                 Done done) const;
+    void runFrom(qsizetype index, RequestContext &context, const std::weak_ptr<void> &alive,
+                 const Done &done) const;
 
     std::vector<std::shared_ptr<const Policy>> m_policies;
 };
