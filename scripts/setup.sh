@@ -20,6 +20,7 @@ PORTICO_PACKAGES=(
     build-essential cmake ninja-build ccache pkg-config
     qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite qt6-charts-dev qt6-tools-dev libgl-dev
     node-llhttp libyaml-cpp-dev libhiredis-dev libssl-dev libsqlite3-dev
+    valgrind
 )
 
 PORTICO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -39,7 +39,8 @@ int takeQueryKey(RequestHead &head, QByteArray *value)
     int found = 0;
     for (const QByteArray &part : query.split('&')) {
         const qsizetype eq = part.indexOf('=');
-        const QByteArrayView name = eq < 0 ? QByteArrayView(part) : part.first(eq);
+        const QByteArrayView whole(part); // a view of the view: QByteArray::first() would copy
+        const QByteArrayView name = eq < 0 ? whole : whole.first(eq);
         if (name == "apikey") {
             if (found++ == 0 && eq >= 0)
                 *value = QByteArray::fromPercentEncoding(part.sliced(eq + 1).replace('+', ' '));
