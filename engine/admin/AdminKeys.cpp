@@ -27,7 +27,8 @@ const ConsumerConfig *findConsumer(const Config &config, const QString &name)
 QDateTime lastUsed(AdminContext &context, const QString &keyId)
 {
     QDateTime stored = context.config.store().keyLastUsed(keyId);
-    const qint64 pending = context.engine ? context.engine->keyUsage().pending(keyId.toLatin1()) : 0;
+    const qint64 pending =
+        context.engine ? context.engine->keyUsage().pending(keyId.toLatin1()) : 0;
     if (pending && (!stored.isValid() || pending > stored.toMSecsSinceEpoch()))
         return QDateTime::fromMSecsSinceEpoch(pending, Qt::UTC);
     return stored;

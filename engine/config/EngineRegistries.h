@@ -14,8 +14,9 @@ class ConsumerDirectory;
 struct ConsumerConfig;
 
 // What lives longer than one snapshot and the snapshots compiled from it refer to: target
-// health, API key use, the JWT providers' key sets, and the last consumer directory (reused while consumers are unchanged,
-// as compiling 100,000 of them on every route edit would cost more than the edit).
+// health, API key use, the JWT providers' key sets, and the last consumer directory (reused
+// while the consumers are unchanged: compiling 100,000 of them on every route edit would cost
+// more than the edit).
 struct EngineRegistries
 {
     HealthRegistry health;

@@ -513,7 +513,8 @@ void TestAdminApi::describesItself()
     QCOMPARE(viaGateway("/users/1").status, 200);
     const RawResponse status = call("GET", "/status");
     QCOMPARE(status.status, 200);
-    QCOMPARE(status.json().value(QLatin1String("revision")).toInteger(), m_stack.config->revision());
+    QCOMPARE(status.json().value(QLatin1String("revision")).toInteger(),
+             m_stack.config->revision());
     QCOMPARE(status.json().value(QLatin1String("config"))[QLatin1String("routes")].toInt(), 1);
     QVERIFY(status.json().value(QLatin1String("engine"))[QLatin1String("running")].toBool());
 

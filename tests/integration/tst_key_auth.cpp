@@ -429,7 +429,8 @@ void TestKeyAuth::lastUseReachesTheStoreInBatches()
     QCOMPARE(pending.size(), size_t(1));
     QCOMPARE(pending[0].first, id.toLatin1());
     QVERIFY(pending[0].second >= before - 1000);
-    m_stack.engine->keyUsage().record(pending[0].first, pending[0].second); // put back for the flusher
+    // Put back for the flusher.
+    m_stack.engine->keyUsage().record(pending[0].first, pending[0].second);
 
     KeyUsageFlusher flusher(m_stack.engine->keyUsage(), m_stack.config->store());
     flusher.flush();

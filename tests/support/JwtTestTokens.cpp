@@ -29,6 +29,11 @@ QByteArray bigNumber(EVP_PKEY *key, const char *name)
     return bytes;
 }
 
+QString base64UrlText(const QByteArray &bytes)
+{
+    return QString::fromLatin1(base64Url(bytes));
+}
+
 QByteArray signingInput(const QJsonObject &header, const QJsonObject &claims)
 {
     return base64Url(compactJson(header)) + '.' + base64Url(compactJson(claims));
@@ -58,8 +63,8 @@ QJsonObject RsaSigningKey::publicJwk() const
                        {"kid", QString::fromLatin1(m_kid)},
                        {"use", "sig"},
                        {"alg", "RS256"},
-                       {"n", QString::fromLatin1(base64Url(bigNumber(m_key, OSSL_PKEY_PARAM_RSA_N)))},
-                       {"e", QString::fromLatin1(base64Url(bigNumber(m_key, OSSL_PKEY_PARAM_RSA_E)))}};
+                       {"n", base64UrlText(bigNumber(m_key, OSSL_PKEY_PARAM_RSA_N))},
+                       {"e", base64UrlText(bigNumber(m_key, OSSL_PKEY_PARAM_RSA_E))}};
 }
 
 QByteArray RsaSigningKey::publicPem() const

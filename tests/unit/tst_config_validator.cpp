@@ -486,7 +486,8 @@ void TestConfigValidator::publicKeyMustFitItsAlgorithms()
     QCOMPARE(errors[0].path, QStringLiteral("jwt_providers[0].public_key"));
 
     // Too short an RSA key for RS256 (RFC 7518 3.3).
-    config.jwtProviders[0].publicKey = QString::fromLatin1(test::RsaSigningKey("k", 1024).publicPem());
+    const test::RsaSigningKey shortKey("k", 1024);
+    config.jwtProviders[0].publicKey = QString::fromLatin1(shortKey.publicPem());
     errors = validateConfig(config);
     QCOMPARE(errors.size(), size_t(1));
     QCOMPARE(errors[0].path, QStringLiteral("jwt_providers[0].algorithms[0]"));
