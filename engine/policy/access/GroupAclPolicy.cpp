@@ -39,16 +39,16 @@ GroupAclPolicy::GroupAclPolicy(const QStringList &allow, const QStringList &deny
 PolicyResult GroupAclPolicy::onRequest(RequestContext &context, const PolicyResumer &) const
 {
     const CompiledConsumer *consumer = context.identity.consumer;
-    const QByteArray who = consumer ? "consumer " + consumer->name : "anonymous caller";
-    if (const QByteArray *denied = firstMembership(consumer, m_deny)) {
-        context.record(QByteArrayLiteral("acl"), who + " is in denied group " + *denied);
-        return PolicyResult::stop(LocalReply{403, "consumer not allowed", {}});
-    }
-    if (!m_allow.empty() && !firstMembership(consumer, m_allow)) {
-        context.record(QByteArrayLiteral("acl"), who + " is in no allowed group");
-        return PolicyResult::stop(LocalReply{403, "consumer not allowed", {}});
-    }
-    return PolicyResult::proceed();
+    QByteArray why; // built only for a refusal: a passing request records nothing here
+    if (const QByteArray *denied = firstMembership(consumer, m_deny))
+        why = " is in denied group " + *denied;
+    else if (!m_allow.empty() && !firstMembership(consumer, m_allow))
+        why = " is in no allowed group";
+    else
+        return PolicyResult::proceed();
+    context.record(QByteArrayLiteral("acl"),
+                   (consumer ? "consumer " + consumer->name : "anonymous caller") + why);
+    return PolicyResult::stop(LocalReply{403, "consumer not allowed", {}});
 }
 
 } // namespace portico

@@ -21,12 +21,6 @@ std::optional<QByteArrayView> bearerValue(const QByteArray &authorization)
     return QByteArrayView(authorization).sliced(kScheme.size()).trimmed();
 }
 
-Credential credential(Credential::Kind kind, QByteArray holder, QByteArrayView value,
-                      const char *carrier)
-{
-    return Credential{kind, std::move(holder), value, carrier};
-}
-
 // Removes every `apikey` parameter from the target's query; returns the decoded value of the
 // first and how many there were.
 int takeQueryKey(RequestHead &head, QByteArray *value)
@@ -72,9 +66,9 @@ Credential takeCredential(RequestHead &head, const CredentialSources &sources)
         const int fields = head.headers.count(sources.keyHeader);
         if (fields) {
             const QByteArray value = head.headers.value(sources.keyHeader);
-            header = credential(fields > 1 ? Credential::Kind::Ambiguous
+            header = Credential{fields > 1 ? Credential::Kind::Ambiguous
                                            : Credential::Kind::ApiKey,
-                                value, QByteArrayView(value).trimmed(), "header");
+                                value, QByteArrayView(value).trimmed(), "header"};
             head.headers.remove(sources.keyHeader);
         }
     }
@@ -83,9 +77,9 @@ Credential takeCredential(RequestHead &head, const CredentialSources &sources)
         QByteArray value;
         const int found = takeQueryKey(head, &value);
         if (found)
-            query = credential(found > 1 ? Credential::Kind::Ambiguous
+            query = Credential{found > 1 ? Credential::Kind::Ambiguous
                                          : Credential::Kind::ApiKey,
-                               value, value, "query");
+                               value, value, "query"};
     }
     // A bearer credential is the gateway's on an authenticated route, whichever was used.
     Credential bearer;
@@ -94,10 +88,10 @@ Credential takeCredential(RequestHead &head, const CredentialSources &sources)
     if (const std::optional<QByteArrayView> text = bearerValue(authorization)) {
         head.headers.remove("Authorization");
         const bool token = sources.tokens && (!sources.keys || looksLikeJwt(*text));
-        bearer = credential(authorizations > 1 ? Credential::Kind::Ambiguous
+        bearer = Credential{authorizations > 1 ? Credential::Kind::Ambiguous
                             : token            ? Credential::Kind::Token
                                                : Credential::Kind::ApiKey,
-                            authorization, *text, "bearer");
+                            authorization, *text, "bearer"};
     }
     for (Credential *c : {&header, &query, &bearer}) {
         if (c->kind != Credential::Kind::None)

@@ -1,10 +1,12 @@
 #include "KeyUsageRecorder.h"
 
+#include "http/BytesHash.h"
+
 namespace portico {
 
 KeyUsageRecorder::Shard &KeyUsageRecorder::shardFor(const QByteArray &keyId) const
 {
-    return m_shards[qHash(keyId) % m_shards.size()];
+    return m_shards[BytesHash()(keyId) % m_shards.size()];
 }
 
 void KeyUsageRecorder::record(const QByteArray &keyId, qint64 nowMs)

@@ -32,9 +32,11 @@ std::optional<TokenOutcome> JwtAuthenticator::verify(QByteArrayView token, qint6
                                                      const TokenWait *wait) const
 {
     const qint64 nowS = nowMs / 1000;
-    // The common case: this token passed before and has not expired.
+    // The common case: this token passed before and has not expired. One hash serves every
+    // provider's cache and the insert below.
+    const VerifiedTokenCache::Digest digest = VerifiedTokenCache::digestOf(token);
     for (const auto &provider : m_providers) {
-        if (const std::optional<VerifiedToken> cached = provider->verified->find(token, nowS))
+        if (const std::optional<VerifiedToken> cached = provider->verified->find(digest, nowS))
             return accept(*provider, *cached, nowS, {});
     }
 
@@ -75,7 +77,7 @@ std::optional<TokenOutcome> JwtAuthenticator::verify(QByteArrayView token, qint6
 
     const VerifiedToken verified = VerifiedToken::fromClaims(parsed->claims,
                                                              provider->consumerClaim);
-    provider->verified->insert(token, verified, nowS);
+    provider->verified->insert(digest, verified, nowS);
     QByteArray how;
     if (!parsed->kid.isEmpty())
         how = "kid " + parsed->kid;
@@ -126,9 +128,7 @@ TokenOutcome JwtAuthenticator::accept(const CompiledJwtProvider &provider,
     // A token from the cache (no `how`) records the provider's prepared text: the identity
     // (consumer, subject) is on the request already.
     outcome.decision = how.isEmpty() ? provider.accepted : provider.accepted + ' ' + how;
-    outcome.validUntilMs = std::min(token.expiry.value_or(nowS + VerifiedTokenCache::kMaxAgeS),
-                                    nowS + VerifiedTokenCache::kMaxAgeS)
-        * 1000;
+    outcome.validUntilMs = VerifiedTokenCache::keptUntil(token, nowS) * 1000;
     if (!consumer)
         outcome.decision += " (anonymous)";
     return outcome;

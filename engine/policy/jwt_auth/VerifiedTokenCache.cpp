@@ -48,9 +48,18 @@ VerifiedTokenCache::Shard &VerifiedTokenCache::shardFor(const Digest &digest) co
     return m_shards[size_t(digest.words[0] % kShardCount)];
 }
 
+qint64 VerifiedTokenCache::keptUntil(const VerifiedToken &token, qint64 now)
+{
+    return std::min(token.expiry.value_or(now + kMaxAgeS), now + kMaxAgeS);
+}
+
 std::optional<VerifiedToken> VerifiedTokenCache::find(QByteArrayView compact, qint64 now) const
 {
-    const Digest digest = digestOf(compact);
+    return find(digestOf(compact), now);
+}
+
+std::optional<VerifiedToken> VerifiedTokenCache::find(const Digest &digest, qint64 now) const
+{
     Shard &shard = shardFor(digest);
     QMutexLocker lock(&shard.mutex);
     const auto it = shard.entries.constFind(digest);
@@ -65,10 +74,14 @@ std::optional<VerifiedToken> VerifiedTokenCache::find(QByteArrayView compact, qi
 
 void VerifiedTokenCache::insert(QByteArrayView compact, const VerifiedToken &token, qint64 now)
 {
-    const qint64 expiresAt = std::min(token.expiry.value_or(now + kMaxAgeS), now + kMaxAgeS);
+    insert(digestOf(compact), token, now);
+}
+
+void VerifiedTokenCache::insert(const Digest &digest, const VerifiedToken &token, qint64 now)
+{
+    const qint64 expiresAt = keptUntil(token, now);
     if (expiresAt <= now)
         return;
-    const Digest digest = digestOf(compact);
     Shard &shard = shardFor(digest);
     QMutexLocker lock(&shard.mutex);
     auto &entries = shard.entries;

@@ -40,21 +40,30 @@ public:
 
     explicit VerifiedTokenCache(qsizetype capacity = kDefaultCapacity);
 
-    // The stored values when `compact` was inserted and its entry has not expired at `now`.
-    std::optional<VerifiedToken> find(QByteArrayView compact, qint64 now) const;
-    // Stores a verified token. A full shard drops its expired entries first, then an arbitrary
-    // one. A token already expired at `now` is not stored.
-    void insert(QByteArrayView compact, const VerifiedToken &token, qint64 now);
-
-    qsizetype size() const;
-    qsizetype capacity() const { return m_shardCapacity * kShardCount; }
-    void clear();
-
     struct Digest
     {
         std::array<quint64, 4> words{};
         friend bool operator==(const Digest &, const Digest &) = default;
     };
+
+    // A token's SHA-256, the key of its entry: computed once by a caller that looks a token up
+    // in several caches, or looks it up and then inserts it.
+    static Digest digestOf(QByteArrayView compact);
+    // Until when (seconds) an entry for `token` stored at `now` is kept: its exp, at most
+    // kMaxAgeS from now.
+    static qint64 keptUntil(const VerifiedToken &token, qint64 now);
+
+    // The stored values when `compact` was inserted and its entry has not expired at `now`.
+    std::optional<VerifiedToken> find(QByteArrayView compact, qint64 now) const;
+    std::optional<VerifiedToken> find(const Digest &digest, qint64 now) const;
+    // Stores a verified token. A full shard drops its expired entries first, then an arbitrary
+    // one. A token already expired at `now` is not stored.
+    void insert(QByteArrayView compact, const VerifiedToken &token, qint64 now);
+    void insert(const Digest &digest, const VerifiedToken &token, qint64 now);
+
+    qsizetype size() const;
+    qsizetype capacity() const { return m_shardCapacity * kShardCount; }
+    void clear();
 
 private:
     struct Entry
@@ -68,7 +77,6 @@ private:
         QHash<Digest, Entry> entries;
     };
 
-    static Digest digestOf(QByteArrayView compact);
     Shard &shardFor(const Digest &digest) const;
 
     qsizetype m_shardCapacity;
