@@ -5,6 +5,9 @@
 #include "config/ConfigService.h"
 #include "config/DeclarativeFormat.h"
 #include "config/KeyUsageFlusher.h"
+#include "config/QuotaFlusher.h"
+#include "config/Snapshot.h"
+#include "policy/rate_limit/RateLimiter.h"
 #include "demo/DemoConfig.h"
 #include "demo/MockServices.h"
 #include "net/GatewayEngine.h"
@@ -47,6 +50,8 @@ bool GatewayRuntime::start()
     if (!openStore() || !startEngine())
         return false;
     m_keyUsage = std::make_unique<KeyUsageFlusher>(m_engine->keyUsage(), m_config->store());
+    m_quotas = std::make_unique<QuotaFlusher>(m_engine->rateCounters(), m_config->store(),
+                                              m_engine->snapshot()->rateLimiter->calendar());
     return startAdmin();
 }
 
@@ -182,6 +187,8 @@ void GatewayRuntime::stop()
     m_engine->stop();
     if (m_keyUsage)
         m_keyUsage->flush(); // the last uses, once no request can add more
+    if (m_quotas)
+        m_quotas->flush();
 }
 
 QStringList GatewayRuntime::listenerUrls() const

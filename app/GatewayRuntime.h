@@ -16,6 +16,7 @@ class AdminServer;
 class ConfigService;
 class GatewayEngine;
 class KeyUsageFlusher;
+class QuotaFlusher;
 class MockServices;
 
 // What both programs run: the configuration store for the options (--db file, the desktop's
@@ -67,6 +68,7 @@ private:
     std::unique_ptr<AdminApi> m_adminApi;
     std::unique_ptr<AdminServer> m_admin;
     std::unique_ptr<KeyUsageFlusher> m_keyUsage; // needs m_config's store: declared after it
+    std::unique_ptr<QuotaFlusher> m_quotas;      // the same
     QString m_storeDescription;
     SettingsConfig m_started;
     QStringList m_errors;

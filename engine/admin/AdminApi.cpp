@@ -6,6 +6,7 @@
 #include "AdminOpenApi.h"
 #include "AdminStatus.h"
 #include "AdminSupport.h"
+#include "AdminUsage.h"
 #include "config/ConfigService.h"
 
 #include <openssl/crypto.h>
@@ -81,16 +82,13 @@ AdminResponse AdminApi::route(const AdminRequest &request)
         return *response;
     if (std::optional<AdminResponse> response = handleKeyRequest(context, request))
         return *response;
+    if (std::optional<AdminResponse> response = handleUsageRequest(context, request))
+        return *response;
     if (std::optional<AdminResponse> response = handleEntityRequest(context, request))
         return *response;
-    if ((s.size() == 3 && s[0] == QLatin1String("consumers") && s[2] == QLatin1String("usage"))
-        || s == QStringList{QStringLiteral("traffic")})
-        return AdminResponse::error(501, QStringLiteral("%1 is not available yet: it arrives "
-                                                        "with %2")
-                                             .arg(QLatin1Char('/') + s.join(u'/'),
-                                                  s[0] == QLatin1String("traffic")
-                                                      ? QStringLiteral("the traffic inspector")
-                                                      : QStringLiteral("rate limiting")));
+    if (s == QStringList{QStringLiteral("traffic")})
+        return AdminResponse::error(501, QStringLiteral("/traffic is not available yet: it "
+                                                        "arrives with the traffic inspector"));
     return notFound(QStringLiteral("no such endpoint; GET /openapi.json lists them"));
 }
 

@@ -53,6 +53,14 @@ TreeValue type(const char *name, const char *description = nullptr)
     return tree;
 }
 
+// A string that takes one of `values`.
+TreeValue oneOf(const QStringList &values, const char *description = nullptr)
+{
+    TreeValue tree = type("string", description);
+    tree.insert("enum", TreeValue::flowList(values));
+    return tree;
+}
+
 TreeValue arrayOf(TreeValue items)
 {
     TreeValue tree = TreeValue::map();
@@ -77,6 +85,27 @@ TreeValue schemas()
                      {"errors", arrayOf(object({{"path", type("string", "e.g. routes[3].paths[0]")},
                                                 {"message", type("string")}}))}},
                     {QStringLiteral("error")}));
+    s.insert("Settings",
+             object({{"listen", type("string", "host:port")},
+                     {"admin_listen", type("string", "host:port")},
+                     {"admin_token", type("string")},
+                     {"workers", type("integer", "0 = one per core")},
+                     {"rate_limit_store", type("string", "local or redis://host[:port][/db]")},
+                     {"rate_limit_headers", oneOf({"ietf", "legacy", "both", "none"})},
+                     {"rate_limit_redis_down",
+                      oneOf({"local", "open", "closed"}, "while Redis is unreachable")},
+                     {"rate_limit_redis_timeout_ms", type("integer", "1..10000")},
+                     {"quota_timezone", type("string", "IANA zone where day/month quotas reset")},
+                     {"max_uri_bytes", type("integer")},
+                     {"max_header_bytes", type("integer")},
+                     {"max_body_bytes", type("integer")},
+                     {"header_timeout_ms", type("integer")},
+                     {"idle_timeout_ms", type("integer")},
+                     {"upstream_idle_timeout_ms", type("integer")},
+                     {"upstream_pool_size", type("integer")},
+                     {"eject_after_failures", type("integer")},
+                     {"eject_duration_ms", type("integer")},
+                     {"shutdown_timeout_ms", type("integer")}}));
     s.insert("Service",
              object({{"name", type("string")},
                      {"url", type("string", "shorthand for one target of weight 100")},
@@ -145,7 +174,7 @@ TreeValue schemas()
                      {"jwks_cache_max_s", type("integer", "longest a fetched JWKS is kept")}},
                     {QStringLiteral("name")}));
     s.insert("Config", object({{"format_version", type("integer")},
-                               {"settings", type("object")},
+                               {"settings", ref("Settings")},
                                {"services", arrayOf(ref("Service"))},
                                {"routes", arrayOf(ref("Route"))},
                                {"consumers", arrayOf(ref("Consumer"))},
@@ -250,6 +279,10 @@ TreeValue adminOpenApiDocument()
                                "({\"grace_s\": N, \"expires\": ...} optional)",
                                nullptr, "201", "NewApiKey", true));
     paths.insert("/consumers/{name}/keys/{id}/rotate", std::move(p));
+    p = TreeValue::map();
+    p.insert("get", operation("each limit of the consumer: used, remaining, reset (counts nothing)",
+                              nullptr, "200", nullptr, false));
+    paths.insert("/consumers/{name}/usage", std::move(p));
     p = TreeValue::map();
     p.insert("get", operation("Prometheus metrics (text)", nullptr, "200", nullptr, false));
     paths.insert("/metrics", std::move(p));

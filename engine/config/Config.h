@@ -33,6 +33,13 @@ struct SettingsConfig
     QString adminToken;
     int workers = 0; // 0 = one per core
     QString rateLimitStore = QStringLiteral("local");
+    // Which rate-limit headers responses carry: ietf (RateLimit-Policy/RateLimit), legacy
+    // (X-RateLimit-*), both or none.
+    QString rateLimitHeaders = QStringLiteral("ietf");
+    // What limits do while Redis is unreachable: local (count in this process), open, closed.
+    QString rateLimitRedisDown = QStringLiteral("local");
+    int rateLimitRedisTimeoutMs = 200; // a Redis call slower than this counts as unreachable
+    QString quotaTimezone = QStringLiteral("UTC"); // IANA zone; day/month quotas reset there
     HttpLimitsConfig limits;
     int upstreamIdleTimeoutMs = 60'000; // pooled upstream connections close after this
     int upstreamPoolSize = 64;          // idle connections kept per worker and target

@@ -5,6 +5,7 @@
 #include "ConfigValidator.h"
 #include "StoreFile.h"
 #include "StoreHistory.h"
+#include "StoreQuota.h"
 #include "StoreSchema.h"
 #include "StoreSql.h"
 #include "StoreWriter.h"
@@ -300,7 +301,7 @@ bool ConfigStore::reload()
         return false;
     }
     const std::optional<qint64> stored = m_database->storedRevision(&error);
-    if (stored && *stored == state.revision) { // only operational data (key use) changed
+    if (stored && *stored == state.revision) { // only key or quota use changed
         state.seenDataVersion = *dataVersion;
         return false;
     }
@@ -426,6 +427,37 @@ QDateTime ConfigStore::keyLastUsed(const QString &keyId) const
         || !query.next())
         return QDateTime();
     return QDateTime::fromMSecsSinceEpoch(query.value(0).toLongLong(), Qt::UTC);
+}
+
+bool ConfigStore::writeQuotaUsage(const std::vector<QuotaUsage> &rows)
+{
+    QString error;
+    if (writeQuotaRows(m_database->db(), rows, &error))
+        return true;
+    qWarning("portico: %s: %s", qPrintable(path()), qPrintable(error));
+    return false;
+}
+
+std::vector<QuotaUsage> ConfigStore::readQuotaUsage(const QStringList &periods) const
+{
+    QString error;
+    std::optional<std::vector<QuotaUsage>> rows = readQuotaRows(m_database->db(), periods, &error);
+    if (!rows) {
+        qWarning("portico: %s: %s", qPrintable(path()), qPrintable(error));
+        return {};
+    }
+    return std::move(*rows);
+}
+
+int ConfigStore::pruneQuotaUsage(const QStringList &keepPeriods)
+{
+    QString error;
+    const std::optional<int> removed = pruneQuotaRows(m_database->db(), keepPeriods, &error);
+    if (!removed) {
+        qWarning("portico: %s: %s", qPrintable(path()), qPrintable(error));
+        return -1;
+    }
+    return *removed;
 }
 
 } // namespace portico

@@ -1,9 +1,11 @@
 #pragma once
 
 #include "Config.h"
+#include "QuotaUsage.h"
 
 #include <QDateTime>
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 #include <optional>
@@ -131,6 +133,16 @@ public:
     // in batches by the engine, never once per request.
     bool recordKeyUse(const std::vector<std::pair<QString, QDateTime>> &lastUsedById);
     QDateTime keyLastUsed(const QString &keyId) const;
+
+    // Day and month quota counts, so a restart does not reset them: runtime data like key
+    // use (no revision, not exported, not in the history, kept by replace() and rollback()).
+    // Upserts each row's count (the stored value becomes the given one), in one transaction.
+    bool writeQuotaUsage(const std::vector<QuotaUsage> &rows);
+    // Rows whose period is one of `periods` (the current day and month), for loading at start.
+    // Empty when there are none or the read fails (which is logged).
+    std::vector<QuotaUsage> readQuotaUsage(const QStringList &periods) const;
+    // Deletes rows of other periods (old days and months), returns how many; -1 on failure.
+    int pruneQuotaUsage(const QStringList &keepPeriods);
 
 private:
     explicit ConfigStore(std::unique_ptr<ConfigStoreDatabase> database);

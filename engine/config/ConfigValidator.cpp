@@ -7,6 +7,7 @@
 #include "ConsumerScan.h"
 #include "FieldPath.h"
 #include "NameIndex.h"
+#include "RateLimitChecks.h"
 #include "policy/jwt_auth/JwtKey.h"
 #include "routing/PathNormalizer.h"
 
@@ -106,17 +107,7 @@ void checkSettings(Checker &check, const SettingsConfig &s)
         }
     }
     check.range(QStringLiteral("settings.workers"), s.workers, 0, 256);
-    if (s.rateLimitStore != QStringLiteral("local")) {
-        const QUrl url(s.rateLimitStore, QUrl::StrictMode);
-        const QString path = url.path();
-        bool dbOk = path.isEmpty() || path == QStringLiteral("/");
-        if (!dbOk)
-            path.sliced(1).toUInt(&dbOk);
-        if (!url.isValid() || url.scheme() != QStringLiteral("redis") || url.host().isEmpty()
-            || !dbOk || url.hasQuery() || url.hasFragment())
-            check.add(QStringLiteral("settings.rate_limit_store"),
-                      QStringLiteral("expected \"local\" or redis://host[:port][/db]"));
-    }
+    checkRateLimitSettings(check, s);
     const HttpLimitsConfig &l = s.limits;
     check.range(QStringLiteral("settings.max_uri_bytes"), l.maxUriBytes, 64, kMiB);
     check.range(QStringLiteral("settings.max_header_bytes"), l.maxHeaderBytes, 1024, 16 * kMiB);

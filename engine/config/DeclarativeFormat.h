@@ -12,7 +12,7 @@ struct ConfigLoadResult
 {
     Config config;
     ConfigErrors errors;  // parse, type and validation errors, each naming its field
-    QStringList warnings; // accepted but not applied yet ("routes[0].rate_limit is not ...")
+    QStringList warnings; // accepted, but not taking effect as written; callers print them
     bool ok() const { return errors.empty(); }
 };
 

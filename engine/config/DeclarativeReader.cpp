@@ -227,8 +227,6 @@ bool DeclarativeReader::readRoot(const YAML::Node &root, Config &config)
             return false;
         return true;
     });
-    if (!config.plans.empty())
-        warning(QStringLiteral("plans are stored but their limits are not enforced yet"));
     return true;
 }
 
@@ -247,6 +245,14 @@ void DeclarativeReader::readSettings(const YAML::Node &node, const QString &base
             readInteger(value, path, s.workers);
         else if (key == "rate_limit_store")
             readString(value, path, s.rateLimitStore);
+        else if (key == "rate_limit_headers")
+            readString(value, path, s.rateLimitHeaders);
+        else if (key == "rate_limit_redis_down")
+            readString(value, path, s.rateLimitRedisDown);
+        else if (key == "rate_limit_redis_timeout_ms")
+            readInteger(value, path, s.rateLimitRedisTimeoutMs);
+        else if (key == "quota_timezone")
+            readString(value, path, s.quotaTimezone);
         else if (key == "max_uri_bytes")
             readInteger(value, path, l.maxUriBytes);
         else if (key == "max_header_bytes")
@@ -371,8 +377,6 @@ void DeclarativeReader::readRoute(const YAML::Node &node, const QString &base, R
             return false;
         return true;
     });
-    if (!route.rateLimit.isEmpty())
-        warning(base + QStringLiteral(".rate_limit is not applied yet"));
 }
 
 void DeclarativeReader::readConsumer(const YAML::Node &node, const QString &base,

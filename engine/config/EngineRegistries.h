@@ -2,6 +2,7 @@
 
 #include "policy/auth/KeyUsageRecorder.h"
 #include "policy/jwt_auth/JwksRegistry.h"
+#include "policy/rate_limit/LocalCounters.h"
 #include "proxy/TargetHealth.h"
 
 #include <QList>
@@ -12,6 +13,8 @@ namespace portico {
 
 class ConsumerDirectory;
 struct ConsumerConfig;
+struct SettingsConfig;
+class RedisCounters;
 
 // What lives longer than one snapshot and the snapshots compiled from it refer to: target
 // health, API key use, the JWT providers' key sets, and the last consumer directory (reused
@@ -23,10 +26,16 @@ struct EngineRegistries
     std::shared_ptr<KeyUsageRecorder> keyUsage = std::make_shared<KeyUsageRecorder>();
     std::shared_ptr<const ConsumerDirectory> consumers;
     JwksRegistry jwks;
+    // Rate-limit counters: this process's (also Redis's stand-in while it is unreachable), and
+    // Redis's when settings.rate_limit_store names it (kept while its settings are unchanged).
+    std::shared_ptr<LocalCounters> rateCounters = std::make_shared<LocalCounters>();
+    std::shared_ptr<RedisCounters> redisCounters;
 
     // The directory for these consumers: the last one when they are the same, else a new one.
     // Called where snapshots are compiled, on the engine's owner thread only.
     std::shared_ptr<const ConsumerDirectory> consumersFor(const QList<ConsumerConfig> &list);
+    // The Redis counters these settings name, or null for local counting.
+    std::shared_ptr<RedisCounters> redisCountersFor(const SettingsConfig &settings);
 };
 
 } // namespace portico

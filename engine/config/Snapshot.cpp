@@ -9,6 +9,8 @@
 #include "policy/auth/ConsumerDirectory.h"
 #include "policy/jwt_auth/CompiledJwtProvider.h"
 #include "policy/jwt_auth/JwtAuthenticator.h"
+#include "policy/rate_limit/RateLimitPolicy.h"
+#include "policy/rate_limit/RateLimiter.h"
 #include "proxy/TargetHealth.h"
 
 namespace portico {
@@ -63,7 +65,8 @@ std::shared_ptr<const TokenAuthenticator> tokenAuthenticator(const RouteConfig &
                                               route.jwtAnonymous);
 }
 
-// The route's policies in the order of the request path (DESIGN.md): access, auth, acl.
+// The route's policies in the order of the request path (DESIGN.md): access, auth, acl,
+// rate limit.
 void compilePolicies(const RouteConfig &route, const Snapshot &snapshot,
                      const Providers &providers, CompiledRoute &out)
 {
@@ -83,6 +86,10 @@ void compilePolicies(const RouteConfig &route, const Snapshot &snapshot,
     }
     if (!route.allowGroups.isEmpty() || !route.denyGroups.isEmpty())
         out.policies.append(std::make_shared<GroupAclPolicy>(route.allowGroups, route.denyGroups));
+    // Plans apply wherever a consumer is known, so on every authenticating route.
+    if (!route.rateLimit.isEmpty()
+        || (!route.auth.isEmpty() && snapshot.rateLimiter->anyPlanLimits()))
+        out.policies.append(std::make_shared<RateLimitPolicy>(route, snapshot.rateLimiter));
 }
 
 bool anyRouteAuthenticates(const Config &config)
@@ -130,6 +137,8 @@ std::shared_ptr<const Snapshot> compileSnapshot(const Config &config, quint64 ve
             jwksInUse.push_back(providers.back()->jwks);
     }
     registries.jwks.keepOnly(jwksInUse);
+    snapshot->rateLimiter = std::make_shared<const RateLimiter>(
+        config, registries.rateCounters, registries.redisCountersFor(config.settings));
     for (const RouteConfig &route : config.routes) {
         CompiledRoute compiled;
         compiled.name = route.name;

@@ -14,6 +14,7 @@
 namespace portico {
 
 class ConsumerDirectory;
+class RateLimiter;
 struct EngineRegistries;
 class TargetHealth;
 
@@ -58,6 +59,7 @@ struct Snapshot
     std::vector<CompiledService> services;
     std::vector<CompiledRoute> routes; // same indices as config.routes
     std::shared_ptr<const ConsumerDirectory> consumers; // null when no route authenticates
+    std::shared_ptr<const RateLimiter> rateLimiter;     // plans, calendar, where counters live
 
     Snapshot(Config c, quint64 v);
 };

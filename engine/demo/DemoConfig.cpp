@@ -68,8 +68,10 @@ Config makeDemoConfig(const std::function<QString(const QString &)> &urlOf)
     const QString demoKey = QStringLiteral("demo-key-123");
     ConsumerConfig mobileApp;
     mobileApp.name = QStringLiteral("mobile-app");
+    mobileApp.plan = QStringLiteral("free");
     mobileApp.keys.push_back(storedApiKey(demoKey, currentTimestamp()));
     config.consumers.append(mobileApp);
+    config.plans.push_back({QStringLiteral("free"), {.second = 5, .minute = 100, .day = 10'000}});
     return config;
 }
 

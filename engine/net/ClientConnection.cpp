@@ -302,6 +302,7 @@ void ClientConnection::dispatchRequest()
             m_alive = std::make_shared<int>(0);
         ctx.alive = m_alive;
         ctx.mailbox = m_worker->mailbox();
+        ctx.redisLinks = m_worker->redisLinks();
         ctx.authMemo = &m_authMemo;
     }
     ctx.route->policies.run(ctx, m_alive, [this](PolicyResult result) {

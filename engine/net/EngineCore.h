@@ -39,6 +39,7 @@ public:
     int workerCount() const { return int(m_workers.size()); }
     std::shared_ptr<const Snapshot> snapshot() const;
     KeyUsageRecorder &keyUsage() { return *m_registries.keyUsage; }
+    LocalCounters &rateCounters() { return *m_registries.rateCounters; }
     // Sums the workers' counters; requests/s is measured over about the last second.
     TrafficSample sample();
     TrafficSample lastSample() const;

@@ -79,6 +79,11 @@ KeyUsageRecorder &GatewayEngine::keyUsage()
     return m_core->keyUsage();
 }
 
+LocalCounters &GatewayEngine::rateCounters()
+{
+    return m_core->rateCounters();
+}
+
 std::shared_ptr<const Snapshot> GatewayEngine::snapshot() const
 {
     return m_core->snapshot();

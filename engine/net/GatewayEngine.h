@@ -16,6 +16,7 @@ namespace portico {
 struct Snapshot;
 class EngineCore;
 class KeyUsageRecorder;
+class LocalCounters;
 
 // The one door to the gateway engine for the apps: start it on a configuration, swap in a new
 // one while it runs, read its live figures, stop it. Everything it emits is already aggregated
@@ -48,6 +49,7 @@ public:
     std::shared_ptr<const Snapshot> snapshot() const;
     // When API keys were last used, gathered from the workers (see KeyUsageFlusher).
     KeyUsageRecorder &keyUsage();
+    LocalCounters &rateCounters();
     // The latest aggregated figures (also emitted by trafficUpdated).
     TrafficSample traffic() const;
 

@@ -6,6 +6,7 @@
 #include "net/SnapshotPublisher.h"
 #include "net/ThreadMailbox.h"
 #include "net/TcpStream.h"
+#include "policy/rate_limit/RedisLinks.h"
 #include "proxy/UpstreamPool.h"
 
 #include <QThread>
@@ -20,6 +21,7 @@ Worker::Worker(int index, const SnapshotPublisher *publisher)
     , m_publisher(publisher)
     , m_pool(new UpstreamPool(this))
     , m_mailbox(std::make_shared<ThreadMailbox>(this))
+    , m_redisLinks(new RedisLinks(this))
     , m_sweepTimer(new QTimer(this))
 {
     snapshot();

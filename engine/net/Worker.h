@@ -15,6 +15,7 @@ struct Snapshot;
 class ClientConnection;
 class SnapshotPublisher;
 class ThreadMailbox;
+class RedisLinks;
 class UpstreamPool;
 
 // One worker thread's share of the gateway: its client connections, its upstream pool, its
@@ -33,6 +34,8 @@ public:
     UpstreamPool *pool() const { return m_pool; }
     // For work other threads hand back to this one (see ThreadMailbox).
     ThreadMailbox *mailbox() const { return m_mailbox.get(); }
+    // Its own connections to Redis, for rate limits shared by several instances.
+    RedisLinks *redisLinks() const { return m_redisLinks; }
     WorkerCounters &counters() { return m_counters; }
     const WorkerCounters &counters() const { return m_counters; }
 
@@ -56,6 +59,7 @@ private:
     quint64 m_snapshotVersion = 0;
     UpstreamPool *m_pool;
     std::shared_ptr<ThreadMailbox> m_mailbox;
+    RedisLinks *m_redisLinks;
     QTimer *m_sweepTimer;
     WorkerCounters m_counters;
     QSet<ClientConnection *> m_connections;

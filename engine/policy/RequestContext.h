@@ -17,6 +17,7 @@ struct CompiledRoute;
 struct CompiledConsumer;
 struct AuthMemo;
 class ThreadMailbox;
+class RedisLinks;
 
 // Who the request comes from, once an authentication policy accepted its credential. Services
 // behind the gateway receive it as X-Consumer-* and X-Authenticated-* headers.
@@ -49,6 +50,10 @@ struct RequestContext
     ThreadMailbox *mailbox = nullptr;
     std::weak_ptr<void> alive;
     AuthMemo *authMemo = nullptr; // the connection's (see AuthMemo)
+    RedisLinks *redisLinks = nullptr; // the worker's connections to Redis
+
+    // Fields a policy adds to the response the client gets (e.g. RateLimit).
+    HeaderMap responseHeaders;
 
     // (policy or stage, decision), e.g. ("route", "users"), ("upstream", "127.0.0.1:9001").
     std::vector<std::pair<QByteArray, QByteArray>> decisions;

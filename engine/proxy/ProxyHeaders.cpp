@@ -217,6 +217,8 @@ void prepareDownstreamResponseHead(ResponseHead &head, const RequestContext &con
     appendListValue(via, viaValue(head.versionMinor == 0));
     fields.emplace_back(QByteArrayLiteral("Via"), via);
     fields.emplace_back(QByteArrayLiteral("X-Request-Id"), context.requestId);
+    for (const HeaderMap::Field &field : context.responseHeaders.fields())
+        fields.push_back(field);
 }
 
 } // namespace portico

@@ -7,10 +7,11 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 routes=${GW_ROUTES:-1} # extra routes before the catch-all, to measure matching cost
 
 # full: the catch-all route needs the API key "bench-key" (checked as in production: hashed,
-# looked up, its consumer's identity forwarded). Rate limiting joins when the gateway has it.
+# looked up, its consumer's identity forwarded) and counts each request in a per-consumer limit
+# far above the load (nginx's limit_req and HAProxy's stick table do the same in their full mode).
 case "$GW_MODE" in
   plain) auth="" ;;
-  full) auth=", auth: [key]" ;;
+  full) auth=", auth: [key], rate_limit: { second: 100000000 }" ;;
   *) echo "gateway-under-test: mode '$GW_MODE' is not supported yet (plain, full)" >&2; exit 2 ;;
 esac
 

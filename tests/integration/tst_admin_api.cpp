@@ -499,7 +499,8 @@ void TestAdminApi::protocolErrors()
     const RawResponse wrongMethod = call("DELETE", "/status");
     QCOMPARE(wrongMethod.status, 405);
     QCOMPARE(wrongMethod.header("Allow"), QByteArray("GET, HEAD"));
-    QCOMPARE(call("GET", "/consumers/x/usage").status, 501);
+    QCOMPARE(call("GET", "/consumers/x/usage").status, 404); // no such consumer
+    QCOMPARE(call("GET", "/traffic").status, 501);
 
     // Keep-alive: several requests on one connection, answered in order.
     RawHttpClient keepAlive(m_stack.server->port());
@@ -547,6 +548,14 @@ void TestAdminApi::describesItself()
     QVERIFY(properties("Consumer").contains(QLatin1String("groups")));
     QVERIFY(properties("JwtProvider").contains(QLatin1String("jwks_cache_min_s")));
     QVERIFY(properties("JwtProvider").contains(QLatin1String("jwks_cache_max_s")));
+    for (const char *field : {"listen", "rate_limit_store", "rate_limit_headers",
+                              "rate_limit_redis_down", "rate_limit_redis_timeout_ms",
+                              "quota_timezone", "shutdown_timeout_ms"})
+        QVERIFY2(properties("Settings").contains(QLatin1String(field)), field);
+    QCOMPARE(properties("Settings")[QLatin1String("rate_limit_headers")][QLatin1String("enum")]
+                 .toArray()
+                 .size(),
+             4);
     // Every $ref points at a schema that exists.
     const QJsonObject schemas =
         doc.value(QLatin1String("components"))[QLatin1String("schemas")].toObject();

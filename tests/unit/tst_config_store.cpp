@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -60,6 +61,10 @@ Config richConfig()
     s.adminToken = QStringLiteral("t0ken-with-\"quotes\"");
     s.workers = 3;
     s.rateLimitStore = QStringLiteral("redis://127.0.0.1:6379/2");
+    s.rateLimitHeaders = QStringLiteral("both");
+    s.rateLimitRedisDown = QStringLiteral("closed");
+    s.rateLimitRedisTimeoutMs = 350;
+    s.quotaTimezone = QStringLiteral("Asia/Tokyo");
     s.limits = {1000, 4096, 5'000'000, 7000, 8000};
     s.upstreamIdleTimeoutMs = 1234;
     s.upstreamPoolSize = 7;
@@ -256,10 +261,13 @@ private Q_SLOTS:
     void emptyFileIsInitialised();
     void migratesOlderSchemaWithData();
     void migratesVersion2Store();
+    void migratesVersion3Store();
     void authenticationFieldsInHistory();
     void historyDocumentsWithoutNewFields();
     void invalidStoredConfigIsReported();
     void recordsKeyUse();
+    void quotaUsage();
+    void quotaUsageIsNotConfiguration();
 };
 
 void TestConfigStore::createsWithInitialConfig()
@@ -1129,6 +1137,83 @@ void TestConfigStore::migratesVersion2Store()
     QVERIFY(openStore(path)->config() == store.config());
 }
 
+void TestConfigStore::migratesVersion3Store()
+{
+    // A file as a build that knew migrations 0001 to 0003 left it: opening adds quota_usage,
+    // keeps the stored settings, and the rate-limit settings read back as their defaults.
+    QVERIFY(latestSchemaVersion() >= 4);
+    QCOMPARE(storeMigrations()[3].name, QStringLiteral("0004_rate_limits.sql"));
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("portico.db"));
+    {
+        RawDb raw(path);
+        QVERIFY(raw.exec(QStringLiteral("PRAGMA journal_mode = WAL")));
+        QVERIFY(raw.exec(QStringLiteral("BEGIN")));
+        for (const StoreMigration &migration : storeMigrations()) {
+            if (migration.version > 3)
+                break;
+            for (const QString &statement : splitSqlStatements(migration.sql))
+                QVERIFY(raw.exec(statement));
+        }
+        const char *rows[] = {
+            "INSERT INTO meta VALUES ('revision', 5)",
+            "INSERT INTO history VALUES (5, 1790000000000, 'admin', 'by hand')",
+            "INSERT INTO settings VALUES ('rate_limit_store', '\"redis://127.0.0.1:6379/1\"'), "
+            "('workers', '2')",
+            "INSERT INTO services VALUES (1, 'svc', 10, 500, 30000, 1, 0)",
+            "INSERT INTO targets VALUES (1, 0, 'http://127.0.0.1:9000', 100)",
+            "INSERT INTO plans VALUES (3, 'free', 5, 5, 0, 0, 100, 0)",
+            "INSERT INTO routes (id, name, position, service_id, paths, hosts, methods, "
+            "strip_path, auth, max_body_bytes, enabled, rate_minute) VALUES (1, 'r', 10, 1, "
+            "'[\"/b\"]', '[]', '[]', 0, '[]', -1, 1, 60)",
+        };
+        for (const char *row : rows)
+            QVERIFY(raw.exec(QString::fromLatin1(row)));
+        QVERIFY(raw.exec(QStringLiteral("PRAGMA user_version = 3")));
+        QVERIFY(raw.exec(QStringLiteral("COMMIT")));
+    }
+    ConfigStore::OpenResult opened = ConfigStore::open(path, richConfig());
+    QVERIFY2(opened.store, qPrintable(opened.error + describe(opened.errors)));
+    QVERIFY(!opened.created);
+    ConfigStore &store = *opened.store;
+    QCOMPARE(store.revision(), 5);
+    const SettingsConfig &s = store.config().settings;
+    QCOMPARE(s.rateLimitStore, QStringLiteral("redis://127.0.0.1:6379/1"));
+    QCOMPARE(s.workers, 2);
+    QCOMPARE(s.rateLimitHeaders, QStringLiteral("ietf"));
+    QCOMPARE(s.rateLimitRedisDown, QStringLiteral("local"));
+    QCOMPARE(s.rateLimitRedisTimeoutMs, 200);
+    QCOMPARE(s.quotaTimezone, QStringLiteral("UTC"));
+    QCOMPARE(store.config().routes.at(0).rateLimit.minute, 60);
+    QCOMPARE(store.config().plans.at(0).limits.day, 100);
+    {
+        RawDb raw(path);
+        QCOMPARE(raw.value(QStringLiteral("PRAGMA user_version")).toInt(), latestSchemaVersion());
+        QCOMPARE(raw.value(QStringLiteral("SELECT count(*) FROM quota_usage")).toInt(), 0);
+    }
+
+    // And it is a working store: quota rows and the new settings are written and read back.
+    const std::vector<QuotaUsage> rows = {
+        {QStringLiteral("consumer:app"), QStringLiteral("plan"), QStringLiteral("day"),
+         QStringLiteral("2026-11-28"), 42}};
+    QVERIFY(store.writeQuotaUsage(rows));
+    const StoreResult edited = store.edit(ConfigSource::Gui, QString(), 5, [](Config &c) {
+        c.settings.rateLimitHeaders = QStringLiteral("none");
+        c.settings.rateLimitRedisDown = QStringLiteral("open");
+        c.settings.rateLimitRedisTimeoutMs = 1000;
+        c.settings.quotaTimezone = QStringLiteral("Europe/Berlin");
+        return ok();
+    });
+    QVERIFY2(edited.status == Status::Ok, qPrintable(describe(edited.errors)));
+    const std::unique_ptr<ConfigStore> reopened = openStore(path);
+    QVERIFY(reopened->config() == store.config());
+    QCOMPARE(reopened->config().settings.quotaTimezone, QStringLiteral("Europe/Berlin"));
+    QCOMPARE(reopened->readQuotaUsage({QStringLiteral("2026-11-28")}), rows);
+    QCOMPARE(store.rollback(5).status, Status::Ok);
+    QCOMPARE(store.config().settings.rateLimitHeaders, QStringLiteral("ietf"));
+    QCOMPARE(store.readQuotaUsage({QStringLiteral("2026-11-28")}), rows);
+}
+
 void TestConfigStore::authenticationFieldsInHistory()
 {
     // Each new field changed by one revision: every version comes back exactly from the
@@ -1285,6 +1370,118 @@ void TestConfigStore::recordsKeyUse()
     QCOMPARE(store->keyLastUsed(one), t2);
     QVERIFY(!store->keyLastUsed(two).isValid());
     QCOMPARE(openStore(path)->keyLastUsed(one), t2);
+}
+
+void TestConfigStore::quotaUsage()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("portico.db"));
+    const std::unique_ptr<ConfigStore> store = openStore(path, richConfig());
+    const auto row = [](const char *subject, const char *scope, const char *window,
+                        const char *period, qint64 used) {
+        return QuotaUsage{QLatin1String(subject), QLatin1String(scope), QLatin1String(window),
+                          QLatin1String(period), used};
+    };
+    const QStringList current = {QStringLiteral("2026-11-28"), QStringLiteral("2026-11")};
+    QVERIFY(store->readQuotaUsage(current).empty());
+    QVERIFY(store->writeQuotaUsage({}));
+
+    // Written in one batch; read back by period, in key order.
+    QVERIFY(store->writeQuotaUsage({
+        row("consumer:mobile-app", "plan", "day", "2026-11-28", 17),
+        row("consumer:mobile-app", "plan", "month", "2026-11", 900),
+        row("ip:2001:db8::1", "route:users", "day", "2026-11-28", 3),
+        row("consumer:mobile-app", "plan", "day", "2026-11-27", 50),   // yesterday
+        row("consumer:partner", "route:users", "month", "2026-10", 8), // last month
+    }));
+    QCOMPARE(store->readQuotaUsage(current),
+             std::vector<QuotaUsage>({
+                 row("consumer:mobile-app", "plan", "day", "2026-11-28", 17),
+                 row("consumer:mobile-app", "plan", "month", "2026-11", 900),
+                 row("ip:2001:db8::1", "route:users", "day", "2026-11-28", 3),
+             }));
+    QCOMPARE(store->readQuotaUsage({QStringLiteral("2026-10")}),
+             std::vector<QuotaUsage>({row("consumer:partner", "route:users", "month", "2026-10",
+                                          8)}));
+    QVERIFY(store->readQuotaUsage({}).empty());
+
+    // An upsert sets the count (it does not add to it), lower or higher.
+    QVERIFY(store->writeQuotaUsage({row("consumer:mobile-app", "plan", "day", "2026-11-28", 5),
+                                    row("ip:2001:db8::1", "route:users", "day", "2026-11-28", 4),
+                                    row("ip:10.0.0.1", "plan", "day", "2026-11-28", 1)}));
+    QCOMPARE(store->readQuotaUsage({QStringLiteral("2026-11-28")}),
+             std::vector<QuotaUsage>({
+                 row("consumer:mobile-app", "plan", "day", "2026-11-28", 5),
+                 row("ip:10.0.0.1", "plan", "day", "2026-11-28", 1),
+                 row("ip:2001:db8::1", "route:users", "day", "2026-11-28", 4),
+             }));
+
+    // Pruning keeps the given periods and says how many rows went.
+    QCOMPARE(store->pruneQuotaUsage(current), 2);
+    QCOMPARE(store->pruneQuotaUsage(current), 0);
+    {
+        RawDb raw(path);
+        QCOMPARE(raw.value(QStringLiteral("SELECT count(*) FROM quota_usage")).toInt(), 4);
+        QCOMPARE(raw.value(QStringLiteral("SELECT count(*) FROM quota_usage WHERE period "
+                                          "IN ('2026-11-27', '2026-10')"))
+                     .toInt(),
+                 0);
+    }
+    // Runtime data: no revision, no history; another instance and a reopened file see it.
+    QCOMPARE(store->revision(), 1);
+    QCOMPARE(store->history().size(), size_t(1));
+    QVERIFY(!store->changedElsewhere() || !store->reload());
+    QCOMPARE(openStore(path)->readQuotaUsage(current).size(), size_t(4));
+    QCOMPARE(store->pruneQuotaUsage({QStringLiteral("2026-12")}), 4);
+    QVERIFY(openStore(path)->readQuotaUsage(current).empty());
+
+    // A failed batch writes nothing: the whole batch is one transaction.
+    {
+        RawDb raw(path);
+        QVERIFY(raw.exec(QStringLiteral("CREATE TRIGGER refuse BEFORE INSERT ON quota_usage "
+                                        "WHEN NEW.used < 0 BEGIN SELECT RAISE(ABORT, 'no'); "
+                                        "END")));
+    }
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("quota use")));
+    QVERIFY(!store->writeQuotaUsage({row("consumer:a", "plan", "day", "2026-11-28", 1),
+                                     row("consumer:b", "plan", "day", "2026-11-28", -1)}));
+    QVERIFY(store->readQuotaUsage(current).empty());
+}
+
+void TestConfigStore::quotaUsageIsNotConfiguration()
+{
+    // Replacing the configuration (PUT /config, import), editing and rolling back leave the
+    // counts alone, and neither export nor the history mention them.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("portico.db"));
+    const std::unique_ptr<ConfigStore> store = openStore(path, richConfig());
+    const std::vector<QuotaUsage> rows = {
+        {QStringLiteral("consumer:mobile-app"), QStringLiteral("plan"), QStringLiteral("day"),
+         QStringLiteral("2026-11-28"), 9},
+        {QStringLiteral("ip:127.0.0.1"), QStringLiteral("route:users"), QStringLiteral("month"),
+         QStringLiteral("2026-11"), 70}};
+    const QStringList current = {QStringLiteral("2026-11-28"), QStringLiteral("2026-11")};
+    QVERIFY(store->writeQuotaUsage(rows));
+
+    Config other;
+    other.services = {richConfig().services[0]};
+    other.routes = {makeRoute(QStringLiteral("only"), QStringLiteral("users"))};
+    const StoreResult replaced = store->replace(other, ConfigSource::Import, QString());
+    QVERIFY2(replaced.status == Status::Ok, qPrintable(describe(replaced.errors)));
+    QCOMPARE(store->readQuotaUsage(current), rows);
+    QCOMPARE(store->rollback(1).status, Status::Ok);
+    QCOMPARE(store->readQuotaUsage(current), rows);
+    QVERIFY(store->config() == richConfig());
+
+    const QByteArray exported = toDeclarativeYaml(store->config());
+    QVERIFY(!exported.contains("quota_usage"));
+    QVERIFY(!exported.contains("consumer:mobile-app"));
+    RawDb raw(path);
+    QCOMPARE(raw.value(QStringLiteral("SELECT count(*) FROM history_changes WHERE "
+                                      "before LIKE '%consumer:%' OR after LIKE '%consumer:%'"))
+                 .toInt(),
+             0);
+    QCOMPARE(raw.value(QStringLiteral("SELECT count(*) FROM quota_usage")).toInt(), 2);
 }
 
 QTEST_GUILESS_MAIN(TestConfigStore)

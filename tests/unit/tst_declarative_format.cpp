@@ -59,6 +59,10 @@ void compareConfigs(const Config &a, const Config &b)
     QCOMPARE(s.adminToken, t.adminToken);
     QCOMPARE(s.workers, t.workers);
     QCOMPARE(s.rateLimitStore, t.rateLimitStore);
+    QCOMPARE(s.rateLimitHeaders, t.rateLimitHeaders);
+    QCOMPARE(s.rateLimitRedisDown, t.rateLimitRedisDown);
+    QCOMPARE(s.rateLimitRedisTimeoutMs, t.rateLimitRedisTimeoutMs);
+    QCOMPARE(s.quotaTimezone, t.quotaTimezone);
     QCOMPARE(s.limits.maxUriBytes, t.limits.maxUriBytes);
     QCOMPARE(s.limits.maxHeaderBytes, t.limits.maxHeaderBytes);
     QCOMPARE(s.limits.maxBodyBytes, t.limits.maxBodyBytes);
@@ -210,13 +214,8 @@ void TestDeclarativeFormat::designExample()
     QCOMPARE(c.jwtProviders.size(), size_t(1));
     QCOMPARE(c.jwtProviders[0].audiences, QStringList{"orders-api"});
     QCOMPARE(c.jwtProviders[0].clockSkewS, 60);
-    QVERIFY(result.warnings.contains(
-        QStringLiteral("plans are stored but their limits are not enforced yet")));
-    QVERIFY(result.warnings.contains(QStringLiteral("routes[0].rate_limit is not applied yet")));
-    // Authentication (routes' auth and the JWT providers) is applied: no warning about it.
-    QCOMPARE(result.warnings.size(), 2);
-    QVERIFY(result.warnings.filter(QStringLiteral("auth")).isEmpty());
-    QVERIFY(result.warnings.filter(QStringLiteral("jwt")).isEmpty());
+    // Everything in it is applied, plans and rate limits included: no warning.
+    QVERIFY2(result.warnings.isEmpty(), qPrintable(result.warnings.join(u'\n')));
 }
 
 void TestDeclarativeFormat::json()
@@ -279,6 +278,10 @@ settings:
   admin_token: 12345
   workers: 3
   rate_limit_store: redis://127.0.0.1:6379/2
+  rate_limit_headers: both
+  rate_limit_redis_down: closed
+  rate_limit_redis_timeout_ms: 750
+  quota_timezone: Europe/Berlin
   max_uri_bytes: 4096
   max_header_bytes: 16384
   max_body_bytes: 5000000000
@@ -315,6 +318,10 @@ routes:
     QCOMPARE(c.settings.adminToken, QStringLiteral("12345"));
     QCOMPARE(c.settings.workers, 3);
     QCOMPARE(c.settings.rateLimitStore, QStringLiteral("redis://127.0.0.1:6379/2"));
+    QCOMPARE(c.settings.rateLimitHeaders, QStringLiteral("both"));
+    QCOMPARE(c.settings.rateLimitRedisDown, QStringLiteral("closed"));
+    QCOMPARE(c.settings.rateLimitRedisTimeoutMs, 750);
+    QCOMPARE(c.settings.quotaTimezone, QStringLiteral("Europe/Berlin"));
     QCOMPARE(c.settings.limits.maxUriBytes, 4096);
     QCOMPARE(c.settings.limits.maxHeaderBytes, 16384);
     QCOMPARE(c.settings.limits.maxBodyBytes, Q_INT64_C(5000000000));
@@ -424,6 +431,13 @@ void TestDeclarativeFormat::typeErrors_data()
                                << "consumers[0].custom_id: expected a string";
     QTest::newRow("groups") << withMinimal("consumers:\n  - {name: c, groups: staff}\n")
                             << "consumers[0].groups: expected a list";
+    QTest::newRow("rate_limit_headers") << v + "settings:\n  rate_limit_headers: [ietf]\n"
+                                        << "settings.rate_limit_headers: expected a string";
+    QTest::newRow("rate_limit_redis_timeout_ms")
+        << v + "settings:\n  rate_limit_redis_timeout_ms: 0.5\n"
+        << "settings.rate_limit_redis_timeout_ms: expected an integer";
+    QTest::newRow("quota_timezone") << v + "settings:\n  quota_timezone: {utc: 0}\n"
+                                    << "settings.quota_timezone: expected a string";
     QTest::newRow("jwks_cache_min_s")
         << withMinimal("jwt_providers:\n  - {name: p, issuer: i, algorithms: [HS256], "
                        "secret: s, jwks_cache_min_s: \"60\"}\n")
@@ -508,6 +522,10 @@ void TestDeclarativeFormat::roundTrip()
     config.settings.adminToken = QStringLiteral("null");
     config.settings.workers = 7;
     config.settings.rateLimitStore = QStringLiteral("redis://cache.test:6380/1");
+    config.settings.rateLimitHeaders = QStringLiteral("legacy");
+    config.settings.rateLimitRedisDown = QStringLiteral("open");
+    config.settings.rateLimitRedisTimeoutMs = 10'000;
+    config.settings.quotaTimezone = QStringLiteral("America/Argentina/Buenos_Aires");
     config.settings.limits = {1000, 2000, Q_INT64_C(3000000000), 4000, 5000};
     config.settings.upstreamIdleTimeoutMs = 7000;
     config.settings.upstreamPoolSize = 8;
@@ -584,7 +602,9 @@ void TestDeclarativeFormat::emitOrder()
     const QByteArray yaml = toDeclarativeYaml(config);
     const char *const order[] = {
         "format_version:", "settings:", "listen:", "admin_listen:", "admin_token:", "workers:",
-        "rate_limit_store:", "max_uri_bytes:", "max_header_bytes:", "max_body_bytes:",
+        "rate_limit_store:", "rate_limit_headers: ietf", "rate_limit_redis_down: local",
+        "rate_limit_redis_timeout_ms: 200", "quota_timezone: UTC", "max_uri_bytes:",
+        "max_header_bytes:", "max_body_bytes:",
         "header_timeout_ms:", "idle_timeout_ms:",
         "upstream_idle_timeout_ms:", "upstream_pool_size:", "eject_after_failures:",
         "eject_duration_ms:", "shutdown_timeout_ms:", "services:", "name:", "targets:", "url:",

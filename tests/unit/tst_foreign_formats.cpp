@@ -162,7 +162,9 @@ private Q_SLOTS:
     void kongImportErrors();
     void kongRoundTrip();
     void kongImportAccess();
+    void kongRateLimitSettings();
     void nginxExport();
+    void nginxRateLimits();
     void nginxEdgeCases();
     void nginxExportFiles();
     void openApiImport();
@@ -307,6 +309,9 @@ void TestForeignFormats::kongExport()
     QCOMPARE(text(limit["config"]["limit_by"]), QStringLiteral("consumer"));
     QCOMPARE(text(limit["config"]["policy"]), QStringLiteral("redis"));
     QCOMPARE(limit["config"]["redis_database"].as<int>(), 2);
+    QCOMPARE(limit["config"]["redis_timeout"].as<int>(), 500);
+    QCOMPARE(limit["config"]["fault_tolerant"].as<bool>(), false); // rate_limit_redis_down
+    QCOMPARE(limit["config"]["hide_client_headers"].as<bool>(), true); // rate_limit_headers
 
     const YAML::Node cancel = findNamed(orders["routes"], "name", QStringLiteral("order-cancel"));
     QCOMPARE(text(cancel["paths"][0]), QStringLiteral("~/orders/[0-9]+/cancel$"));
@@ -372,6 +377,8 @@ void TestForeignFormats::kongExport()
     QVERIFY_LINE(lost, "plans[2] (unused)", "no consumer");
     QVERIFY_LINE(lost, "settings.listen (127.0.0.1:8080)", "proxy_listen");
     QVERIFY_LINE(lost, "consumer's plugin takes precedence");
+    QVERIFY_LINE(lost, "settings.quota_timezone (Europe/Berlin)", "midnight UTC");
+    QVERIFY(!hasLine(lost, {"settings.rate_limit_headers"})); // none is carried
     QVERIFY_LINE(lost, "routes[1] (order-cancel)", "jwt_providers [local-idp] not carried");
     QVERIFY_LINE(lost, "routes[1] (order-cancel)", "jwt_anonymous not carried");
     QVERIFY_LINE(lost, "routes[4] (accounts-v1)", "deny_groups [suspended] not carried",
@@ -610,6 +617,10 @@ void TestForeignFormats::kongRoundTrip()
     QCOMPARE(int(config.routes.size()), enabled);
     QCOMPARE(config.settings.limits.maxBodyBytes, original.settings.limits.maxBodyBytes);
     QCOMPARE(config.settings.rateLimitStore, original.settings.rateLimitStore);
+    QCOMPARE(config.settings.rateLimitHeaders, QStringLiteral("none"));
+    QCOMPARE(config.settings.rateLimitRedisDown, QStringLiteral("closed"));
+    QCOMPARE(config.settings.rateLimitRedisTimeoutMs, 500);
+    QCOMPARE(config.settings.quotaTimezone, QStringLiteral("UTC")); // reported by the export
 
     // Consumers and their plans come back (the plan tag names them); their keys do not.
     QCOMPARE(config.consumers.size(), original.consumers.size());
@@ -729,6 +740,80 @@ consumers:
                  "consumers[1].custom_id: duplicate custom_id");
 }
 
+void TestForeignFormats::kongRateLimitSettings()
+{
+    // hide_client_headers on only some plugins: Portico has one setting, so it is reported.
+    const QByteArray mixed = R"(_format_version: "3.0"
+services:
+  - name: s
+    url: http://127.0.0.1:9001
+    routes:
+      - name: a
+        paths: [/a]
+        plugins:
+          - name: rate-limiting
+            config: {second: 5, hide_client_headers: true, policy: redis, redis_host: r.test,
+                     redis_timeout: 20000}
+      - name: b
+        paths: [/b]
+        plugins:
+          - name: rate-limiting
+            config: {minute: 5, policy: redis, redis_host: r.test, redis_timeout: 300,
+                     fault_tolerant: false}
+      - name: c
+        paths: [/c]
+        plugins:
+          - name: rate-limiting
+            config: {minute: 7, fault_tolerant: false}
+)";
+    const ForeignImport imported = importKong(mixed);
+    QVERIFY2(imported.ok(), qPrintable(describe(imported.errors)));
+    const SettingsConfig &s = imported.config.settings;
+    QCOMPARE(s.rateLimitHeaders, QStringLiteral("ietf"));
+    QCOMPARE(s.rateLimitStore, QStringLiteral("redis://r.test:6379/0"));
+    // fault_tolerant is Kong's default true on the first Redis plugin: open, and it stays.
+    QCOMPARE(s.rateLimitRedisDown, QStringLiteral("open"));
+    QCOMPARE(s.rateLimitRedisTimeoutMs, 300);
+    const QStringList &lost = imported.report.notCarried;
+    QVERIFY_LINE(lost, "hide_client_headers: true on 1 of 3", "rate_limit_headers stays ietf");
+    QVERIFY_LINE(lost, "services[0].routes[0].plugins[0] (rate-limiting)",
+                 "redis_timeout 20000 not carried");
+    QVERIFY_LINE(lost, "services[0].routes[1].plugins[0] (rate-limiting)",
+                 "rate_limit_redis_down closed not carried", "(open)");
+    // Without Redis, fault_tolerant means nothing to Portico's local counters.
+    QVERIFY_LINE(lost, "services[0].routes[2].plugins[0] (rate-limiting)",
+                 "config.fault_tolerant (false) not carried");
+    QVERIFY(!hasLine(lost, {"services[0].routes[1].plugins[0]", "fault_tolerant (false)"}));
+
+    // On every plugin: carried as rate_limit_headers none.
+    QByteArray all = mixed;
+    all.replace("{minute: 5, policy", "{minute: 5, hide_client_headers: true, policy");
+    all.replace("{minute: 7, fault", "{minute: 7, hide_client_headers: true, fault");
+    QCOMPARE(importKong(all).config.settings.rateLimitHeaders, QStringLiteral("none"));
+
+    // Export without Redis: no Redis fields; local redis_down is reported only with Redis.
+    Config config = loadSample(QStringLiteral("portico.yaml"));
+    config.settings.rateLimitStore = QStringLiteral("local");
+    config.settings.rateLimitHeaders = QStringLiteral("legacy");
+    config.settings.quotaTimezone = QStringLiteral("UTC");
+    ForeignExport exported = exportKong(config);
+    QVERIFY(!exported.text.contains("fault_tolerant"));
+    QVERIFY(!exported.text.contains("redis_timeout"));
+    QVERIFY(!exported.text.contains("hide_client_headers"));
+    QVERIFY_LINE(exported.report.notCarried, "settings.rate_limit_headers (legacy)",
+                 "X-RateLimit-*-<window>");
+    QVERIFY(!hasLine(exported.report.notCarried, {"settings.quota_timezone"}));
+    QVERIFY(!hasLine(exported.report.notCarried, {"settings.rate_limit_redis_down"}));
+    config.settings.rateLimitStore = QStringLiteral("redis://127.0.0.1:6379/0");
+    config.settings.rateLimitRedisDown = QStringLiteral("local");
+    exported = exportKong(config);
+    QVERIFY(exported.text.contains("fault_tolerant: true"));
+    QVERIFY_LINE(exported.report.notCarried, "settings.rate_limit_redis_down (local)",
+                 "pass uncounted");
+    QCOMPARE(importKong(exported.text).config.settings.rateLimitRedisDown,
+             QStringLiteral("open"));
+}
+
 void TestForeignFormats::nginxExport()
 {
     const Config config = loadSample(QStringLiteral("portico.yaml"));
@@ -784,6 +869,22 @@ void TestForeignFormats::nginxExport()
     QVERIFY(!orders.contains(QStringLiteral("allow "))); // closed locations are never opened
     QVERIFY(!nginxBlock(conf, QStringLiteral("location ~ /search/[a-z]+"))
                  .contains(QStringLiteral("deny all")));
+    // Route limits: one zone per route in the http context, the second limit winning over the
+    // minute one; each of the route's locations takes the whole limit as its burst.
+    QVERIFY(conf.contains("\nlimit_req_zone $binary_remote_addr zone=route_orders:10m "
+                          "rate=120r/m;\n"));
+    QVERIFY(conf.contains("\nlimit_req_zone $binary_remote_addr zone=route_order-search:10m "
+                          "rate=10r/s;\n"));
+    QCOMPARE(conf.count("limit_req_zone "), 2);
+    QVERIFY(conf.indexOf("limit_req_zone ") < conf.indexOf("server {"));
+    QVERIFY(orders.contains(QStringLiteral("limit_req zone=route_orders burst=120 nodelay;\n"
+                                           "        limit_req_status 429;\n")));
+    QVERIFY(nginxBlock(conf, QStringLiteral("location = /orders"))
+                .contains(QStringLiteral("limit_req zone=route_orders burst=120 nodelay;")));
+    QVERIFY(nginxBlock(conf, QStringLiteral("location ~ /search/[a-z]+"))
+                .contains(QStringLiteral("limit_req zone=route_order-search burst=10 nodelay;")));
+    QVERIFY(!nginxBlock(conf, QStringLiteral("location = /healthz"))
+                 .contains(QStringLiteral("limit_req")));
     // Prefix with strip_path and a route body limit.
     const QString v1 = nginxBlock(conf, QStringLiteral("location /v1/"));
     QVERIFY(v1.contains(QStringLiteral("proxy_pass http://portico_accounts/api/;")));
@@ -802,7 +903,16 @@ void TestForeignFormats::nginxExport()
     QVERIFY_LINE(lost, "routes[1] (order-cancel)", "nor its jwt_providers, jwt_anonymous, "
                                                    "deny_groups;");
     QVERIFY(!hasLine(lost, {"routes[3] (health)"}));
-    QVERIFY_LINE(lost, "routes[0] (orders)", "rate_limit not carried");
+    QVERIFY_LINE(lost, "routes[0] (orders)", "rate_limit hour 5000 not carried",
+                 "the minute one is written");
+    QVERIFY_LINE(lost, "routes[2] (order-search)", "rate_limit minute 300, day 10000 not carried",
+                 "the second one is written");
+    QVERIFY_LINE(exported.report.notes, "routes[0] (orders)", "rate_limit 120r/m carried",
+                 "burst 120", "per client address");
+    QVERIFY_LINE(lost, "settings.rate_limit_store (redis://127.0.0.1:6379/2)", "shared memory");
+    QVERIFY_LINE(lost, "settings.rate_limit_redis_down (closed)", "timeout_ms (500)");
+    QVERIFY_LINE(lost, "settings.quota_timezone (Europe/Berlin)");
+    QVERIFY(!hasLine(lost, {"settings.rate_limit_headers"})); // none: nginx sends none either
     QVERIFY_LINE(lost, "routes[6] (accounts-beta)", "disabled");
     QVERIFY_LINE(lost, "consumers: 3 consumer(s) with 3 API key(s)");
     QVERIFY_LINE(lost, "plans: 3 plan(s)");
@@ -858,6 +968,53 @@ void TestForeignFormats::nginxEdgeCases()
     QVERIFY_LINE(lost, "settings.listen", "fixed port");
     QCOMPARE(lost.filter(QStringLiteral("(post-items)")).size(), 1); // "= /items" is implied
     QVERIFY_LINE(exported.report.notes, "routes[2] (purge)", "client_max_body_size 1");
+}
+
+void TestForeignFormats::nginxRateLimits()
+{
+    Config config;
+    config.services.push_back(
+        {QStringLiteral("s"), {{QStringLiteral("http://127.0.0.1:9001"), 1}}});
+    RouteConfig minute;
+    minute.name = QStringLiteral("per-minute");
+    minute.paths = {QStringLiteral("/m")};
+    minute.service = QStringLiteral("s");
+    minute.rateLimit.minute = 60;
+    RouteConfig day = minute;
+    day.name = QStringLiteral("per-day");
+    day.paths = {QStringLiteral("/d")};
+    day.rateLimit = {};
+    day.rateLimit.day = 1000;
+    RouteConfig off = minute;
+    off.name = QStringLiteral("off");
+    off.paths = {QStringLiteral("/o")};
+    off.enabled = false;
+    config.routes = {minute, day, off};
+    config.settings.quotaTimezone = QStringLiteral("Europe/Paris");
+    QVERIFY2(validateConfig(config).empty(), qPrintable(describe(validateConfig(config))));
+
+    const ForeignExport exported = exportNginx(config);
+    const QByteArray &conf = exported.text;
+    QVERIFY(bracesBalance(conf));
+    QVERIFY(conf.contains("limit_req_zone $binary_remote_addr zone=route_per-minute:10m "
+                          "rate=60r/m;"));
+    QCOMPARE(conf.count("limit_req_zone "), 1); // not for a day limit, nor a disabled route
+    QVERIFY(nginxBlock(conf, QStringLiteral("location /m/"))
+                .contains(QStringLiteral("limit_req zone=route_per-minute burst=60 nodelay;")));
+    QVERIFY(!nginxBlock(conf, QStringLiteral("location /d/"))
+                 .contains(QStringLiteral("limit_req")));
+    const QStringList &lost = exported.report.notCarried;
+    QVERIFY_LINE(lost, "routes[1] (per-day)", "rate_limit day 1000 not carried",
+                 "second or minute)");
+    QVERIFY(!hasLine(lost, {"routes[0] (per-minute)", "rate_limit"}));
+    QVERIFY_LINE(lost, "settings.rate_limit_headers (ietf)", "no rate-limit headers");
+    QVERIFY_LINE(lost, "settings.quota_timezone (Europe/Paris)");
+    QVERIFY(!hasLine(lost, {"settings.rate_limit_store"})); // local: nginx counts locally too
+    QVERIFY(!hasLine(lost, {"settings.rate_limit_redis_down"}));
+
+    QCOMPARE(nginxRequestRate(LimitsConfig{3, 200, 0, 0, 0})->rate(), QStringLiteral("3r/s"));
+    QCOMPARE(nginxRequestRate(LimitsConfig{0, 200, 5, 0, 0})->rate(), QStringLiteral("200r/m"));
+    QVERIFY(!nginxRequestRate(LimitsConfig{0, 0, 5, 6, 7}));
 }
 
 // Writes the nginx exports of the samples where tests/foreign/check-nginx-export.sh runs

@@ -66,6 +66,7 @@ public:
 
 private:
     void reportSettings();
+    void reportRateLimitSettings();
     TreeValue service(qsizetype index, TreeValue &upstreams);
     TreeValue route(qsizetype index, const ServiceConfig &service);
     TreeValue consumer(qsizetype index);
@@ -301,14 +302,20 @@ TreeValue KongExporter::rateLimiting(const LimitsConfig &l) const
     }
     // Kong falls back to the client IP when no consumer is known, as Portico does.
     config.insert("limit_by", "consumer");
+    const SettingsConfig &s = m_config.settings;
     if (m_store.redis) {
         config.insert("policy", "redis")
             .insert("redis_host", m_store.host)
             .insert("redis_port", m_store.port)
-            .insert("redis_database", m_store.database);
+            .insert("redis_database", m_store.database)
+            .insert("redis_timeout", s.rateLimitRedisTimeoutMs)
+            // Kong has no local fallback: it either admits uncounted or refuses (with 500).
+            .insert("fault_tolerant", s.rateLimitRedisDown != QStringLiteral("closed"));
     } else {
         config.insert("policy", "local");
     }
+    if (s.rateLimitHeaders == QStringLiteral("none"))
+        config.insert("hide_client_headers", true);
     return config;
 }
 
@@ -413,9 +420,38 @@ void KongExporter::reportSettings()
     if (m_store.redis)
         note(QStringLiteral("settings.rate_limit_store: carried as policy redis on every "
                             "rate-limiting plugin"));
+    reportRateLimitSettings();
     if (m_store.hasPassword)
         notCarried(QStringLiteral("settings.rate_limit_store: the Redis user and password are "
                                   "not carried (set redis_username/redis_password by hand)"));
+}
+
+// The rate-limit settings Kong sets per rate-limiting plugin, or not at all.
+void KongExporter::reportRateLimitSettings()
+{
+    const SettingsConfig &s = m_config.settings;
+    const bool limits =
+        std::any_of(m_config.routes.cbegin(), m_config.routes.cend(),
+                    [](const RouteConfig &r) { return r.enabled && !r.rateLimit.isEmpty(); })
+        || std::any_of(m_config.plans.cbegin(), m_config.plans.cend(),
+                       [](const PlanConfig &p) { return !p.limits.isEmpty(); });
+    if (limits && s.rateLimitHeaders != QStringLiteral("none"))
+        notCarried(QStringLiteral("settings.rate_limit_headers (%1): not carried; Kong's "
+                                  "rate-limiting sends its own RateLimit-Limit/-Remaining/-Reset "
+                                  "and X-RateLimit-*-<window> headers (only none is carried, as "
+                                  "hide_client_headers)")
+                       .arg(s.rateLimitHeaders));
+    if (m_store.redis && s.rateLimitRedisDown == QStringLiteral("local"))
+        notCarried(QStringLiteral("settings.rate_limit_redis_down (local): not carried; Kong "
+                                  "cannot count locally while Redis is away, written as "
+                                  "fault_tolerant true (requests pass uncounted)"));
+    else if (m_store.redis && s.rateLimitRedisDown == QStringLiteral("closed"))
+        note(QStringLiteral("settings.rate_limit_redis_down (closed): carried as fault_tolerant "
+                            "false; Kong answers 500 where Portico answers 503"));
+    if (s.quotaTimezone != QStringLiteral("UTC"))
+        notCarried(QStringLiteral("settings.quota_timezone (%1): not carried; Kong's day and "
+                                  "month windows start at midnight UTC")
+                       .arg(s.quotaTimezone));
 }
 
 } // namespace

@@ -273,6 +273,19 @@ Config KongImporter::buildConfig()
                  .arg(config.settings.limits.maxBodyBytes));
     if (!m_counterStore.isEmpty())
         config.settings.rateLimitStore = m_counterStore;
+    if (!m_redisDown.isEmpty())
+        config.settings.rateLimitRedisDown = m_redisDown;
+    if (!m_redisTimeoutMs.isEmpty())
+        config.settings.rateLimitRedisTimeoutMs = m_redisTimeoutMs.toInt();
+    if (m_hiddenHeaders > 0 && m_hiddenHeaders == m_rateLimitPlugins)
+        config.settings.rateLimitHeaders = QStringLiteral("none");
+    else if (m_hiddenHeaders > 0)
+        notCarried(QStringLiteral("hide_client_headers: true on %1 of %2 rate-limiting plugins; "
+                                  "Portico sends rate-limit headers for all limits or none "
+                                  "(settings.rate_limit_headers stays %3)")
+                       .arg(m_hiddenHeaders)
+                       .arg(m_rateLimitPlugins)
+                       .arg(config.settings.rateLimitHeaders));
     return config;
 }
 

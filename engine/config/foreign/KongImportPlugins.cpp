@@ -122,6 +122,7 @@ void KongImporter::applyPlugin(const Plugin &p)
         if (!readLimits(config, p.source + QStringLiteral(".config"), where, limits))
             return;
         readCounterStore(config, where);
+        readClientHeaders(config);
         if (consumer >= 0) {
             Consumer &c = m_consumers[size_t(consumer)];
             c.limits = limits;
@@ -208,7 +209,11 @@ bool KongImporter::readLimits(const YAML::Node &config, const QString &path, con
     QSet<QString> carried = {
         QStringLiteral("second"),   QStringLiteral("minute"), QStringLiteral("hour"),
         QStringLiteral("day"),      QStringLiteral("month"),  QStringLiteral("year"),
-        QStringLiteral("limit_by"), QStringLiteral("policy"), QStringLiteral("redis")};
+        QStringLiteral("limit_by"), QStringLiteral("policy"), QStringLiteral("redis"),
+        QStringLiteral("hide_client_headers")};
+    const YAML::Node policy = get(config, "policy"); // its type is checked by readCounterStore
+    if (policy.IsScalar() && policy.Scalar() == "redis")
+        carried.insert(QStringLiteral("fault_tolerant")); // readCounterStore's
     if (config.IsMap()) {
         for (auto it = config.begin(); it != config.end(); ++it) {
             const QString field = QString::fromStdString(it->first.Scalar());
@@ -276,6 +281,44 @@ void KongImporter::readCounterStore(const YAML::Node &config, const QString &whe
     m_yaml.boolean(field("redis_ssl", "ssl"), QString(), ssl);
     if (ssl)
         notCarried(where + QStringLiteral(": Redis over TLS not carried"));
+
+    // Kong admits uncounted (fault_tolerant, its default) or refuses while Redis is away.
+    bool faultTolerant = true;
+    m_yaml.boolean(get(config, "fault_tolerant"), QString(), faultTolerant);
+    settleRateSetting(m_redisDown,
+                      faultTolerant ? QStringLiteral("open") : QStringLiteral("closed"),
+                      "rate_limit_redis_down", where);
+    qint64 timeout = 0;
+    if (m_yaml.integer(field("redis_timeout", "timeout"), QString(), timeout)) {
+        if (timeout >= 1 && timeout <= 10'000)
+            settleRateSetting(m_redisTimeoutMs, QString::number(timeout),
+                              "rate_limit_redis_timeout_ms", where);
+        else
+            notCarried(where
+                       + QStringLiteral(": redis_timeout %1 not carried (Portico takes 1 to "
+                                        "10000 ms)")
+                             .arg(timeout));
+    }
+}
+
+void KongImporter::readClientHeaders(const YAML::Node &config)
+{
+    bool hide = false;
+    m_yaml.boolean(get(config, "hide_client_headers"), QString(), hide);
+    ++m_rateLimitPlugins;
+    m_hiddenHeaders += hide ? 1 : 0;
+}
+
+void KongImporter::settleRateSetting(QString &slot, const QString &value, const char *setting,
+                                     const QString &where)
+{
+    if (slot.isEmpty())
+        slot = value;
+    else if (slot != value)
+        notCarried(where
+                   + QStringLiteral(": %1 %2 not carried; Portico sets it once for all "
+                                    "limits (%3)")
+                         .arg(QLatin1String(setting), value, slot));
 }
 
 void KongImporter::reportExtraConfig(const YAML::Node &config, const QString &where,

@@ -122,7 +122,12 @@ private:
     std::vector<Route *> routesInScope(const Plugin &plugin, int &scope, QString &where);
     bool readLimits(const YAML::Node &config, const QString &path, const QString &where,
                     LimitsConfig &limits);
+    // policy and redis_*, with fault_tolerant and redis_timeout for policy redis.
     void readCounterStore(const YAML::Node &config, const QString &where);
+    void readClientHeaders(const YAML::Node &config); // hide_client_headers
+    // A setting Portico has once but Kong per plugin: the first value wins, others reported.
+    void settleRateSetting(QString &slot, const QString &value, const char *setting,
+                           const QString &where);
 
     // KongImportAccess.cpp
     void applyKeyAuth(const Plugin &plugin, const YAML::Node &config, QString where);
@@ -172,7 +177,11 @@ private:
     std::vector<PlanConfig> m_plans;
     std::vector<QString> m_planSources;
     std::optional<qint64> m_maxBodyBytes;
-    QString m_counterStore; // "redis://..." from a plugin's policy redis
+    QString m_counterStore;     // "redis://..." from a plugin's policy redis
+    QString m_redisDown;        // "open" or "closed" from fault_tolerant, with policy redis
+    QString m_redisTimeoutMs;   // from redis_timeout, with policy redis
+    int m_rateLimitPlugins = 0; // rate-limiting plugins carried...
+    int m_hiddenHeaders = 0;    // ...and how many of them had hide_client_headers true
     QDateTime m_now;
 };
 

@@ -40,6 +40,8 @@ private:
     void reportRoute(qsizetype index);
     void reportConfigWide();
     void writeUpstream(NginxWriter &out, qsizetype index);
+    void writeRateZones(NginxWriter &out);
+    void reportRateLimit(qsizetype index);
     void writeServer(NginxWriter &out, const Server &server,
                      const std::vector<qsizetype> &fallback);
     std::vector<Entry> locationsOf(const std::vector<qsizetype> &routes, const QStringList &names);
@@ -107,6 +109,7 @@ ForeignExport NginxExporter::run()
         writeUpstream(out, i);
     }
 
+    writeRateZones(out);
     m_listen = listenAddress();
     std::vector<qsizetype> hostless;
     QStringList hostOrder;
@@ -218,6 +221,24 @@ void NginxExporter::writeUpstream(NginxWriter &out, qsizetype index)
         note(where + QStringLiteral(": nginx resolves target host names once, when it starts"));
 }
 
+// One limit_req_zone per route with a rate_limit nginx can express, keyed by client address.
+void NginxExporter::writeRateZones(NginxWriter &out)
+{
+    bool first = true;
+    for (const RouteConfig &r : m_config.routes) {
+        const auto rate = nginxRequestRate(r.rateLimit);
+        if (!rate || !r.enabled || !serviceOf(r))
+            continue;
+        if (first) {
+            out.blank();
+            out.comment(QStringLiteral("Routes' rate_limit, counted per client address."));
+            first = false;
+        }
+        out.line(QStringLiteral("limit_req_zone $binary_remote_addr zone=%1:10m rate=%2;")
+                     .arg(nginxZoneName(r.name), rate->rate()));
+    }
+}
+
 void NginxExporter::writeServer(NginxWriter &out, const Server &server,
                                 const std::vector<qsizetype> &fallback)
 {
@@ -325,10 +346,7 @@ void NginxExporter::reportRoute(qsizetype i)
         notCarried(where
                    + QStringLiteral(": allow_ips/deny_ips not written: the route is written "
                                     "closed for its methods"));
-    if (!r.rateLimit.isEmpty())
-        notCarried(where
-                   + QStringLiteral(": rate_limit not carried (limit_req could approximate "
-                                    "it by client IP, not per consumer)"));
+    reportRateLimit(i);
     const QStringList methods = nginxLimitExceptMethods(r.methods);
     for (const QString &method : r.methods) {
         if (!methods.contains(method))
@@ -355,6 +373,35 @@ void NginxExporter::reportRoute(qsizetype i)
                                   "%2F is a segment separator")
                        .arg(path));
     }
+}
+
+void NginxExporter::reportRateLimit(qsizetype index)
+{
+    const LimitsConfig &limits = m_config.routes[size_t(index)].rateLimit;
+    const QString where = routeLabel(index);
+    const auto rate = nginxRequestRate(limits);
+    if (rate)
+        note(where
+             + QStringLiteral(": rate_limit %1 carried as limit_req (burst %2, nodelay), per "
+                              "client address where Portico counts per consumer when the caller "
+                              "is one; nginx refills the burst evenly instead of per window")
+                   .arg(rate->rate())
+                   .arg(rate->requests));
+    const char *written = !rate ? nullptr : rate->perSecond ? "second" : "minute";
+    QStringList lost;
+    for (const auto &[window, value] : limits.windows()) {
+        if (value && !(written && qstrcmp(window, written) == 0))
+            lost.append(QStringLiteral("%1 %2").arg(QLatin1String(window)).arg(value));
+    }
+    if (!lost.isEmpty())
+        notCarried(
+            where
+            + QStringLiteral(": rate_limit %1 not carried (limit_req takes one rate, per "
+                             "second or minute%2)")
+                  .arg(lost.join(QStringLiteral(", ")),
+                       written
+                           ? QStringLiteral("; the %1 one is written").arg(QLatin1String(written))
+                           : QString()));
 }
 
 void NginxExporter::reportConfigWide()
@@ -394,7 +441,23 @@ void NginxExporter::reportConfigWide()
         notCarried(QStringLiteral("settings.admin_token: not carried (a secret)"));
     setting("workers", QString::number(s.workers),
             "the nearest nginx setting is worker_processes (main context)");
-    setting("rate_limit_store", s.rateLimitStore, "nothing is rate limited in this export");
+    const bool limited =
+        std::any_of(m_config.routes.cbegin(), m_config.routes.cend(), [](const RouteConfig &r) {
+            return r.enabled && nginxRequestRate(r.rateLimit).has_value();
+        });
+    if (s.rateLimitStore != QStringLiteral("local")) {
+        setting("rate_limit_store", s.rateLimitStore,
+                "limit_req counts in each nginx's own shared memory");
+        notCarried(QStringLiteral("settings.rate_limit_redis_down (%1) and "
+                                  "rate_limit_redis_timeout_ms (%2): not carried; nginx uses no "
+                                  "Redis")
+                       .arg(s.rateLimitRedisDown)
+                       .arg(s.rateLimitRedisTimeoutMs));
+    }
+    if (limited && s.rateLimitHeaders != QStringLiteral("none"))
+        setting("rate_limit_headers", s.rateLimitHeaders, "limit_req sends no rate-limit headers");
+    if (s.quotaTimezone != QStringLiteral("UTC"))
+        setting("quota_timezone", s.quotaTimezone, "nginx has no day or month quotas");
     setting("max_uri_bytes", QString::number(s.limits.maxUriBytes),
             "the nearest nginx setting is large_client_header_buffers");
     setting("max_header_bytes", QString::number(s.limits.maxHeaderBytes),

@@ -137,6 +137,13 @@ void writeNginxLocation(NginxWriter &out, const NginxRouteContext &c, const QStr
     if (route.maxBodyBytes >= 0)
         out.line(QStringLiteral("client_max_body_size %1;")
                      .arg(std::max<qint64>(1, route.maxBodyBytes)));
+    if (const auto rate = nginxRequestRate(route.rateLimit)) {
+        // A burst of the whole limit lets N requests come together, as in Portico's window.
+        out.line(QStringLiteral("limit_req zone=%1 burst=%2 nodelay;")
+                     .arg(nginxZoneName(route.name))
+                     .arg(rate->requests));
+        out.line(QStringLiteral("limit_req_status 429;"));
+    }
 
     QString uri; // what proxy_pass puts in place of the matched location
     if (path.startsWith(u'~')) {
@@ -173,6 +180,20 @@ void writeNginxLocation(NginxWriter &out, const NginxRouteContext &c, const QStr
     out.line(QStringLiteral("proxy_next_upstream error timeout;"));
     out.line(QStringLiteral("proxy_next_upstream_tries %1;").arg(c.service.retries + 1));
     out.close();
+}
+
+std::optional<NginxRequestRate> nginxRequestRate(const LimitsConfig &limits)
+{
+    if (limits.second > 0)
+        return NginxRequestRate{limits.second, true};
+    if (limits.minute > 0)
+        return NginxRequestRate{limits.minute, false};
+    return std::nullopt;
+}
+
+QString nginxZoneName(const QString &route)
+{
+    return QStringLiteral("route_") + route;
 }
 
 QStringList nginxLimitExceptMethods(const QStringList &methods)

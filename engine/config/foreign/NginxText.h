@@ -5,6 +5,7 @@
 #include <QByteArray>
 #include <QString>
 
+#include <optional>
 #include <vector>
 
 namespace portico {
@@ -35,6 +36,22 @@ QString nginxQuote(const QString &token);
 std::vector<QString> nginxLocationMatches(const QString &porticoPath);
 
 QString nginxUpstreamName(const QString &service);
+
+// A route's rate_limit as limit_req takes it: one rate, per second or per minute (the second
+// when both are set); nullopt when the route has neither.
+struct NginxRequestRate
+{
+    qint64 requests = 0;
+    bool perSecond = true;
+    QString rate() const
+    {
+        return QString::number(requests)
+            + (perSecond ? QStringLiteral("r/s") : QStringLiteral("r/m"));
+    }
+};
+std::optional<NginxRequestRate> nginxRequestRate(const LimitsConfig &limits);
+// The limit_req_zone of a route's rate_limit: "route_" + its name.
+QString nginxZoneName(const QString &route);
 
 // The methods limit_except accepts (nginx knows a fixed list), in the order given.
 QStringList nginxLimitExceptMethods(const QStringList &methods);

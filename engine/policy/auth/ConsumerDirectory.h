@@ -20,6 +20,7 @@ struct CompiledConsumer
     QByteArray name;
     QByteArray id; // X-Consumer-Id: the custom id, or the name when there is none
     QString plan;
+    QByteArray rateSubject; // "consumer:" + name: whose counters its requests use
     std::vector<QByteArray> groups;
     bool inGroup(QByteArrayView group) const;
 };

@@ -1,0 +1,54 @@
+#include "RateLimitChecks.h"
+
+#include <QTimeZone>
+#include <QUrl>
+
+namespace portico::validation {
+
+namespace {
+
+// Reports `value` when it is not one of `allowed`, listing them.
+void checkOneOf(Checker &check, const QString &path, const QString &value,
+                const QStringList &allowed)
+{
+    if (allowed.contains(value))
+        return;
+    QStringList quoted;
+    for (const QString &name : allowed)
+        quoted.append(u'"' + name + u'"');
+    check.add(path,
+              QStringLiteral("unknown value \"%1\" (expected %2)")
+                  .arg(value, quoted.join(QStringLiteral(", "))));
+}
+
+} // namespace
+
+void checkRateLimitSettings(Checker &check, const SettingsConfig &s)
+{
+    if (s.rateLimitStore != QStringLiteral("local")) {
+        const QUrl url(s.rateLimitStore, QUrl::StrictMode);
+        const QString path = url.path();
+        bool dbOk = path.isEmpty() || path == QStringLiteral("/");
+        if (!dbOk)
+            path.sliced(1).toUInt(&dbOk);
+        if (!url.isValid() || url.scheme() != QStringLiteral("redis") || url.host().isEmpty()
+            || !dbOk || url.hasQuery() || url.hasFragment())
+            check.add(QStringLiteral("settings.rate_limit_store"),
+                      QStringLiteral("expected \"local\" or redis://host[:port][/db]"));
+    }
+    checkOneOf(check, QStringLiteral("settings.rate_limit_headers"), s.rateLimitHeaders,
+               {QStringLiteral("ietf"), QStringLiteral("legacy"), QStringLiteral("both"),
+                QStringLiteral("none")});
+    checkOneOf(check, QStringLiteral("settings.rate_limit_redis_down"), s.rateLimitRedisDown,
+               {QStringLiteral("local"), QStringLiteral("open"), QStringLiteral("closed")});
+    check.range(QStringLiteral("settings.rate_limit_redis_timeout_ms"), s.rateLimitRedisTimeoutMs,
+                1, 10'000);
+    // QTimeZone knows the system's IANA database (and "UTC"); an empty name is no zone.
+    if (s.quotaTimezone.isEmpty() || !QTimeZone(s.quotaTimezone.toUtf8()).isValid())
+        check.add(QStringLiteral("settings.quota_timezone"),
+                  QStringLiteral("unknown time zone \"%1\" (expected an IANA name such as UTC "
+                                 "or Europe/Berlin)")
+                      .arg(s.quotaTimezone));
+}
+
+} // namespace portico::validation
