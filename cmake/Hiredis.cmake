@@ -19,7 +19,8 @@ set_target_properties(hiredis PROPERTIES
 # directories reach it) instead of the installed header, and the wrapper defines `slots`.
 function(hiredis_qt_adapter_moc out_var wrapper)
   qt_wrap_cpp(_moc "${HIREDIS_INCLUDE_DIR}/hiredis/adapters/qt.h"
-    OPTIONS -UQT_NO_KEYWORDS "-f${wrapper}")
+    OPTIONS -UQT_NO_KEYWORDS "-f${wrapper}"
+    DEPENDS "${CMAKE_CURRENT_FUNCTION_LIST_FILE}") # moc again when the options change
   set_source_files_properties(${_moc} PROPERTIES SKIP_AUTOMOC ON)
   set(${out_var} ${_moc} PARENT_SCOPE)
 endfunction()

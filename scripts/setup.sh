@@ -16,11 +16,15 @@
 # The Debian 12 packages Portico builds and tests against.
 # (libqt6charts6-dev is not listed: in Debian 12 it is only a virtual name provided by
 # qt6-charts-dev, so dpkg never reports it installed and apt would be run every time.)
+# redis-server: the Redis tests run the binary themselves (tests/support/RedisTestServer), each
+# on a free 127.0.0.1 port with a throw-away directory. The service the package installs (and
+# starts, where an init system lets it) is never used: started or not, on 6379 or not, it
+# changes nothing for the tests.
 PORTICO_PACKAGES=(
     build-essential cmake ninja-build ccache pkg-config
     qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite qt6-charts-dev qt6-tools-dev libgl-dev
     node-llhttp libyaml-cpp-dev libhiredis-dev libssl-dev libsqlite3-dev
-    valgrind
+    valgrind redis-server
 )
 
 PORTICO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

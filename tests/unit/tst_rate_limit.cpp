@@ -6,6 +6,8 @@
 #include "config/Config.h"
 #include "policy/rate_limit/LocalCounters.h"
 #include "policy/rate_limit/RateLimitHeaders.h"
+#include "policy/RequestContext.h"
+#include "policy/rate_limit/RateLimitPolicy.h"
 #include "policy/rate_limit/RateLimiter.h"
 
 #include <QRandomGenerator>
@@ -42,6 +44,12 @@ RateClock at(qint64 us, qint64 utcMs = kNoonUtcMs)
 {
     return {us, utcMs};
 }
+
+// Local counters never pause, so nothing resumes.
+struct NoResume final : PolicyResumer
+{
+    Resume make() const override { return {}; }
+};
 
 } // namespace
 
@@ -278,6 +286,41 @@ private Q_SLOTS:
                 t.join();
             QCOMPARE(admitted.load(), 1000);
         }
+    }
+
+    // What the inspector shows: each request's decision and what remains.
+    void thePolicyRecordsItsDecision()
+    {
+        Config config;
+        config.settings.rateLimitHeaders = QStringLiteral("legacy");
+        RouteConfig route;
+        route.name = QStringLiteral("r");
+        route.rateLimit.second = 2;
+        auto limiter = std::make_shared<const RateLimiter>(
+            config, std::make_shared<LocalCounters>(), nullptr);
+        const RateLimitPolicy policy(route, limiter);
+        QList<QByteArray> decisions;
+        HeaderMap lastHeaders;
+        PolicyResult last;
+        for (int i = 0; i < 3; ++i) {
+            RequestContext context;
+            context.clientIp = "192.0.2.7";
+            last = policy.onRequest(context, NoResume());
+            QCOMPARE(context.decisions.size(), size_t(1));
+            QCOMPARE(context.decisions[0].first, QByteArray("rate limit"));
+            decisions.append(context.decisions[0].second);
+            lastHeaders = context.responseHeaders;
+            if (i == 1)
+                QCOMPARE(lastHeaders.value("X-RateLimit-Remaining"), QByteArray("0"));
+        }
+        QCOMPARE(decisions[0], QByteArray("route.second 1/2 left"));
+        QCOMPARE(decisions[1], QByteArray("route.second 0/2 left"));
+        QCOMPARE(decisions[2], QByteArray("refused: route.second 2/2 used, retry in 1 s"));
+        QCOMPARE(last.status, PolicyResult::Status::Stop);
+        QCOMPARE(last.reply.status, 429);
+        QCOMPARE(last.reply.headers.value("Retry-After"), QByteArray("1"));
+        QCOMPARE(last.reply.headers.value("X-RateLimit-Limit"), QByteArray("2"));
+        QVERIFY(lastHeaders.isEmpty()); // a refusal's fields go on the 429, not the context
     }
 
     void headersDescribeTheTightestLimit()

@@ -176,7 +176,7 @@ std::optional<RateDecision> RedisCounters::decide(const RateQuery &query,
                                                   const std::function<Done()> &makeDone)
 {
     RedisLink *link = links ? &links->linkFor(m_generation, m_endpoint, m_timeoutMs) : nullptr;
-    if (!link || !link->isUp())
+    if (!link || link->isDown())
         return whileDown(query, calendar);
     Call call = callFor(query, calendar, true);
     // The query's checks outlive the call: the caller's callback keeps their snapshot.

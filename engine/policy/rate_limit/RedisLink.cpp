@@ -61,6 +61,8 @@ RedisLink::RedisLink(RedisEndpoint endpoint, int timeoutMs, QObject *parent)
 RedisLink::~RedisLink()
 {
     m_state = State::Closed;
+    if (m_lookupId >= 0)
+        QHostInfo::abortHostLookup(m_lookupId);
     m_retryTimer.stop();
     m_connectTimer.stop();
     m_timeoutTimer.stop();
@@ -79,7 +81,7 @@ RedisLink::~RedisLink()
 void RedisLink::evalScript(const RedisScript &script, const std::vector<QByteArray> &keys,
                            const std::vector<QByteArray> &args, Done done)
 {
-    if (m_state != State::Up) {
+    if (m_state != State::Up && m_state != State::Connecting) {
         answerDownLater(std::move(done));
         return;
     }
@@ -94,13 +96,15 @@ void RedisLink::command(const QList<QByteArray> &words, Done done)
 void RedisLink::submit(QList<QByteArray> words, QByteArray scriptSource, Done done)
 {
     const quint64 id = m_nextId;
-    if (m_state != State::Up || words.isEmpty() || !send(id, words)) {
+    const bool up = m_state == State::Up;
+    if ((!up && m_state != State::Connecting) || words.isEmpty() || (up && !send(id, words))) {
         answerDownLater(std::move(done));
         return;
     }
     ++m_nextId;
-    Pending command{std::move(done), m_clock.elapsed() + m_timeoutMs, {}, {}};
-    if (!scriptSource.isNull()) {
+    // Given while connecting: sent once the connection is up (see becomeUp).
+    Pending command{std::move(done), m_clock.elapsed() + m_timeoutMs, {}, {}, up};
+    if (!up || !scriptSource.isNull()) {
         command.words = std::move(words);
         command.scriptSource = std::move(scriptSource);
     }
@@ -168,24 +172,31 @@ void RedisLink::connectNow()
         address = QHostAddress(QHostAddress::LocalHost);
     } else if (!address.setAddress(m_endpoint.host)) {
         // A name: hiredis would resolve it with a blocking getaddrinfo; Qt does it elsewhere.
-        QHostInfo::lookupHost(m_endpoint.host, this, [this, attempt](const QHostInfo &info) {
-            if (attempt != m_attempt || m_state != State::Connecting)
-                return;
-            const QList<QHostAddress> addresses = info.addresses();
-            if (addresses.isEmpty()) {
-                goDown("cannot resolve " + m_endpoint.host.toUtf8() + ": "
-                       + info.errorString().toUtf8());
-                return;
-            }
-            // IPv4 first: hiredis 0.14 tries an IPv6 literal as an IPv4 name first.
-            const auto ipv4 = std::find_if(addresses.begin(), addresses.end(), [](auto &a) {
-                return a.protocol() == QAbstractSocket::IPv4Protocol;
-            });
-            connectTo((ipv4 != addresses.end() ? *ipv4 : addresses.first()).toString().toLatin1());
-        });
+        m_lookupId = QHostInfo::lookupHost(m_endpoint.host, this,
+                                           [this, attempt](const QHostInfo &info) {
+                                               if (attempt == m_attempt)
+                                                   hostLookedUp(info);
+                                           });
         return;
     }
     connectTo(address.toString().toLatin1());
+}
+
+void RedisLink::hostLookedUp(const QHostInfo &info)
+{
+    m_lookupId = -1;
+    if (m_state != State::Connecting)
+        return; // gave up waiting (the connect timer)
+    const QList<QHostAddress> addresses = info.addresses();
+    if (addresses.isEmpty()) {
+        goDown("cannot resolve " + m_endpoint.host.toUtf8() + ": " + info.errorString().toUtf8());
+        return;
+    }
+    // IPv4 first, as hiredis resolves names itself (and as Redis often binds only).
+    const auto ipv4 = std::find_if(addresses.begin(), addresses.end(), [](auto &address) {
+        return address.protocol() == QAbstractSocket::IPv4Protocol;
+    });
+    connectTo((ipv4 != addresses.end() ? *ipv4 : addresses.first()).toString().toLatin1());
 }
 
 void RedisLink::connectTo(const QByteArray &ip)
@@ -276,6 +287,20 @@ void RedisLink::becomeUp()
         qInfo("portico: redis %s: reachable again", qPrintable(m_endpoint.address()));
         m_loggedFailure.clear();
     }
+    // What was given while connecting goes now, in order (one hiredis refuses: "down").
+    for (auto it = m_pending.begin(); it != m_pending.end();) {
+        Pending &command = it->second;
+        if (!command.sent && !(command.sent = send(it->first, command.words))) {
+            answerDownLater(std::move(command.done));
+            it = m_pending.erase(it);
+            continue;
+        }
+        if (command.scriptSource.isNull())
+            command.words.clear();
+        ++it;
+    }
+    if (!m_pending.empty())
+        armTimeoutTimer();
     Q_EMIT upChanged(true);
 }
 

@@ -14,6 +14,7 @@
 #include <map>
 #include <vector>
 
+class QHostInfo;
 struct redisAsyncContext; // hiredis's
 class RedisQtAdapter;     // hiredis's Qt adapter (HiredisQtAdapter.h)
 
@@ -22,20 +23,22 @@ namespace portico {
 // One asynchronous connection to Redis (hiredis), owned by and used only from the thread that
 // creates it (a worker): nothing here ever blocks that thread.
 //
-// It connects at construction and is down until connected (and, for a db other than 0,
-// selected). When a connection cannot be made or is lost, every command in flight is answered
-// "down" at once, and it reconnects by itself, 100 ms after the first failure, doubling up to
-// 5 s; meanwhile commands are answered "down", never queued. A command without an answer
-// within the timeout is answered "timeout"; its late reply is dropped. A connection that has
-// answered nothing for a long while (a hung server or a peer gone without a reset) is dropped
-// and made again.
+// It connects at construction and is up once Redis answered on the new connection (PING, or
+// SELECT for a db other than 0); commands given while it connects wait for that (within their
+// timeout), so the first requests of a worker are not decided without Redis. When a connection
+// cannot be made or is lost, every command waiting is answered "down" at once, and it
+// reconnects by itself, 100 ms after the first failure, doubling up to 5 s; until the next
+// attempt commands are answered "down", never queued. A command without an answer within the
+// timeout is answered "timeout"; its late reply is dropped. A
+// connection that has answered nothing for a long while (a hung server, or a peer gone without
+// a reset) is dropped and made again.
 class RedisLink : public QObject
 {
     Q_OBJECT
 public:
     using Done = std::function<void(const RedisReply &)>;
 
-    // timeoutMs: how long a command may wait for its reply, from when it is sent.
+    // timeoutMs: how long a command may wait for its reply, from when it is given.
     RedisLink(RedisEndpoint endpoint, int timeoutMs, QObject *parent = nullptr);
     // Commands still waiting are answered "down", from here.
     ~RedisLink() override;
@@ -43,13 +46,15 @@ public:
     // Runs `script` with EVALSHA, and with EVAL when Redis does not know it (NOSCRIPT, as after
     // a restart). `done` is called exactly once, on this thread and never from inside this
     // call: with the script's reply, or with "timeout" or "down" (which a link that is down
-    // answers at once, on the next pass of the event loop).
+    // answers at once, on the next pass of the event loop; see isDown()).
     void evalScript(const RedisScript &script, const std::vector<QByteArray> &keys,
                     const std::vector<QByteArray> &args, Done done);
     // Any other command, as words ("GET", key). Same contract.
     void command(const QList<QByteArray> &words, Done done);
 
     bool isUp() const { return m_state == State::Up; }
+    // A connection failed and the next attempt is not due yet: commands get "down" at once.
+    bool isDown() const { return m_state == State::Waiting; }
     const RedisEndpoint &endpoint() const { return m_endpoint; }
     int timeoutMs() const { return m_timeoutMs; }
     int inFlight() const { return int(m_pending.size()); } // commands waiting for an answer
@@ -69,9 +74,11 @@ private:
     {
         Done done;
         qint64 deadline; // on m_clock
-        // A script's EVALSHA words and its source, to send EVAL on NOSCRIPT (once).
+        // The words until sent (given while connecting); for a script, its EVALSHA words and
+        // its source, to send EVAL on NOSCRIPT (once).
         QList<QByteArray> words;
         QByteArray scriptSource;
+        bool sent = false;
     };
 
     // hiredis's callbacks: the context's `data` is the link, or null once it let go of it.
@@ -84,6 +91,7 @@ private:
     void handleReply(quint64 id, const ::redisReply *reply);
 
     void connectNow();
+    void hostLookedUp(const QHostInfo &info);
     void connectTo(const QByteArray &ip);
     void handleConnect(int status);
     void handleHandshake(const ::redisReply *reply);
@@ -118,6 +126,7 @@ private:
     QTimer m_connectTimer; // bounds connecting and the handshake
     int m_backoffMs;
     quint64 m_attempt = 0; // tells a stale host lookup from the current one
+    int m_lookupId = -1;   // the host lookup in progress
     QByteArray m_loggedFailure; // the reason last logged while down; empty when up
 };
 
