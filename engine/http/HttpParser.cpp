@@ -188,29 +188,43 @@ struct HttpParserCallbacks
     }
 };
 
+namespace {
+
+// The callbacks are the same for every parser, and llhttp only reads them: one set for all,
+// made once (a proxied request creates a response parser, and this was an allocation each).
+const llhttp_settings_t *parserSettings()
+{
+    static const llhttp_settings_t settings = [] {
+        llhttp_settings_t s;
+        llhttp_settings_init(&s);
+        s.on_message_begin = &HttpParserCallbacks::onMessageBegin;
+        s.on_method = &HttpParserCallbacks::onMethod;
+        s.on_url = &HttpParserCallbacks::onUrl;
+        s.on_status = &HttpParserCallbacks::onStatus;
+        s.on_header_field = &HttpParserCallbacks::onHeaderField;
+        s.on_header_field_complete = &HttpParserCallbacks::onHeaderFieldComplete;
+        s.on_header_value = &HttpParserCallbacks::onHeaderValue;
+        s.on_header_value_complete = &HttpParserCallbacks::onHeaderValueComplete;
+        s.on_headers_complete = &HttpParserCallbacks::onHeadersComplete;
+        s.on_chunk_header = &HttpParserCallbacks::onChunkHeader;
+        s.on_body = &HttpParserCallbacks::onBody;
+        s.on_message_complete = &HttpParserCallbacks::onMessageComplete;
+        return s;
+    }();
+    return &settings;
+}
+
+} // namespace
+
 HttpParser::HttpParser(Kind kind, HttpParserListener *listener, HeadLimits limits)
     : m_kind(kind)
     , m_listener(listener)
     , m_limits(limits)
     , m_parser(std::make_unique<llhttp_t>())
-    , m_settings(std::make_unique<llhttp_settings_t>())
 {
     Q_ASSERT(listener);
-    llhttp_settings_init(m_settings.get());
-    m_settings->on_message_begin = &HttpParserCallbacks::onMessageBegin;
-    m_settings->on_method = &HttpParserCallbacks::onMethod;
-    m_settings->on_url = &HttpParserCallbacks::onUrl;
-    m_settings->on_status = &HttpParserCallbacks::onStatus;
-    m_settings->on_header_field = &HttpParserCallbacks::onHeaderField;
-    m_settings->on_header_field_complete = &HttpParserCallbacks::onHeaderFieldComplete;
-    m_settings->on_header_value = &HttpParserCallbacks::onHeaderValue;
-    m_settings->on_header_value_complete = &HttpParserCallbacks::onHeaderValueComplete;
-    m_settings->on_headers_complete = &HttpParserCallbacks::onHeadersComplete;
-    m_settings->on_chunk_header = &HttpParserCallbacks::onChunkHeader;
-    m_settings->on_body = &HttpParserCallbacks::onBody;
-    m_settings->on_message_complete = &HttpParserCallbacks::onMessageComplete;
     llhttp_init(m_parser.get(), kind == Kind::Request ? HTTP_REQUEST : HTTP_RESPONSE,
-                m_settings.get());
+                parserSettings());
     m_parser->data = this;
     startScan(HeadScanner::Region::Head);
 }

@@ -10,7 +10,6 @@
 #include <memory>
 
 struct llhttp__internal_s;
-struct llhttp_settings_s;
 
 namespace portico {
 
@@ -105,7 +104,6 @@ private:
     HttpParserListener *m_listener;
     HeadLimits m_limits;
     std::unique_ptr<llhttp__internal_s> m_parser;
-    std::unique_ptr<llhttp_settings_s> m_settings;
     HeadScanner m_scanner;
 
     RequestHead m_request;

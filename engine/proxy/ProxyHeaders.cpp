@@ -215,6 +215,7 @@ void prepareDownstreamResponseHead(ResponseHead &head, const RequestContext &con
         return !listed.empty() && isListed(name, listed);
     });
     appendListValue(via, viaValue(head.versionMinor == 0));
+    fields.reserve(fields.size() + 2 + context.responseHeaders.fields().size());
     fields.emplace_back(QByteArrayLiteral("Via"), via);
     fields.emplace_back(QByteArrayLiteral("X-Request-Id"), context.requestId);
     for (const HeaderMap::Field &field : context.responseHeaders.fields())

@@ -22,11 +22,11 @@ qint64 ceilMs(qint64 us)
 
 } // namespace
 
-RateClock RateClock::now()
+RateClock RateClock::now(bool withUtc)
 {
     const auto mono = std::chrono::steady_clock::now().time_since_epoch();
     return {std::chrono::duration_cast<std::chrono::microseconds>(mono).count(),
-            QDateTime::currentMSecsSinceEpoch()};
+            withUtc ? QDateTime::currentMSecsSinceEpoch() : 0};
 }
 
 LocalCounters::ScopeState &LocalCounters::SubjectState::scope(const QByteArray &name)

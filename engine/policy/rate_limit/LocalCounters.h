@@ -19,8 +19,8 @@ namespace portico {
 struct RateClock
 {
     qint64 monotonicUs = 0;
-    qint64 utcMs = 0;
-    static RateClock now();
+    qint64 utcMs = 0; // read only when a quota is checked (it costs a clock read of its own)
+    static RateClock now(bool withUtc = true);
 };
 
 // A day or month count, as the store keeps it.

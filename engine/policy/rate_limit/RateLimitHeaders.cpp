@@ -1,5 +1,7 @@
 #include "RateLimitHeaders.h"
 
+#include "http/StackText.h"
+
 #include <QString>
 
 namespace portico {
@@ -15,9 +17,14 @@ qint64 windowSeconds(RateWindow window)
     }
 }
 
-QByteArray wholeSeconds(qint64 ms)
+qint64 wholeSeconds(qint64 ms)
 {
-    return QByteArray::number((std::max<qint64>(0, ms) + 999) / 1000);
+    return (std::max<qint64>(0, ms) + 999) / 1000;
+}
+
+QByteArray decimal(qint64 value)
+{
+    return (StackText<24>() << value).toByteArray();
 }
 
 } // namespace
@@ -42,24 +49,23 @@ void addRateLimitHeaders(HeaderMap &headers, const RateQuery &query,
     if (decision.tightest < 0)
         return;
     const LimitOutcome &tight = decision.outcomes[size_t(decision.tightest)];
-    const QByteArray reset = wholeSeconds(decision.admitted ? tight.resetMs : tight.waitMs);
-    const QByteArray remaining = QByteArray::number(tight.remaining);
+    const qint64 reset = wholeSeconds(decision.admitted ? tight.resetMs : tight.waitMs);
     if (style.ietf) {
-        QByteArray policies;
+        QByteArray policies; // one limit, the common case: its item, shared, not copied
         query.forEachCheck([&](const LimitCheck &check) {
             if (!policies.isEmpty())
                 policies += ", ";
             policies += check.policyItem;
         });
-        headers.add(QByteArrayLiteral("RateLimit-Policy"), policies);
-        headers.add(QByteArrayLiteral("RateLimit"),
-                    '"' + tight.check->policyName + "\";r=" + remaining + ";t=" + reset);
+        headers.add(QByteArrayLiteral("RateLimit-Policy"), std::move(policies));
+        StackText<160> current;
+        current << '"' << tight.check->policyName << "\";r=" << tight.remaining << ";t=" << reset;
+        headers.add(QByteArrayLiteral("RateLimit"), current.toByteArray());
     }
     if (style.legacy) {
-        headers.add(QByteArrayLiteral("X-RateLimit-Limit"),
-                    QByteArray::number(tight.check->limit));
-        headers.add(QByteArrayLiteral("X-RateLimit-Remaining"), remaining);
-        headers.add(QByteArrayLiteral("X-RateLimit-Reset"), reset);
+        headers.add(QByteArrayLiteral("X-RateLimit-Limit"), decimal(tight.check->limit));
+        headers.add(QByteArrayLiteral("X-RateLimit-Remaining"), decimal(tight.remaining));
+        headers.add(QByteArrayLiteral("X-RateLimit-Reset"), decimal(reset));
     }
 }
 

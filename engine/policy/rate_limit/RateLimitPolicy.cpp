@@ -2,6 +2,7 @@
 
 #include "config/Config.h"
 #include "config/Snapshot.h"
+#include "http/StackText.h"
 #include "policy/RequestContext.h"
 #include "policy/auth/ConsumerDirectory.h"
 #include "policy/rate_limit/LocalCounters.h"
@@ -28,14 +29,16 @@ QByteArray describe(const RateDecision &decision)
     if (decision.tightest < 0)
         return QByteArrayLiteral("no limit");
     const LimitOutcome &o = decision.outcomes[size_t(decision.tightest)];
-    const QByteArray limit = QByteArray::number(o.check->limit);
-    QByteArray text = decision.admitted
-        ? o.check->policyName + ' ' + QByteArray::number(o.remaining) + '/' + limit + " left"
-        : "refused: " + o.check->policyName + ' ' + QByteArray::number(o.used) + '/' + limit
-            + " used, retry in " + QByteArray::number(retryAfterSeconds(decision)) + " s";
+    StackText<192> text;
+    if (decision.admitted) {
+        text << o.check->policyName << ' ' << o.remaining << '/' << o.check->limit << " left";
+    } else {
+        text << "refused: " << o.check->policyName << ' ' << o.used << '/' << o.check->limit
+             << " used, retry in " << retryAfterSeconds(decision) << " s";
+    }
     if (decision.basis == Basis::StoreDownLocal)
-        text += " (redis unreachable: counted locally)";
-    return text;
+        text << " (redis unreachable: counted locally)";
+    return text.toByteArray();
 }
 
 } // namespace
@@ -68,7 +71,8 @@ PolicyResult RateLimitPolicy::onRequest(RequestContext &context,
     RedisCounters *redis = m_limiter->redis();
     if (!redis)
         return finish(context, query,
-                      m_limiter->local().decide(query, m_limiter->calendar(), RateClock::now()));
+                      m_limiter->local().decide(query, m_limiter->calendar(),
+                                                RateClock::now(query.hasQuota())));
 
     // The snapshot holds the checks the decision points to: keep it until the answer.
     const auto later = [&] {
@@ -90,8 +94,10 @@ PolicyResult RateLimitPolicy::finish(RequestContext &context, const RateQuery &q
     context.record(QByteArrayLiteral("rate limit"), describe(decision));
     const RateLimitHeaderStyle style = m_limiter->headerStyle();
     if (decision.admitted) {
-        if (style.any())
+        if (style.any()) {
+            context.responseHeaders.fields().reserve(5);
             addRateLimitHeaders(context.responseHeaders, query, decision, style);
+        }
         return PolicyResult::proceed();
     }
     if (decision.basis == RateDecision::Basis::StoreDownClosed) {
@@ -100,8 +106,9 @@ PolicyResult RateLimitPolicy::finish(RequestContext &context, const RateQuery &q
         return PolicyResult::stop(std::move(reply));
     }
     LocalReply reply{429, "rate limit exceeded", {}};
+    StackText<24> retryAfter;
     reply.headers.add(QByteArrayLiteral("Retry-After"),
-                      QByteArray::number(retryAfterSeconds(decision)));
+                      (retryAfter << retryAfterSeconds(decision)).toByteArray());
     addRateLimitHeaders(reply.headers, query, decision, style);
     return PolicyResult::stop(std::move(reply));
 }

@@ -38,6 +38,12 @@ struct RateQuery
         }
     }
     qsizetype size() const { return qsizetype(parts[0].size() + parts[1].size()); }
+    bool hasQuota() const
+    {
+        bool any = false;
+        forEachCheck([&](const LimitCheck &check) { any = any || isQuotaWindow(check.window); });
+        return any;
+    }
 };
 
 // How one limit stood once the request was decided.
