@@ -1,7 +1,8 @@
 #include "RateLimitChecks.h"
 
+#include "policy/rate_limit/RedisEndpoint.h"
+
 #include <QTimeZone>
-#include <QUrl>
 
 namespace portico::validation {
 
@@ -25,17 +26,11 @@ void checkOneOf(Checker &check, const QString &path, const QString &value,
 
 void checkRateLimitSettings(Checker &check, const SettingsConfig &s)
 {
-    if (s.rateLimitStore != QStringLiteral("local")) {
-        const QUrl url(s.rateLimitStore, QUrl::StrictMode);
-        const QString path = url.path();
-        bool dbOk = path.isEmpty() || path == QStringLiteral("/");
-        if (!dbOk)
-            path.sliced(1).toUInt(&dbOk);
-        if (!url.isValid() || url.scheme() != QStringLiteral("redis") || url.host().isEmpty()
-            || !dbOk || url.hasQuery() || url.hasFragment())
-            check.add(QStringLiteral("settings.rate_limit_store"),
-                      QStringLiteral("expected \"local\" or redis://host[:port][/db]"));
-    }
+    // The same reading as the engine's: what passes here is what it connects to.
+    QString why;
+    if (s.rateLimitStore != QStringLiteral("local") && !RedisEndpoint::parse(s.rateLimitStore, &why))
+        check.add(QStringLiteral("settings.rate_limit_store"),
+                  QStringLiteral("expected \"local\" or redis://host[:port][/db]; ") + why);
     checkOneOf(check, QStringLiteral("settings.rate_limit_headers"), s.rateLimitHeaders,
                {QStringLiteral("ietf"), QStringLiteral("legacy"), QStringLiteral("both"),
                 QStringLiteral("none")});

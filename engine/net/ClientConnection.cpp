@@ -238,7 +238,7 @@ HttpParserListener::Action ClientConnection::onRequestHead(RequestHead &head)
     m_context->decisions.reserve(8); // route, auth, credential, upstream, status: no regrowth
     m_context->head = std::move(head);
     m_context->startedMs = monotonicNowMs();
-    m_context->clientAddress = m_peerAddress;
+    m_context->clientAddress = &m_peerAddress;
     m_context->clientIp = m_peerIp;
     m_context->clientPort = m_peerPort;
     const QByteArray given = m_context->head.headers.value("X-Request-Id");

@@ -40,7 +40,9 @@ struct RequestContext
     QByteArray normalizedPath;
     qsizetype stripLength = 0;
     QByteArray requestId;
-    QHostAddress clientAddress;
+    // The connection's, which outlives its requests (a QHostAddress of its own would cost an
+    // allocation per request: Qt's default constructor makes one).
+    const QHostAddress *clientAddress = nullptr;
     QByteArray clientIp; // clientAddress as text, computed once per connection
     quint16 clientPort = 0;
     qint64 startedMs = 0; // monotonic clock

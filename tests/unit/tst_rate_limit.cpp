@@ -117,6 +117,29 @@ private Q_SLOTS:
         QVERIFY(passed > 1000);
     }
 
+    // A limit far above 65,536 used fully: memory stays bounded, and a request is never counted
+    // as leaving the window before it really does.
+    void aHighLimitKeepsItsMemoryBounded()
+    {
+        SlidingLog log;
+        constexpr qint64 kRequests = 500'000;
+        for (qint64 t = 0; t < kRequests; ++t) // one a microsecond, within one second
+            log.push(t, kSecondUs);
+        QCOMPARE(log.countSince(-1), kRequests);
+        QVERIFY2(log.entries() <= 2 * SlidingLog::kExactEntries,
+                 qPrintable(QString::number(log.entries())));
+        for (qint64 n : {qint64(0), qint64(65'535), qint64(65'536), qint64(100'000),
+                         qint64(333'333), kRequests - 1}) {
+            const qint64 time = log.timeOfRequest(n);
+            QVERIFY(time >= n);                               // never early
+            QVERIFY(time - n < kSecondUs / SlidingLog::kExactEntries); // late by under 1/65,536
+        }
+        // The exact part expires request by request; the rest by merged entries.
+        QCOMPARE(log.countSince(1'000 - 1), kRequests - 1'000);
+        QCOMPARE(log.countSince(kRequests), 0);
+        QCOMPARE(log.entries(), 0);
+    }
+
     void theTightestLimitDecidesAndARefusalCountsNowhere()
     {
         LocalCounters counters;

@@ -23,7 +23,6 @@ struct CounterStore
     QString host;
     int port = 6379;
     int database = 0;
-    bool hasPassword = false;
 };
 
 CounterStore counterStore(const QString &setting)
@@ -36,7 +35,6 @@ CounterStore counterStore(const QString &setting)
     store.host = url.host();
     store.port = url.port(6379);
     store.database = url.path().size() > 1 ? url.path().sliced(1).toInt() : 0;
-    store.hasPassword = !url.password().isEmpty() || !url.userName().isEmpty();
     return store;
 }
 
@@ -421,9 +419,6 @@ void KongExporter::reportSettings()
         note(QStringLiteral("settings.rate_limit_store: carried as policy redis on every "
                             "rate-limiting plugin"));
     reportRateLimitSettings();
-    if (m_store.hasPassword)
-        notCarried(QStringLiteral("settings.rate_limit_store: the Redis user and password are "
-                                  "not carried (set redis_username/redis_password by hand)"));
 }
 
 // The rate-limit settings Kong sets per rate-limiting plugin, or not at all.

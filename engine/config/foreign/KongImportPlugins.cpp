@@ -275,8 +275,8 @@ void KongImporter::readCounterStore(const YAML::Node &config, const QString &whe
     if (ForeignYaml::isSet(field("redis_password", "password"))
         || ForeignYaml::isSet(field("redis_username", "username")))
         notCarried(where
-                   + QStringLiteral(": Redis credentials not carried (settings."
-                                    "rate_limit_store takes redis://user:password@host)"));
+                   + QStringLiteral(": Redis credentials not carried (Portico connects to "
+                                    "Redis without AUTH)"));
     bool ssl = false;
     m_yaml.boolean(field("redis_ssl", "ssl"), QString(), ssl);
     if (ssl)

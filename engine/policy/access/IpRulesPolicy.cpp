@@ -34,7 +34,7 @@ bool IpRulesPolicy::matches(const std::vector<Subnet> &subnets, const QHostAddre
 
 PolicyResult IpRulesPolicy::onRequest(RequestContext &context, const PolicyResumer &) const
 {
-    QHostAddress client = context.clientAddress;
+    QHostAddress client = context.clientAddress ? *context.clientAddress : QHostAddress();
     bool isV4 = false;
     const quint32 v4 = client.toIPv4Address(&isV4);
     if (isV4) // ::ffff:a.b.c.d as a.b.c.d, so IPv4 rules apply to it

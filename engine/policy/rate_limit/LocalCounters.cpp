@@ -103,10 +103,10 @@ RateDecision LocalCounters::evaluate(Shard &shard, SubjectState &state, const Ra
             const qint64 windowUs = slidingWindowUs(check.window);
             out.used = log.countSince(now.monotonicUs - windowUs);
             if (out.used > 0)
-                out.resetMs = ceilMs(log.at(0) + windowUs - now.monotonicUs);
+                out.resetMs = ceilMs(log.timeOfRequest(0) + windowUs - now.monotonicUs);
             if (out.used >= check.limit) {
                 // Room for one more once all but limit - 1 of the counted have left.
-                const qint64 leaving = log.at(out.used - check.limit);
+                const qint64 leaving = log.timeOfRequest(out.used - check.limit);
                 out.waitMs = std::max<qint64>(1, ceilMs(leaving + windowUs - now.monotonicUs));
             }
         }
@@ -120,7 +120,7 @@ RateDecision LocalCounters::evaluate(Shard &shard, SubjectState &state, const Ra
         if (counts) {
             ++out.used;
             if (SlidingLog *log = logs[size_t(i)]) {
-                log->push(now.monotonicUs);
+                log->push(now.monotonicUs, slidingWindowUs(out.check->window));
                 if (out.used == 1)
                     out.resetMs = ceilMs(slidingWindowUs(out.check->window));
             } else {

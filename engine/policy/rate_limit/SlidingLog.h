@@ -2,6 +2,7 @@
 
 #include <QtGlobal>
 
+#include <algorithm>
 #include <vector>
 
 namespace portico {
@@ -9,47 +10,89 @@ namespace portico {
 // The times of the requests a sliding window let through, oldest first: a request passes when
 // fewer than `limit` passed in the last window, whenever "now" is. That is exact for every
 // window (no edge where twice the limit gets through) and never refuses a client that stayed
-// within the limit. It holds one timestamp per request counted, so at most `limit` of them;
-// entries older than the window are dropped as time moves on.
+// within the limit. Entries older than the window are dropped as time moves on.
+//
+// Memory: one entry per request counted, up to kExactEntries. Beyond that (a limit far above
+// 65,536 in the window, used fully) a request in the same 1/65,536 of the window as the newest
+// entry joins it, and the entry takes its time: the log stays within 2 x kExactEntries entries
+// however high the limit, and is less than that slice of the window late to free room (never
+// early, so the limit still holds in every window).
 class SlidingLog
 {
 public:
-    // Drops what left the window ending at `nowUs` and returns how many remain.
+    static constexpr qint64 kExactEntries = 65'536;
+
+    // Drops what left the window that starts after `windowStartUs`; returns how many requests
+    // are still counted.
     qint64 countSince(qint64 windowStartUs)
     {
-        while (m_size > 0 && at(0) <= windowStartUs)
+        while (m_entries > 0 && entry(0).timeUs <= windowStartUs)
             popFront();
-        return m_size;
+        return m_requests;
     }
-    // The i-th oldest timestamp counted (i < size()).
-    qint64 at(qint64 i) const { return m_ring[size_t((m_head + i) & (capacity() - 1))]; }
-    qint64 size() const { return m_size; }
-    bool isEmpty() const { return m_size == 0; }
-    void push(qint64 nowUs)
+    qint64 size() const { return m_requests; }
+    qint64 entries() const { return m_entries; } // what it holds in memory
+    bool isEmpty() const { return m_requests == 0; }
+
+    // When the n-th oldest request counted (n < size()) leaves the window: its time, plus the
+    // window.
+    qint64 timeOfRequest(qint64 n) const
     {
-        if (m_size == capacity())
-            grow();
-        m_ring[size_t((m_head + m_size) & (capacity() - 1))] = nowUs;
-        ++m_size;
+        if (m_entries == m_requests) // one request per entry
+            return entry(n).timeUs;
+        for (qint64 i = 0;; ++i) {
+            if (n < entry(i).count)
+                return entry(i).timeUs;
+            n -= entry(i).count;
+        }
     }
-    // Takes back the newest timestamp (a request that another limit then refused).
-    void popBack() { --m_size; }
+
+    // Counts a request at `nowUs`; windowUs sets how close to the newest it may be merged.
+    void push(qint64 nowUs, qint64 windowUs)
+    {
+        if (m_entries >= kExactEntries) {
+            Entry &newest = entry(m_entries - 1);
+            const qint64 sliceUs = std::max<qint64>(1, windowUs / kExactEntries);
+            if (nowUs / sliceUs == newest.timeUs / sliceUs) {
+                newest.timeUs = nowUs;
+                ++newest.count;
+                ++m_requests;
+                return;
+            }
+        }
+        if (m_entries == capacity())
+            grow();
+        entry(m_entries) = {nowUs, 1};
+        ++m_entries;
+        ++m_requests;
+    }
 
 private:
+    struct Entry
+    {
+        qint64 timeUs;
+        qint64 count;
+    };
+
     qint64 capacity() const { return qint64(m_ring.size()); }
+    Entry &entry(qint64 i) { return m_ring[size_t((m_head + i) & (capacity() - 1))]; }
+    const Entry &entry(qint64 i) const
+    {
+        return m_ring[size_t((m_head + i) & (capacity() - 1))];
+    }
     void popFront()
     {
+        m_requests -= entry(0).count;
         m_head = (m_head + 1) & (capacity() - 1);
-        --m_size;
-        if (m_size == 0)
+        if (--m_entries == 0)
             shrinkIfIdle();
     }
     void grow()
     {
         // Capacity stays a power of two so the index wraps with a mask.
-        std::vector<qint64> bigger(m_ring.empty() ? 4 : m_ring.size() * 2);
-        for (qint64 i = 0; i < m_size; ++i)
-            bigger[size_t(i)] = at(i);
+        std::vector<Entry> bigger(m_ring.empty() ? 4 : m_ring.size() * 2);
+        for (qint64 i = 0; i < m_entries; ++i)
+            bigger[size_t(i)] = entry(i);
         m_ring.swap(bigger);
         m_head = 0;
     }
@@ -58,12 +101,13 @@ private:
     {
         m_head = 0;
         if (m_ring.size() > 64)
-            std::vector<qint64>().swap(m_ring);
+            std::vector<Entry>().swap(m_ring);
     }
 
-    std::vector<qint64> m_ring;
+    std::vector<Entry> m_ring;
     qint64 m_head = 0;
-    qint64 m_size = 0;
+    qint64 m_entries = 0;
+    qint64 m_requests = 0;
 };
 
 } // namespace portico
