@@ -28,7 +28,8 @@ void checkRateLimitSettings(Checker &check, const SettingsConfig &s)
 {
     // The same reading as the engine's: what passes here is what it connects to.
     QString why;
-    if (s.rateLimitStore != QStringLiteral("local") && !RedisEndpoint::parse(s.rateLimitStore, &why))
+    if (s.rateLimitStore != QStringLiteral("local")
+        && !RedisEndpoint::parse(s.rateLimitStore, &why))
         check.add(QStringLiteral("settings.rate_limit_store"),
                   QStringLiteral("expected \"local\" or redis://host[:port][/db]; ") + why);
     checkOneOf(check, QStringLiteral("settings.rate_limit_headers"), s.rateLimitHeaders,
