@@ -73,10 +73,11 @@ bool HeaderMap::hasToken(QByteArrayView name, QByteArrayView token) const
     for (const Field &f : m_fields) {
         if (!namesEqual(f.first, name))
             continue;
-        for (const QByteArray &t : splitHeaderList(f.second)) {
-            if (namesEqual(t, token))
-                return true;
-        }
+        bool found = false;
+        forEachListElement(f.second,
+                           [&](QByteArrayView t) { found = found || namesEqual(t, token); });
+        if (found)
+            return true;
     }
     return false;
 }
@@ -84,16 +85,7 @@ bool HeaderMap::hasToken(QByteArrayView name, QByteArrayView token) const
 std::vector<QByteArray> splitHeaderList(QByteArrayView value)
 {
     std::vector<QByteArray> tokens;
-    qsizetype start = 0;
-    while (start <= value.size()) {
-        qsizetype comma = value.indexOf(',', start);
-        if (comma < 0)
-            comma = value.size();
-        QByteArrayView t = value.sliced(start, comma - start).trimmed();
-        if (!t.isEmpty())
-            tokens.emplace_back(t.toByteArray());
-        start = comma + 1;
-    }
+    forEachListElement(value, [&](QByteArrayView t) { tokens.emplace_back(t.toByteArray()); });
     return tokens;
 }
 

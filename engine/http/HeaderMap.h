@@ -50,6 +50,23 @@ private:
     std::vector<Field> m_fields;
 };
 
+// Calls f(element) for each trimmed, non-empty element of a comma-separated header list,
+// without copying any: the request path reads "Connection: keep-alive" on every response.
+template<typename F>
+void forEachListElement(QByteArrayView value, F &&f)
+{
+    qsizetype start = 0;
+    while (start <= value.size()) {
+        qsizetype comma = value.indexOf(',', start);
+        if (comma < 0)
+            comma = value.size();
+        const QByteArrayView element = value.sliced(start, comma - start).trimmed();
+        if (!element.isEmpty())
+            f(element);
+        start = comma + 1;
+    }
+}
+
 // Splits a comma-separated header list into trimmed, non-empty tokens.
 std::vector<QByteArray> splitHeaderList(QByteArrayView value);
 

@@ -235,7 +235,6 @@ HttpParserListener::Action ClientConnection::onRequestHead(RequestHead &head)
 {
     m_headerTimer.stop();
     m_context = std::make_unique<RequestContext>();
-    m_context->decisions.reserve(8); // route, auth, credential, upstream, status: no regrowth
     m_context->head = std::move(head);
     m_context->startedMs = monotonicNowMs();
     m_context->clientAddress = &m_peerAddress;

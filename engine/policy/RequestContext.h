@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QHostAddress>
+#include <QVarLengthArray>
 
 #include <functional>
 #include <memory>
@@ -54,11 +55,12 @@ struct RequestContext
     AuthMemo *authMemo = nullptr; // the connection's (see AuthMemo)
     RedisLinks *redisLinks = nullptr; // the worker's connections to Redis
 
-    // Fields a policy adds to the response the client gets (e.g. RateLimit).
-    HeaderMap responseHeaders;
+    // Fields a policy adds to the response the client gets (e.g. RateLimit). Stored inline, as
+    // are the decisions: the context is allocated anyway, a vector would be one more per request.
+    QVarLengthArray<HeaderMap::Field, 4> responseHeaders;
 
     // (policy or stage, decision), e.g. ("route", "users"), ("upstream", "127.0.0.1:9001").
-    std::vector<std::pair<QByteArray, QByteArray>> decisions;
+    QVarLengthArray<std::pair<QByteArray, QByteArray>, 8> decisions;
     void record(QByteArray stage, QByteArray decision)
     {
         decisions.emplace_back(std::move(stage), std::move(decision));

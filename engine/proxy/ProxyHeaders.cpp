@@ -60,15 +60,19 @@ Role roleOf(QByteArrayView name)
     return Role::Other;
 }
 
-// The names a Connection header lists are hop-by-hop for this message too.
+// The names a Connection header lists are hop-by-hop for this message too. "close" and
+// "keep-alive" (the usual ones) need no entry: no header is named "close", and Keep-Alive is
+// hop-by-hop anyway; so the common message allocates nothing here.
 std::vector<QByteArray> connectionListedNames(const HeaderMap &headers)
 {
     std::vector<QByteArray> names;
     for (const auto &[name, value] : headers.fields()) {
-        if (HeaderMap::namesEqual(name, "Connection")) {
-            for (QByteArray &token : splitHeaderList(value))
-                names.push_back(std::move(token));
-        }
+        if (!HeaderMap::namesEqual(name, "Connection"))
+            continue;
+        forEachListElement(value, [&](QByteArrayView token) {
+            if (!isHopByHopHeader(token) && !HeaderMap::namesEqual(token, "close"))
+                names.emplace_back(token.toByteArray());
+        });
     }
     return names;
 }
@@ -215,10 +219,10 @@ void prepareDownstreamResponseHead(ResponseHead &head, const RequestContext &con
         return !listed.empty() && isListed(name, listed);
     });
     appendListValue(via, viaValue(head.versionMinor == 0));
-    fields.reserve(fields.size() + 2 + context.responseHeaders.fields().size());
+    fields.reserve(fields.size() + 2 + size_t(context.responseHeaders.size()));
     fields.emplace_back(QByteArrayLiteral("Via"), via);
     fields.emplace_back(QByteArrayLiteral("X-Request-Id"), context.requestId);
-    for (const HeaderMap::Field &field : context.responseHeaders.fields())
+    for (const HeaderMap::Field &field : context.responseHeaders)
         fields.push_back(field);
 }
 

@@ -43,8 +43,9 @@ QByteArray rateLimitPolicyItem(const QByteArray &policyName, RateWindow window, 
         + ";w=" + QByteArray::number(windowSeconds(window));
 }
 
-void addRateLimitHeaders(HeaderMap &headers, const RateQuery &query,
-                         const RateDecision &decision, RateLimitHeaderStyle style)
+template<typename Fields>
+void addRateLimitHeaders(Fields &fields, const RateQuery &query, const RateDecision &decision,
+                         RateLimitHeaderStyle style)
 {
     if (decision.tightest < 0)
         return;
@@ -57,16 +58,22 @@ void addRateLimitHeaders(HeaderMap &headers, const RateQuery &query,
                 policies += ", ";
             policies += check.policyItem;
         });
-        headers.add(QByteArrayLiteral("RateLimit-Policy"), std::move(policies));
+        fields.emplace_back(QByteArrayLiteral("RateLimit-Policy"), std::move(policies));
         StackText<160> current;
         current << '"' << tight.check->policyName << "\";r=" << tight.remaining << ";t=" << reset;
-        headers.add(QByteArrayLiteral("RateLimit"), current.toByteArray());
+        fields.emplace_back(QByteArrayLiteral("RateLimit"), current.toByteArray());
     }
     if (style.legacy) {
-        headers.add(QByteArrayLiteral("X-RateLimit-Limit"), decimal(tight.check->limit));
-        headers.add(QByteArrayLiteral("X-RateLimit-Remaining"), decimal(tight.remaining));
-        headers.add(QByteArrayLiteral("X-RateLimit-Reset"), decimal(reset));
+        fields.emplace_back(QByteArrayLiteral("X-RateLimit-Limit"), decimal(tight.check->limit));
+        fields.emplace_back(QByteArrayLiteral("X-RateLimit-Remaining"),
+                            decimal(tight.remaining));
+        fields.emplace_back(QByteArrayLiteral("X-RateLimit-Reset"), decimal(reset));
     }
 }
+
+template void addRateLimitHeaders(std::vector<HeaderMap::Field> &, const RateQuery &,
+                                  const RateDecision &, RateLimitHeaderStyle);
+template void addRateLimitHeaders(QVarLengthArray<HeaderMap::Field, 4> &, const RateQuery &,
+                                  const RateDecision &, RateLimitHeaderStyle);
 
 } // namespace portico

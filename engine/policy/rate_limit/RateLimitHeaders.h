@@ -3,6 +3,10 @@
 #include "http/HeaderMap.h"
 #include "policy/rate_limit/RateQuery.h"
 
+#include <QVarLengthArray>
+
+#include <vector>
+
 namespace portico {
 
 // Which rate-limit fields answers carry (settings.rate_limit_headers).
@@ -21,7 +25,14 @@ QByteArray rateLimitPolicyItem(const QByteArray &policyName, RateWindow window, 
 // Adds the fields of `style` for a decided request: every limit that applied in
 // RateLimit-Policy, and the tightest one's remaining count and reset in RateLimit (or the
 // X-RateLimit-* trio). Resets are whole seconds, rounded up.
-void addRateLimitHeaders(HeaderMap &headers, const RateQuery &query,
-                         const RateDecision &decision, RateLimitHeaderStyle style);
+// `fields` is a HeaderMap's (a 429's) or a request context's inline list (an answer's).
+template<typename Fields>
+void addRateLimitHeaders(Fields &fields, const RateQuery &query, const RateDecision &decision,
+                         RateLimitHeaderStyle style);
+extern template void addRateLimitHeaders(std::vector<HeaderMap::Field> &, const RateQuery &,
+                                         const RateDecision &, RateLimitHeaderStyle);
+extern template void addRateLimitHeaders(QVarLengthArray<HeaderMap::Field, 4> &,
+                                         const RateQuery &, const RateDecision &,
+                                         RateLimitHeaderStyle);
 
 } // namespace portico

@@ -94,10 +94,8 @@ PolicyResult RateLimitPolicy::finish(RequestContext &context, const RateQuery &q
     context.record(QByteArrayLiteral("rate limit"), describe(decision));
     const RateLimitHeaderStyle style = m_limiter->headerStyle();
     if (decision.admitted) {
-        if (style.any()) {
-            context.responseHeaders.fields().reserve(5);
+        if (style.any())
             addRateLimitHeaders(context.responseHeaders, query, decision, style);
-        }
         return PolicyResult::proceed();
     }
     if (decision.basis == RateDecision::Basis::StoreDownClosed) {
@@ -109,7 +107,7 @@ PolicyResult RateLimitPolicy::finish(RequestContext &context, const RateQuery &q
     StackText<24> retryAfter;
     reply.headers.add(QByteArrayLiteral("Retry-After"),
                       (retryAfter << retryAfterSeconds(decision)).toByteArray());
-    addRateLimitHeaders(reply.headers, query, decision, style);
+    addRateLimitHeaders(reply.headers.fields(), query, decision, style);
     return PolicyResult::stop(std::move(reply));
 }
 
