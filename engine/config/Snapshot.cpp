@@ -89,7 +89,8 @@ void compilePolicies(const RouteConfig &route, const Snapshot &snapshot,
     // Plans apply wherever a consumer is known, so on every authenticating route.
     if (!route.rateLimit.isEmpty()
         || (!route.auth.isEmpty() && snapshot.rateLimiter->anyPlanLimits()))
-        out.policies.append(std::make_shared<RateLimitPolicy>(route, snapshot.rateLimiter));
+        out.policies.append(
+            std::make_shared<RateLimitPolicy>(route.rateLimit, out.nameUtf8, snapshot.rateLimiter));
 }
 
 bool anyRouteAuthenticates(const Config &config)

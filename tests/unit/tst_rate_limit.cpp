@@ -321,7 +321,7 @@ private Q_SLOTS:
         route.rateLimit.second = 2;
         auto limiter = std::make_shared<const RateLimiter>(
             config, std::make_shared<LocalCounters>(), nullptr);
-        const RateLimitPolicy policy(route, limiter);
+        const RateLimitPolicy policy(route.rateLimit, route.name.toUtf8(), limiter);
         QList<QByteArray> decisions;
         QVarLengthArray<HeaderMap::Field, 4> lastHeaders;
         PolicyResult last;

@@ -43,9 +43,9 @@ QByteArray describe(const RateDecision &decision)
 
 } // namespace
 
-RateLimitPolicy::RateLimitPolicy(const RouteConfig &route,
+RateLimitPolicy::RateLimitPolicy(const LimitsConfig &routeLimits, const QByteArray &routeName,
                                  std::shared_ptr<const RateLimiter> limiter)
-    : m_routeChecks(compileLimitChecks(route.rateLimit, "route:" + route.name.toUtf8(),
+    : m_routeChecks(compileLimitChecks(routeLimits, "route:" + routeName,
                                        QByteArrayLiteral("route")))
     , m_limiter(std::move(limiter))
 {

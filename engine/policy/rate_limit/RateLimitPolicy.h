@@ -8,7 +8,7 @@
 
 namespace portico {
 
-struct RouteConfig;
+struct LimitsConfig;
 class RateLimiter;
 
 // Rate limits and quotas, after authentication: the route's own limits (per consumer, or per
@@ -18,7 +18,9 @@ class RateLimiter;
 class RateLimitPolicy : public Policy
 {
 public:
-    RateLimitPolicy(const RouteConfig &route, std::shared_ptr<const RateLimiter> limiter);
+    // The route's own limits and its name (UTF-8), which names their counters.
+    RateLimitPolicy(const LimitsConfig &routeLimits, const QByteArray &routeName,
+                    std::shared_ptr<const RateLimiter> limiter);
 
     QByteArray name() const override { return QByteArrayLiteral("rate limit"); }
     PolicyResult onRequest(RequestContext &context, const PolicyResumer &resume) const override;

@@ -1,6 +1,7 @@
 #include "RateLimiter.h"
 
 #include "config/Config.h"
+#include "http/StackText.h"
 #include "policy/rate_limit/LocalCounters.h"
 #include "policy/rate_limit/RedisCounters.h"
 
@@ -18,7 +19,8 @@ std::vector<LimitCheck> compileLimitChecks(const LimitsConfig &limits, const QBy
         check.scope = scope;
         check.window = kRateWindows[i];
         check.limit = windows[i].second;
-        check.policyName = policyPrefix + '.' + rateWindowName(check.window);
+        check.policyName = (StackText<64>() << policyPrefix << '.' << windows[i].first)
+                               .toByteArray();
         check.policyItem = rateLimitPolicyItem(check.policyName, check.window, check.limit);
         checks.push_back(std::move(check));
     }
