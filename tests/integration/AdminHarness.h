@@ -46,6 +46,21 @@ struct AdminHarness
         return server->listen(QStringLiteral("127.0.0.1:0"), &why) ? QString() : why;
     }
 
+    // One request to the gateway, on a connection of its own.
+    RawResponse get(const QByteArray &path, const RawHeaders &headers = {}) const
+    {
+        RawHttpClient client(engine->listenPort());
+        return client.get(path, headers);
+    }
+
+    // One Admin API call with a JSON body.
+    RawResponse admin(const QByteArray &method, const QByteArray &path,
+                      const QByteArray &body = {}) const
+    {
+        RawHttpClient client(server->port());
+        return client.request(method, path, body, {{"Content-Type", "application/json"}});
+    }
+
     // In the order the apps stop: no more Admin calls, the engine drained, then the store.
     void stop()
     {

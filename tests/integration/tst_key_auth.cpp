@@ -139,9 +139,6 @@ private Q_SLOTS:
 
 private:
     void startAll(const Config &initial);
-    RawResponse get(const QByteArray &path, const RawHeaders &headers = {});
-    RawResponse admin(const QByteArray &method, const QByteArray &path,
-                      const QByteArray &body = {});
 
     std::unique_ptr<TestBackend> m_backend;
     AdminHarness m_stack;
@@ -165,22 +162,9 @@ void TestKeyAuth::cleanup()
     m_backend.reset();
 }
 
-RawResponse TestKeyAuth::get(const QByteArray &path, const RawHeaders &headers)
-{
-    RawHttpClient client(m_stack.engine->listenPort());
-    return client.get(path, headers);
-}
-
-RawResponse TestKeyAuth::admin(const QByteArray &method, const QByteArray &path,
-                               const QByteArray &body)
-{
-    RawHttpClient client(m_stack.server->port());
-    return client.request(method, path, body, {{"Content-Type", "application/json"}});
-}
-
 void TestKeyAuth::missingKeyIs401WithChallenge()
 {
-    const RawResponse r = get("/keys/headers");
+    const RawResponse r = m_stack.get("/keys/headers");
     QVERIFY2(r.ok, qPrintable(r.error));
     QCOMPARE(r.status, 401);
     QCOMPARE(r.header("WWW-Authenticate"),
@@ -191,12 +175,12 @@ void TestKeyAuth::missingKeyIs401WithChallenge()
     QCOMPARE(m_backend->requestCount(), 0); // never forwarded
 
     // The public route next to it needs nothing.
-    QCOMPARE(get("/public/headers").status, 200);
+    QCOMPARE(m_stack.get("/public/headers").status, 200);
 }
 
 void TestKeyAuth::keyInHeaderReachesServiceAsIdentity()
 {
-    RawResponse r = get("/keys/headers?x=1", {{"X-API-Key", kAliceKey}});
+    RawResponse r = m_stack.get("/keys/headers?x=1", {{"X-API-Key", kAliceKey}});
     QCOMPARE(r.status, 200);
     QCOMPARE(received(r, "x-consumer-name"), QStringLiteral("alice"));
     QCOMPARE(received(r, "x-consumer-id"), QStringLiteral("crm-1042"));
@@ -205,7 +189,7 @@ void TestKeyAuth::keyInHeaderReachesServiceAsIdentity()
     QCOMPARE(r.json().value("target").toString(), QStringLiteral("/headers?x=1"));
 
     // Without a custom id, the consumer's name is its id.
-    r = get("/keys/headers", {{"X-API-Key", kBobKey}});
+    r = m_stack.get("/keys/headers", {{"X-API-Key", kBobKey}});
     QCOMPARE(r.status, 200);
     QCOMPARE(received(r, "x-consumer-name"), QStringLiteral("bob"));
     QCOMPARE(received(r, "x-consumer-id"), QStringLiteral("bob"));
@@ -213,45 +197,45 @@ void TestKeyAuth::keyInHeaderReachesServiceAsIdentity()
 
 void TestKeyAuth::bearerAndCustomHeader()
 {
-    RawResponse r = get("/keys/headers", {{"Authorization", "Bearer " + kAliceKey}});
+    RawResponse r = m_stack.get("/keys/headers", {{"Authorization", "Bearer " + kAliceKey}});
     QCOMPARE(r.status, 200);
     QCOMPARE(received(r, "x-consumer-name"), QStringLiteral("alice"));
     QVERIFY(!receivedHeaders(r).contains(QStringLiteral("authorization")));
 
     // A route naming its own header: the key travels there (or as Bearer), not in X-API-Key.
-    r = get("/token/headers", {{"X-Token", kBobKey}});
+    r = m_stack.get("/token/headers", {{"X-Token", kBobKey}});
     QCOMPARE(r.status, 200);
     QCOMPARE(received(r, "x-consumer-name"), QStringLiteral("bob"));
     QVERIFY(!receivedHeaders(r).contains(QStringLiteral("x-token")));
-    r = get("/token/headers", {{"X-API-Key", kBobKey}});
+    r = m_stack.get("/token/headers", {{"X-API-Key", kBobKey}});
     QCOMPARE(r.status, 401);
     QCOMPARE(r.header("WWW-Authenticate"),
              QByteArray(R"(ApiKey realm="portico", header="X-Token")"));
 
     // Another Authorization scheme is not a credential here, and is left alone elsewhere.
-    r = get("/keys/headers", {{"Authorization", "Basic dXNlcjpwYXNz"}});
+    r = m_stack.get("/keys/headers", {{"Authorization", "Basic dXNlcjpwYXNz"}});
     QCOMPARE(r.status, 401);
-    r = get("/public/headers", {{"Authorization", "Bearer abc"}});
+    r = m_stack.get("/public/headers", {{"Authorization", "Bearer abc"}});
     QCOMPARE(received(r, "authorization"), QStringLiteral("Bearer abc"));
 }
 
 void TestKeyAuth::queryKeyOnlyWhereAllowed()
 {
-    RawResponse r = get("/keys/headers?apikey=" + kAliceKey);
+    RawResponse r = m_stack.get("/keys/headers?apikey=" + kAliceKey);
     QCOMPARE(r.status, 401);
     QCOMPARE(m_backend->requestCount(), 0);
 
-    r = get("/query/headers?a=1&apikey=" + kAliceKey + "&b=%20x");
+    r = m_stack.get("/query/headers?a=1&apikey=" + kAliceKey + "&b=%20x");
     QCOMPARE(r.status, 200);
     QCOMPARE(received(r, "x-consumer-name"), QStringLiteral("alice"));
     // The key left the query; the other parameters kept their order and encoding.
     QCOMPARE(r.json().value("target").toString(), QStringLiteral("/headers?a=1&b=%20x"));
-    r = get("/query/headers?apikey=" + kAliceKey);
+    r = m_stack.get("/query/headers?apikey=" + kAliceKey);
     QCOMPARE(r.json().value("target").toString(), QStringLiteral("/headers"));
     // Percent-encoded keys are decoded before the lookup.
     QByteArray encoded = kBobKey;
     encoded.replace("pk_", "pk%5F");
-    r = get("/query/headers?apikey=" + encoded);
+    r = m_stack.get("/query/headers?apikey=" + encoded);
     QCOMPARE(r.status, 200);
     QCOMPARE(received(r, "x-consumer-name"), QStringLiteral("bob"));
 }
@@ -261,7 +245,7 @@ void TestKeyAuth::refusedKeysLookAlike()
     // Unknown, expired and revoked keys get the same answer: nothing tells them apart.
     QList<RawResponse> answers;
     for (const QByteArray &key : {QByteArray("pk_nobody"), kOldKey, kRevokedKey})
-        answers.append(get("/keys/headers", {{"X-API-Key", key}}));
+        answers.append(m_stack.get("/keys/headers", {{"X-API-Key", key}}));
     for (const RawResponse &r : answers) {
         QCOMPARE(r.status, 401);
         QCOMPARE(r.header("WWW-Authenticate"), answers[0].header("WWW-Authenticate"));
@@ -281,7 +265,7 @@ void TestKeyAuth::ambiguousKeysRefused()
     QVERIFY(client.send("GET /keys/headers HTTP/1.1\r\nHost: gw\r\nX-API-Key: " + kAliceKey
                         + "\r\nX-API-Key: " + kBobKey + "\r\n\r\n"));
     QCOMPARE(client.readResponse().status, 401);
-    QCOMPARE(get("/query/headers?apikey=" + kAliceKey + "&apikey=" + kBobKey).status, 401);
+    QCOMPARE(m_stack.get("/query/headers?apikey=" + kAliceKey + "&apikey=" + kBobKey).status, 401);
     QCOMPARE(m_backend->requestCount(), 0);
 }
 
@@ -292,7 +276,7 @@ void TestKeyAuth::identityHeadersCannotBeForged()
                                {"x-authenticated-subject", "admin"},
                                {"X-Authenticated-Scope", "everything"}};
     // On a public route they are removed...
-    RawResponse r = get("/public/headers", forged);
+    RawResponse r = m_stack.get("/public/headers", forged);
     QCOMPARE(r.status, 200);
     for (const char *name : {"x-consumer-name", "x-consumer-id", "x-authenticated-subject",
                              "x-authenticated-scope"})
@@ -300,7 +284,7 @@ void TestKeyAuth::identityHeadersCannotBeForged()
     // ...and on an authenticated one replaced by what the key proves.
     RawHeaders withKey = forged;
     withKey.append({"X-API-Key", kBobKey});
-    r = get("/keys/headers", withKey);
+    r = m_stack.get("/keys/headers", withKey);
     QCOMPARE(r.status, 200);
     const QJsonArray raw = r.json().value("raw").toArray();
     QStringList consumerNames;
@@ -315,24 +299,24 @@ void TestKeyAuth::identityHeadersCannotBeForged()
 
 void TestKeyAuth::groupRules()
 {
-    QCOMPARE(get("/partners/headers", {{"X-API-Key", kAliceKey}}).status, 200);
-    RawResponse r = get("/partners/headers", {{"X-API-Key", kBobKey}});
+    QCOMPARE(m_stack.get("/partners/headers", {{"X-API-Key", kAliceKey}}).status, 200);
+    RawResponse r = m_stack.get("/partners/headers", {{"X-API-Key", kBobKey}});
     QCOMPARE(r.status, 403);
     QCOMPARE(r.json().value("error").toString(), QStringLiteral("consumer not allowed"));
-    QCOMPARE(get("/nostaff/headers", {{"X-API-Key", kAliceKey}}).status, 200);
-    QCOMPARE(get("/nostaff/headers", {{"X-API-Key", kBobKey}}).status, 403);
+    QCOMPARE(m_stack.get("/nostaff/headers", {{"X-API-Key", kAliceKey}}).status, 200);
+    QCOMPARE(m_stack.get("/nostaff/headers", {{"X-API-Key", kBobKey}}).status, 403);
     // Authentication comes first: no key is a 401, not a 403.
-    QCOMPARE(get("/partners/headers").status, 401);
+    QCOMPARE(m_stack.get("/partners/headers").status, 401);
     QCOMPARE(m_backend->requestCount(), 2);
 }
 
 void TestKeyAuth::ipRules()
 {
-    RawResponse r = get("/lan/headers");
+    RawResponse r = m_stack.get("/lan/headers");
     QCOMPARE(r.status, 403);
     QCOMPARE(r.json().value("error").toString(), QStringLiteral("client address not allowed"));
-    QCOMPARE(get("/blocked/headers").status, 403); // deny wins over allow
-    QCOMPARE(get("/local/headers").status, 200);
+    QCOMPARE(m_stack.get("/blocked/headers").status, 403); // deny wins over allow
+    QCOMPARE(m_stack.get("/local/headers").status, 200);
     QCOMPARE(m_backend->requestCount(), 1);
 }
 
@@ -342,13 +326,13 @@ void TestKeyAuth::revocationTakesEffectOnTheNextRequest()
     RawHttpClient client(m_stack.engine->listenPort());
     QCOMPARE(client.get("/keys/headers", {{"X-API-Key", kBobKey}}).status, 200);
     const QString id = apiKeyIdFromHash(hashApiKey(QString::fromLatin1(kBobKey)));
-    const RawResponse revoked = admin("DELETE", "/consumers/bob/keys/" + id.toLatin1());
+    const RawResponse revoked = m_stack.admin("DELETE", "/consumers/bob/keys/" + id.toLatin1());
     QCOMPARE(revoked.status, 204);
     // The very next request, with no pause in between.
     const RawResponse r = client.get("/keys/headers", {{"X-API-Key", kBobKey}});
     QCOMPARE(r.status, 401);
     QCOMPARE(m_backend->requestCount(), 1);
-    const RawResponse listed = admin("GET", "/consumers/bob/keys/" + id.toLatin1());
+    const RawResponse listed = m_stack.admin("GET", "/consumers/bob/keys/" + id.toLatin1());
     QCOMPARE(listed.json().value("state").toString(), QStringLiteral("revoked"));
 }
 
@@ -372,7 +356,8 @@ void TestKeyAuth::rotationKeepsTheOldKeyForTheGracePeriod()
 {
     const QString oldId = apiKeyIdFromHash(hashApiKey(QString::fromLatin1(kAliceKey)));
     const RawResponse rotated =
-        admin("POST", "/consumers/alice/keys/" + oldId.toLatin1() + "/rotate", R"({"grace_s": 2})");
+        m_stack.admin("POST", "/consumers/alice/keys/" + oldId.toLatin1() + "/rotate",
+                      R"({"grace_s": 2})");
     QCOMPARE(rotated.status, 201);
     QCOMPARE(rotated.header("Cache-Control"), QByteArray("no-store"));
     const QJsonObject body = rotated.json();
@@ -386,27 +371,30 @@ void TestKeyAuth::rotationKeepsTheOldKeyForTheGracePeriod()
     // Both work during the grace period...
     RawHttpClient kept(m_stack.engine->listenPort()); // a client that keeps its connection open
     QCOMPARE(kept.get("/keys/headers", {{"X-API-Key", kAliceKey}}).status, 200);
-    QCOMPARE(get("/keys/headers", {{"X-API-Key", kAliceKey}}).status, 200);
-    RawResponse r = get("/keys/headers", {{"X-API-Key", newKey}});
+    QCOMPARE(m_stack.get("/keys/headers", {{"X-API-Key", kAliceKey}}).status, 200);
+    RawResponse r = m_stack.get("/keys/headers", {{"X-API-Key", newKey}});
     QCOMPARE(r.status, 200);
     QCOMPARE(received(r, "x-consumer-name"), QStringLiteral("alice"));
     // ...then only the new one.
     QTest::qWait(int(std::max<qint64>(0, QDateTime::currentDateTimeUtc().msecsTo(oldExpires)))
                  + 50);
-    QCOMPARE(get("/keys/headers", {{"X-API-Key", kAliceKey}}).status, 401);
+    QCOMPARE(m_stack.get("/keys/headers", {{"X-API-Key", kAliceKey}}).status, 401);
     QCOMPARE(kept.get("/keys/headers", {{"X-API-Key", kAliceKey}}).status, 401);
-    QCOMPARE(get("/keys/headers", {{"X-API-Key", newKey}}).status, 200);
+    QCOMPARE(m_stack.get("/keys/headers", {{"X-API-Key", newKey}}).status, 200);
 
     // Bad rotations change nothing.
-    QCOMPARE(admin("POST", "/consumers/alice/keys/" + oldId.toLatin1() + "/rotate",
-                   R"({"grace_s": -1})")
+    QCOMPARE(m_stack.admin("POST", "/consumers/alice/keys/" + oldId.toLatin1() + "/rotate",
+                           R"({"grace_s": -1})")
                  .status,
              400);
-    QCOMPARE(admin("POST", "/consumers/alice/keys/key_0000000000000000/rotate").status, 404);
+    QCOMPARE(
+        m_stack.admin("POST", "/consumers/alice/keys/key_0000000000000000/rotate").status, 404);
     const QString revokedId = apiKeyIdFromHash(hashApiKey(QString::fromLatin1(kRevokedKey)));
-    QCOMPARE(admin("POST", "/consumers/alice/keys/" + revokedId.toLatin1() + "/rotate").status,
+    QCOMPARE(m_stack.admin("POST", "/consumers/alice/keys/" + revokedId.toLatin1() + "/rotate")
+                 .status,
              400);
-    QCOMPARE(admin("GET", "/consumers/alice/keys").json().value("data").toArray().size(), 4);
+    QCOMPARE(
+        m_stack.admin("GET", "/consumers/alice/keys").json().value("data").toArray().size(), 4);
 }
 
 void TestKeyAuth::lastUseReachesTheStoreInBatches()
@@ -418,7 +406,7 @@ void TestKeyAuth::lastUseReachesTheStoreInBatches()
         QCOMPARE(client.get("/keys/headers", {{"X-API-Key", kAliceKey}}).status, 200);
     // Nothing written yet, but the Admin API already shows the use the engine holds.
     QVERIFY(!m_stack.config->store().keyLastUsed(id).isValid());
-    const QString shown = admin("GET", "/consumers/alice/keys/" + id.toLatin1())
+    const QString shown = m_stack.admin("GET", "/consumers/alice/keys/" + id.toLatin1())
                               .json()
                               .value("last_used")
                               .toString();

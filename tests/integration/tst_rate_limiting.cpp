@@ -103,9 +103,6 @@ private Q_SLOTS:
 
 private:
     void startAll(int workers);
-    RawResponse get(const QByteArray &path, const RawHeaders &headers = {});
-    RawResponse admin(const QByteArray &method, const QByteArray &path,
-                      const QByteArray &body = {});
 
     std::unique_ptr<TestBackend> m_backend;
     AdminHarness m_stack;
@@ -122,19 +119,6 @@ void TestRateLimiting::cleanup()
 {
     m_stack.stop();
     m_backend.reset();
-}
-
-RawResponse TestRateLimiting::get(const QByteArray &path, const RawHeaders &headers)
-{
-    RawHttpClient client(m_stack.engine->listenPort());
-    return client.get(path, headers);
-}
-
-RawResponse TestRateLimiting::admin(const QByteArray &method, const QByteArray &path,
-                                    const QByteArray &body)
-{
-    RawHttpClient client(m_stack.server->port());
-    return client.request(method, path, body, {{"Content-Type", "application/json"}});
 }
 
 void TestRateLimiting::exactUnderConcurrentClients_data()
@@ -210,14 +194,14 @@ void TestRateLimiting::answersCarryRateLimitFields()
 {
     startAll(2);
     const RawHeaders key{{"X-API-Key", kFreeKey}};
-    RawResponse r = get("/planned/ok", key);
+    RawResponse r = m_stack.get("/planned/ok", key);
     QCOMPARE(r.status, 200);
     QCOMPARE(r.header("RateLimit-Policy"), QByteArray(R"("plan.minute";q=5;w=60)"));
     QCOMPARE(r.header("RateLimit"), QByteArray(R"("plan.minute";r=4;t=60)"));
     QVERIFY(r.header("X-RateLimit-Limit").isEmpty()); // "ietf" is the default
     for (int i = 0; i < 4; ++i)
-        QCOMPARE(get("/planned/ok", key).status, 200);
-    r = get("/planned/ok", key);
+        QCOMPARE(m_stack.get("/planned/ok", key).status, 200);
+    r = m_stack.get("/planned/ok", key);
     QCOMPARE(r.status, 429);
     QCOMPARE(r.header("Content-Type"), QByteArray("application/json"));
     QCOMPARE(r.json().value("error").toString(), QStringLiteral("rate limit exceeded"));
@@ -231,9 +215,9 @@ void TestRateLimiting::answersCarryRateLimitFields()
     Config both = m_stack.config->config();
     both.settings.rateLimitHeaders = QStringLiteral("both");
     QVERIFY(m_stack.config->replace(both, ConfigSource::Admin, QStringLiteral("test")).ok());
-    QCOMPARE(admin("PATCH", "/routes/planned", R"({"rate_limit": {"second": 100}})").status,
+    QCOMPARE(m_stack.admin("PATCH", "/routes/planned", R"({"rate_limit": {"second": 100}})").status,
              200);
-    r = get("/planned/ok", key);
+    r = m_stack.get("/planned/ok", key);
     QCOMPARE(r.status, 429);
     QCOMPARE(r.header("RateLimit-Policy"),
              QByteArray(R"("route.second";q=100;w=1, "plan.minute";q=5;w=60)"));
@@ -247,22 +231,26 @@ void TestRateLimiting::planEditsApplyAtOnce()
     startAll(2);
     const RawHeaders key{{"X-API-Key", kFreeKey}};
     for (int i = 0; i < 5; ++i)
-        QCOMPARE(get("/planned/ok", key).status, 200);
-    QCOMPARE(get("/planned/ok", key).status, 429);
+        QCOMPARE(m_stack.get("/planned/ok", key).status, 200);
+    QCOMPARE(m_stack.get("/planned/ok", key).status, 429);
 
     // Raised: the very next request has room, counted against the new limit.
-    QCOMPARE(admin("PUT", "/plans/free", R"({"name": "free", "limits": {"minute": 10}})").status,
+    QCOMPARE(m_stack.admin("PUT", "/plans/free",
+                           R"({"name": "free", "limits": {"minute": 10}})")
+                 .status,
              200);
-    RawResponse r = get("/planned/ok", key);
+    RawResponse r = m_stack.get("/planned/ok", key);
     QCOMPARE(r.status, 200);
     QVERIFY(r.header("RateLimit").startsWith(R"("plan.minute";r=4;t=)"));
 
     // Lowered below what is used (6): nothing remains, and usage says so.
-    QCOMPARE(admin("PUT", "/plans/free", R"({"name": "free", "limits": {"minute": 3}})").status,
+    QCOMPARE(m_stack.admin("PUT", "/plans/free",
+                           R"({"name": "free", "limits": {"minute": 3}})")
+                 .status,
              200);
-    QCOMPARE(get("/planned/ok", key).status, 429);
+    QCOMPARE(m_stack.get("/planned/ok", key).status, 429);
     const QJsonArray limits =
-        admin("GET", "/consumers/freebie/usage").json().value("limits").toArray();
+        m_stack.admin("GET", "/consumers/freebie/usage").json().value("limits").toArray();
     QCOMPARE(limits.size(), 2); // the plan's, then /limited's own (it authenticates too)
     QCOMPARE(limits[0][QLatin1String("scope")].toString(), QStringLiteral("plan"));
     QCOMPARE(limits[0][QLatin1String("limit")].toInteger(), 3);
@@ -270,9 +258,11 @@ void TestRateLimiting::planEditsApplyAtOnce()
     QCOMPARE(limits[0][QLatin1String("used")].toInteger(), 6);
 
     // Another plan for the consumer: its counters stay, the new limits apply.
-    QCOMPARE(admin("POST", "/plans", R"({"name": "pro", "limits": {"minute": 100}})").status, 201);
-    QCOMPARE(admin("PATCH", "/consumers/freebie", R"({"plan": "pro"})").status, 200);
-    r = get("/planned/ok", key);
+    QCOMPARE(
+        m_stack.admin("POST", "/plans", R"({"name": "pro", "limits": {"minute": 100}})").status,
+        201);
+    QCOMPARE(m_stack.admin("PATCH", "/consumers/freebie", R"({"plan": "pro"})").status, 200);
+    r = m_stack.get("/planned/ok", key);
     QCOMPARE(r.status, 200);
     QVERIFY(r.header("RateLimit").startsWith(R"("plan.minute";r=93;t=)"));
 }
@@ -281,11 +271,11 @@ void TestRateLimiting::usageCountsNothing()
 {
     startAll(2);
     for (int i = 0; i < 3; ++i)
-        QCOMPARE(get("/limited/ok", {{"X-API-Key", kCalmKey}}).status, 200);
-    QCOMPARE(admin("PATCH", "/consumers/calm", R"({"plan": "free"})").status, 200);
-    QCOMPARE(get("/planned/ok", {{"X-API-Key", kCalmKey}}).status, 200);
+        QCOMPARE(m_stack.get("/limited/ok", {{"X-API-Key", kCalmKey}}).status, 200);
+    QCOMPARE(m_stack.admin("PATCH", "/consumers/calm", R"({"plan": "free"})").status, 200);
+    QCOMPARE(m_stack.get("/planned/ok", {{"X-API-Key", kCalmKey}}).status, 200);
     for (int i = 0; i < 2; ++i) {
-        const RawResponse r = admin("GET", "/consumers/calm/usage");
+        const RawResponse r = m_stack.admin("GET", "/consumers/calm/usage");
         QCOMPARE(r.status, 200);
         const QJsonObject body = r.json();
         QCOMPARE(body[QLatin1String("consumer")].toString(), QStringLiteral("calm"));
@@ -305,8 +295,8 @@ void TestRateLimiting::usageCountsNothing()
             QDateTime::fromString(limits[1][QLatin1String("reset")].toString(), Qt::ISODate);
         QVERIFY(reset > QDateTime::currentDateTimeUtc().addSecs(50));
     }
-    QCOMPARE(admin("GET", "/consumers/nobody/usage").status, 404);
-    QCOMPARE(admin("POST", "/consumers/calm/usage").status, 405);
+    QCOMPARE(m_stack.admin("GET", "/consumers/nobody/usage").status, 404);
+    QCOMPARE(m_stack.admin("POST", "/consumers/calm/usage").status, 405);
 }
 
 QTEST_MAIN(TestRateLimiting)
