@@ -5,7 +5,6 @@
 #include "config/TreeValue.h"
 #include "net/GatewayEngine.h"
 #include "policy/rate_limit/RateLimiter.h"
-#include "policy/rate_limit/RedisCounters.h"
 
 #include <QDateTime>
 
@@ -18,7 +17,7 @@ namespace {
 // One set of limits (a plan's or a route's) as the counters stand; false when Redis could not
 // be asked.
 bool appendUsage(TreeValue &limits, const RateLimiter &limiter, const QByteArray &subject,
-                 const std::vector<LimitCheck> &checks, const QString &route)
+                 std::span<const LimitCheck> checks, const QString &route)
 {
     if (checks.empty())
         return true;
@@ -71,19 +70,16 @@ std::optional<AdminResponse> handleUsageRequest(AdminContext &context,
         return AdminResponse::error(503, QStringLiteral("the gateway is not running"));
 
     const RateLimiter &limiter = *snapshot->rateLimiter;
-    const QByteArray subject = "consumer:" + consumer->name.toUtf8();
+    const QByteArray subject = consumerRateSubject(consumer->name.toUtf8());
     TreeValue limits = TreeValue::list();
     bool answered = true;
-    if (!consumer->plan.isEmpty()) {
-        const std::span<const LimitCheck> plan = limiter.planChecks(consumer->plan);
-        answered = appendUsage(limits, limiter, subject, {plan.begin(), plan.end()}, {});
-    }
+    if (!consumer->plan.isEmpty())
+        answered = appendUsage(limits, limiter, subject, limiter.planChecks(consumer->plan), {});
     // Route limits count per consumer on the routes that can tell who the caller is.
     for (const RouteConfig &route : snapshot->config.routes) {
         if (answered && !route.rateLimit.isEmpty() && !route.auth.isEmpty())
             answered = appendUsage(limits, limiter, subject,
-                                   compileLimitChecks(route.rateLimit,
-                                                      "route:" + route.name.toUtf8(), "route"),
+                                   compileRouteChecks(route.rateLimit, route.name.toUtf8()),
                                    route.name);
     }
     if (!answered)

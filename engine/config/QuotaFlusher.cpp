@@ -9,19 +9,6 @@
 
 namespace portico {
 
-namespace {
-
-std::optional<RateWindow> quotaWindowNamed(const QString &name)
-{
-    if (name == QLatin1String("day"))
-        return RateWindow::Day;
-    if (name == QLatin1String("month"))
-        return RateWindow::Month;
-    return std::nullopt;
-}
-
-} // namespace
-
 QuotaFlusher::QuotaFlusher(LocalCounters &counters, ConfigStore &store,
                            const QuotaCalendar &calendar, QObject *parent)
     : QObject(parent)
@@ -35,7 +22,7 @@ QuotaFlusher::QuotaFlusher(LocalCounters &counters, ConfigStore &store,
     m_store.pruneQuotaUsage(current);
     std::vector<QuotaCount> counts;
     for (const QuotaUsage &row : m_store.readQuotaUsage(current)) {
-        if (const std::optional<RateWindow> window = quotaWindowNamed(row.window))
+        if (const std::optional<RateWindow> window = rateWindowNamed(row.window.toLatin1()))
             counts.push_back({row.subject.toUtf8(), row.scope.toUtf8(), *window,
                               row.period.toLatin1(), row.used});
     }

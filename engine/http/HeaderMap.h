@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QByteArrayView>
+#include <QVarLengthArray>
 
 #include <utility>
 #include <vector>
@@ -49,6 +50,9 @@ public:
 private:
     std::vector<Field> m_fields;
 };
+
+// A few fields kept inline (no allocation up to four), e.g. those a policy adds to an answer.
+using InlineHeaderFields = QVarLengthArray<HeaderMap::Field, 4>;
 
 // Calls f(element) for each trimmed, non-empty element of a comma-separated header list,
 // without copying any: the request path reads "Connection: keep-alive" on every response.

@@ -57,7 +57,7 @@ struct RequestContext
 
     // Fields a policy adds to the response the client gets (e.g. RateLimit). Stored inline, as
     // are the decisions: the context is allocated anyway, a vector would be one more per request.
-    QVarLengthArray<HeaderMap::Field, 4> responseHeaders;
+    InlineHeaderFields responseHeaders;
 
     // (policy or stage, decision), e.g. ("route", "users"), ("upstream", "127.0.0.1:9001").
     QVarLengthArray<std::pair<QByteArray, QByteArray>, 8> decisions;

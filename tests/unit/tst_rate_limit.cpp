@@ -323,7 +323,7 @@ private Q_SLOTS:
             config, std::make_shared<LocalCounters>(), nullptr);
         const RateLimitPolicy policy(route.rateLimit, route.name.toUtf8(), limiter);
         QList<QByteArray> decisions;
-        QVarLengthArray<HeaderMap::Field, 4> lastHeaders;
+        InlineHeaderFields lastHeaders;
         PolicyResult last;
         for (int i = 0; i < 3; ++i) {
             RequestContext context;

@@ -3,6 +3,7 @@
 #include "KeyUsageRecorder.h"
 
 #include "policy/jwt_auth/OpenSslSupport.h"
+#include "policy/rate_limit/RateQuery.h"
 
 #include <openssl/crypto.h>
 
@@ -52,7 +53,7 @@ ConsumerDirectory::ConsumerDirectory(const QList<ConsumerConfig> &consumers,
         compiled.name = c.name.toUtf8();
         compiled.id = c.customId.isEmpty() ? compiled.name : c.customId.toUtf8();
         compiled.plan = c.plan;
-        compiled.rateSubject = "consumer:" + compiled.name;
+        compiled.rateSubject = consumerRateSubject(compiled.name);
         for (const QString &group : c.groups)
             compiled.groups.push_back(group.toUtf8());
         m_consumerByName.emplace(compiled.name, index);

@@ -20,7 +20,7 @@ struct CompiledConsumer
     QByteArray name;
     QByteArray id; // X-Consumer-Id: the custom id, or the name when there is none
     QString plan;
-    QByteArray rateSubject; // "consumer:" + name: whose counters its requests use
+    QByteArray rateSubject; // whose counters its requests use (consumerRateSubject)
     std::vector<QByteArray> groups;
     bool inGroup(QByteArrayView group) const;
 };

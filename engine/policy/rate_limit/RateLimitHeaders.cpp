@@ -75,7 +75,7 @@ void addRateLimitHeaders(Fields &fields, const RateQuery &query, const RateDecis
 
 template void addRateLimitHeaders(std::vector<HeaderMap::Field> &, const RateQuery &,
                                   const RateDecision &, RateLimitHeaderStyle);
-template void addRateLimitHeaders(QVarLengthArray<HeaderMap::Field, 4> &, const RateQuery &,
+template void addRateLimitHeaders(InlineHeaderFields &, const RateQuery &,
                                   const RateDecision &, RateLimitHeaderStyle);
 
 } // namespace portico

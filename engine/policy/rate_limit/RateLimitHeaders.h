@@ -3,8 +3,6 @@
 #include "http/HeaderMap.h"
 #include "policy/rate_limit/RateQuery.h"
 
-#include <QVarLengthArray>
-
 #include <vector>
 
 namespace portico {
@@ -31,8 +29,7 @@ void addRateLimitHeaders(Fields &fields, const RateQuery &query, const RateDecis
                          RateLimitHeaderStyle style);
 extern template void addRateLimitHeaders(std::vector<HeaderMap::Field> &, const RateQuery &,
                                          const RateDecision &, RateLimitHeaderStyle);
-extern template void addRateLimitHeaders(QVarLengthArray<HeaderMap::Field, 4> &,
-                                         const RateQuery &, const RateDecision &,
-                                         RateLimitHeaderStyle);
+extern template void addRateLimitHeaders(InlineHeaderFields &, const RateQuery &,
+                                         const RateDecision &, RateLimitHeaderStyle);
 
 } // namespace portico

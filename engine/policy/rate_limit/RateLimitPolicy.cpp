@@ -45,8 +45,7 @@ QByteArray describe(const RateDecision &decision)
 
 RateLimitPolicy::RateLimitPolicy(const LimitsConfig &routeLimits, const QByteArray &routeName,
                                  std::shared_ptr<const RateLimiter> limiter)
-    : m_routeChecks(compileLimitChecks(routeLimits, "route:" + routeName,
-                                       QByteArrayLiteral("route")))
+    : m_routeChecks(compileRouteChecks(routeLimits, routeName))
     , m_limiter(std::move(limiter))
 {
 }
@@ -55,7 +54,7 @@ RateQuery RateLimitPolicy::queryFor(const RequestContext &context) const
 {
     RateQuery query;
     const CompiledConsumer *consumer = context.identity.consumer;
-    query.subject = consumer ? consumer->rateSubject : "ip:" + context.clientIp;
+    query.subject = consumer ? consumer->rateSubject : addressRateSubject(context.clientIp);
     query.parts[0] = m_routeChecks;
     if (consumer)
         query.parts[1] = m_limiter->planChecks(consumer->plan);

@@ -27,6 +27,11 @@ std::vector<LimitCheck> compileLimitChecks(const LimitsConfig &limits, const QBy
     return checks;
 }
 
+std::vector<LimitCheck> compileRouteChecks(const LimitsConfig &limits, const QByteArray &routeName)
+{
+    return compileLimitChecks(limits, "route:" + routeName, QByteArrayLiteral("route"));
+}
+
 RateLimiter::RateLimiter(const Config &config, std::shared_ptr<LocalCounters> local,
                          std::shared_ptr<RedisCounters> redis)
     : m_calendar(QTimeZone(config.settings.quotaTimezone.toUtf8()))

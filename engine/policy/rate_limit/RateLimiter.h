@@ -23,6 +23,9 @@ class RedisCounters;
 std::vector<LimitCheck> compileLimitChecks(const LimitsConfig &limits, const QByteArray &scope,
                                            const QByteArray &policyPrefix);
 
+// A route's own limits, counted per route (scope "route:NAME", fields named "route.WINDOW").
+std::vector<LimitCheck> compileRouteChecks(const LimitsConfig &limits, const QByteArray &routeName);
+
 // What every route's rate-limit policy of one snapshot shares: the plans' limits, where days
 // begin, which fields answers carry, and where the counters live. Plans are read from the
 // snapshot, so changing one applies to every consumer on it with the next request.

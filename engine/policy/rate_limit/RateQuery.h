@@ -9,6 +9,16 @@
 
 namespace portico {
 
+// Whose counters a request uses: its consumer's, or (anonymous) its client address's.
+inline QByteArray consumerRateSubject(const QByteArray &consumerName)
+{
+    return "consumer:" + consumerName;
+}
+inline QByteArray addressRateSubject(const QByteArray &clientIp)
+{
+    return "ip:" + clientIp;
+}
+
 // One limit to apply to a request: at most `limit` requests of the subject in `window`,
 // counted separately for each scope ("plan" for the consumer's plan, "route:NAME" for a
 // route's own limit).

@@ -3,6 +3,7 @@
 #include <QByteArray>
 
 #include <array>
+#include <optional>
 
 namespace portico {
 
@@ -43,6 +44,16 @@ inline QByteArray rateWindowName(RateWindow window)
     case RateWindow::Month: return QByteArrayLiteral("month");
     }
     return {};
+}
+
+// The window of that name; nullopt for any other text.
+inline std::optional<RateWindow> rateWindowNamed(QByteArrayView name)
+{
+    for (RateWindow window : kRateWindows) {
+        if (rateWindowName(window) == name)
+            return window;
+    }
+    return std::nullopt;
 }
 
 } // namespace portico

@@ -105,12 +105,14 @@ RedisCounters::Call RedisCounters::callFor(const RateQuery &query, const QuotaCa
     call.args.push_back(count ? QByteArrayLiteral("1") : QByteArrayLiteral("0"));
     call.args.push_back(m_instance + ':' + QByteArray::number(++m_sequence));
     const qint64 utcMs = RateClock::now().utcMs;
+    // This worker's current day and month: a period is computed again only when it has ended.
+    thread_local QuotaPeriodCache periods;
     // One hash tag per subject: a cluster keeps all of a request's keys in one slot.
     const QByteArray prefix = "{" + query.subject + "}:";
     query.forEachCheck([&](const LimitCheck &check) {
         const QByteArray window = rateWindowName(check.window);
         if (isQuotaWindow(check.window)) {
-            const QuotaPeriod period = calendar.periodAt(check.window, utcMs);
+            const QuotaPeriod &period = periods.current(calendar, check.window, utcMs);
             call.keys.push_back("portico:q:" + prefix + check.scope + ':' + window + ':'
                                 + period.id);
             call.args.push_back(QByteArrayLiteral("q"));

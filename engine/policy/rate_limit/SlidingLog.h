@@ -30,9 +30,7 @@ public:
             popFront();
         return m_requests;
     }
-    qint64 size() const { return m_requests; }
     qint64 entries() const { return m_entries; } // what it holds in memory
-    bool isEmpty() const { return m_requests == 0; }
 
     // When the n-th oldest request counted (n < size()) leaves the window: its time, plus the
     // window.
