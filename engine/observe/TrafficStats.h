@@ -1,12 +1,44 @@
 #pragma once
 
 #include <QMetaType>
+#include <QString>
 #include <QtGlobal>
 
 #include <array>
 #include <atomic>
+#include <vector>
 
 namespace portico {
+
+// Latency percentiles of the requests completed in one interval, in milliseconds (0 when
+// none completed).
+struct LatencySummary
+{
+    quint64 count = 0;
+    double p50Ms = 0.0;
+    double p95Ms = 0.0;
+    double p99Ms = 0.0;
+};
+
+// One route's figures: totals since start, the rest over the last sampling interval.
+struct RouteTraffic
+{
+    QString route;                  // the route's name
+    quint64 requests = 0;           // since start
+    quint64 serverErrors = 0;       // 5xx answers since start
+    double requestsPerSecond = 0.0; // over the last interval
+    double errorRate = 0.0;         // share of the last interval's answers that were 5xx, 0..1
+    LatencySummary latency;         // over the last interval
+};
+
+// One consumer's figures (requests from identified callers only).
+struct ConsumerTraffic
+{
+    QString consumer;
+    quint64 requests = 0;    // since start
+    quint64 rateLimited = 0; // 429 answers since start
+    double requestsPerSecond = 0.0;
+};
 
 // Aggregated traffic figures at one moment, summed over all workers.
 struct TrafficSample
@@ -15,8 +47,14 @@ struct TrafficSample
     quint64 requests = 0;                 // completed requests since start
     std::array<quint64, 6> byStatusClass{}; // index 1..5 = 1xx..5xx, 0 = no response sent
     quint64 upstreamErrors = 0;           // 502/504 produced by the gateway
+    quint64 rateLimited = 0;              // 429 answers since start
     quint64 activeConnections = 0;
     double requestsPerSecond = 0.0;       // over the last sampling interval
+    LatencySummary latency;               // every request of the last interval
+    // Routes and consumers that have answered anything since start, busiest (by requests
+    // since start) first.
+    std::vector<RouteTraffic> routes;
+    std::vector<ConsumerTraffic> consumers;
 };
 
 // Counters one worker owns. Only that worker writes them, so plain relaxed load+store suffice;
