@@ -49,14 +49,13 @@ int main(int argc, char *argv[])
         return runtime.exitCode();
     }
 
-    MainWindow window(&runtime.engine());
-    window.setRequestedConfig(runtime.runningConfig());
-    window.setAdminInfo(runtime.adminUrl(), runtime.storeDescription());
+    ControlRoom room{&runtime.engine(), runtime.configService(), runtime.adminUrl()};
+    MainWindow window(room);
+    window.setStoreDescription(runtime.storeDescription());
     if (!started) {
         printErrors(runtime.errors());
         window.setStartError(runtime.errors().join(QStringLiteral("; ")));
     }
-    window.refresh();
     window.show();
 
     const int rc = app.exec();

@@ -1,44 +1,41 @@
 #include "MainWindow.h"
 
-#include "models/RouteTableModel.h"
-#include "views/TrafficChartView.h"
+#include "HistoryNavigator.h"
+#include "TransferActions.h"
+#include "pages/ConsumersPage.h"
+#include "pages/DashboardPage.h"
+#include "pages/PlansPage.h"
+#include "pages/RoutesPage.h"
+#include "pages/ServicesPage.h"
+#include "pages/SettingsPage.h"
 
-#include "config/Snapshot.h"
+#include "config/ConfigService.h"
 #include "net/GatewayEngine.h"
 
+#include <QAction>
+#include <QApplication>
 #include <QCloseEvent>
-#include <QFrame>
+#include <QDesktopServices>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QRegularExpression>
 #include <QSettings>
-#include <QSplitter>
-#include <QTableView>
-#include <QVBoxLayout>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QUrl>
+
+// Icons come from portico_resources, a static library: its resources need registering.
+static void registerResources()
+{
+    Q_INIT_RESOURCE(resources);
+}
 
 namespace portico {
 
 namespace {
-
-QLabel *sectionTitle(const QString &text)
-{
-    auto *label = new QLabel(text);
-    QFont f = label->font();
-    f.setBold(true);
-    f.setPointSizeF(f.pointSizeF() * 1.1);
-    label->setFont(f);
-    return label;
-}
-
-QWidget *panel(QLabel *title, QWidget *content)
-{
-    auto *w = new QWidget;
-    auto *layout = new QVBoxLayout(w);
-    layout->setContentsMargins(0, 6, 0, 0);
-    layout->addWidget(title);
-    layout->addWidget(content, 1);
-    return w;
-}
 
 QString dot(const char *color)
 {
@@ -47,79 +44,85 @@ QString dot(const char *color)
 
 } // namespace
 
-MainWindow::MainWindow(GatewayEngine *engine, QWidget *parent)
+MainWindow::MainWindow(ControlRoom room, QWidget *parent)
     : QMainWindow(parent)
-    , m_engine(engine)
+    , m_room(room)
 {
-    Q_ASSERT(engine);
+    Q_ASSERT(room.engine && room.config);
+    registerResources();
     setWindowTitle(QStringLiteral("Portico"));
 
-    // Status line: engine state and where it listens.
-    m_stateLabel = new QLabel;
-    m_stateLabel->setObjectName(QStringLiteral("engineState"));
-    m_listenersLabel = new QLabel;
-    m_listenersLabel->setObjectName(QStringLiteral("listeners"));
-    m_listenersLabel->setOpenExternalLinks(true);
-    m_listenersLabel->setTextInteractionFlags(Qt::TextBrowserInteraction);
-    m_listenersLabel->setWordWrap(true);
-    auto *statusLine = new QFrame;
-    statusLine->setFrameShape(QFrame::StyledPanel);
-    auto *statusLayout = new QHBoxLayout(statusLine);
-    statusLayout->addWidget(m_stateLabel);
-    statusLayout->addSpacing(12);
-    statusLayout->addWidget(m_listenersLabel, 1);
+    m_navigation = new QListWidget;
+    m_navigation->setObjectName(QStringLiteral("navigation"));
+    m_navigation->setIconSize(QSize(22, 22));
+    m_navigation->setSpacing(2);
+    m_navigation->setFrameShape(QFrame::NoFrame);
+    m_navigation->setFixedWidth(168);
+    m_navigation->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    // The list's own background, not the base colour: it reads as a sidebar in both themes.
+    m_navigation->setStyleSheet(
+        QStringLiteral("QListWidget { background: palette(window); padding-top: 8px; }"
+                       "QListWidget::item { padding: 7px 6px; border-radius: 5px; }"));
+    m_pages = new QStackedWidget;
 
-    m_routeModel = new RouteTableModel(this);
-    m_routeView = new QTableView;
-    m_routeView->setObjectName(QStringLiteral("routeTable"));
-    m_routeView->setModel(m_routeModel);
-    m_routeView->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_routeView->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_routeView->setAlternatingRowColors(true);
-    m_routeView->setWordWrap(false);
-    m_routeView->verticalHeader()->hide();
-    // Targets carry the long text (canary weights); the other columns fit their contents.
-    m_routeView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_routeView->horizontalHeader()->setSectionResizeMode(RouteTableModel::Targets,
-                                                          QHeaderView::Stretch);
-    m_routeView->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-    m_routesTitle = sectionTitle(tr("Routes"));
-
-    m_traffic = new TrafficChartView;
-    m_traffic->setObjectName(QStringLiteral("traffic"));
-
-    m_splitter = new QSplitter(Qt::Vertical);
-    m_splitter->setChildrenCollapsible(false);
-    m_splitter->addWidget(panel(m_routesTitle, m_routeView));
-    m_splitter->addWidget(panel(sectionTitle(tr("Traffic")), m_traffic));
-    m_splitter->setStretchFactor(0, 2);
-    m_splitter->setStretchFactor(1, 3);
+    m_history = new HistoryNavigator(room.config, this);
+    m_dashboard = new DashboardPage(room);
+    addPage(Page::Dashboard, "dashboard", tr("Dashboard"), m_dashboard);
+    addPage(Page::Routes, "routes", tr("Routes"), new RoutesPage(room));
+    addPage(Page::Services, "services", tr("Services"), new ServicesPage(room));
+    addPage(Page::Consumers, "consumers", tr("Consumers"), new ConsumersPage(room));
+    addPage(Page::Plans, "plans", tr("Plans"), new PlansPage(room));
+    addPage(Page::Settings, "settings", tr("Settings"), new SettingsPage(room));
+    connect(m_navigation, &QListWidget::currentRowChanged, m_pages,
+            &QStackedWidget::setCurrentIndex);
+    m_navigation->setCurrentRow(0);
 
     auto *central = new QWidget;
-    auto *layout = new QVBoxLayout(central);
-    layout->addWidget(statusLine);
-    layout->addWidget(m_splitter, 1);
+    auto *layout = new QHBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_navigation);
+    layout->addWidget(m_pages, 1);
     setCentralWidget(central);
 
+    m_stateLabel = new QLabel;
+    m_stateLabel->setObjectName(QStringLiteral("engineState"));
+    m_rateLabel = new QLabel;
+    m_rateLabel->setObjectName(QStringLiteral("requestRate"));
+    m_revisionLabel = new QLabel;
+    m_revisionLabel->setObjectName(QStringLiteral("configRevision"));
+    statusBar()->addWidget(m_stateLabel);
+    statusBar()->addPermanentWidget(m_rateLabel);
+    statusBar()->addPermanentWidget(m_revisionLabel);
+
+    m_transfer = new TransferActions(room, this);
+    createMenus();
+
     // The engine may emit from its own threads; queue everything onto the GUI thread.
-    connect(m_engine, &GatewayEngine::trafficUpdated, m_traffic, &TrafficChartView::addSample,
-            Qt::QueuedConnection);
     connect(
-        m_engine, &GatewayEngine::runningChanged, this,
-        [this](bool running) {
-            if (running) {
-                m_startError.clear();
-                m_traffic->clear(); // a new run counts from zero again
-            }
-            refresh();
+        room.engine, &GatewayEngine::trafficUpdated, this,
+        [this](const TrafficSample &sample) {
+            m_requestsPerSecond = sample.requestsPerSecond;
+            refreshStatus();
         },
         Qt::QueuedConnection);
     connect(
-        m_engine, &GatewayEngine::snapshotApplied, this, [this] { refresh(); },
+        room.engine, &GatewayEngine::runningChanged, this,
+        [this](bool running) {
+            if (running)
+                m_startError.clear();
+            m_requestsPerSecond = 0;
+            refreshStatus();
+        },
         Qt::QueuedConnection);
+    connect(room.config, &ConfigService::configChanged, this, &MainWindow::refreshStatus);
+    connect(m_history, &HistoryNavigator::failed, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 8000); });
+    connect(m_transfer, &TransferActions::message, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 8000); });
 
     restoreLayout();
-    refresh();
+    refreshStatus();
 }
 
 MainWindow::~MainWindow()
@@ -127,79 +130,102 @@ MainWindow::~MainWindow()
     saveLayout();
 }
 
-void MainWindow::setRequestedConfig(const Config &config)
+void MainWindow::addPage(Page page, const char *icon, const QString &title, QWidget *widget)
 {
-    m_requested = config;
-    m_haveRequested = true;
-    refresh();
+    Q_ASSERT(int(page) == m_pages->count());
+    widget->setObjectName(QStringLiteral("page-%1").arg(QLatin1String(icon)));
+    auto *item = new QListWidgetItem(portIcon(icon), title, m_navigation);
+    item->setToolTip(tr("%1 (Ctrl+%2)").arg(title).arg(int(page) + 1));
+    m_pages->addWidget(widget);
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_transfer->importAction());
+    file->addMenu(m_transfer->exportMenu());
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    quit->setMenuRole(QAction::QuitRole);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(m_history->undoAction());
+    edit->addAction(m_history->redoAction());
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    for (int i = 0; i < m_navigation->count(); ++i) {
+        QListWidgetItem *item = m_navigation->item(i);
+        QAction *go = view->addAction(item->icon(), item->text());
+        go->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+        connect(go, &QAction::triggered, this, [this, i] { showPage(Page(i)); });
+    }
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    if (!m_room.adminUrl.isEmpty()) {
+        help->addAction(tr("Admin API reference (OpenAPI)"), this, [this] {
+            QDesktopServices::openUrl(QUrl(m_room.adminUrl + QStringLiteral("/openapi.json")));
+        });
+    }
+    help->addAction(tr("&About Portico"), this, [this] {
+        QMessageBox::about(this, tr("About Portico"),
+                           tr("<h3>Portico %1</h3><p>A local API gateway with a control room: "
+                              "routes, keys, quotas and live traffic in one place.</p>")
+                               .arg(QApplication::applicationVersion()));
+    });
 }
 
 void MainWindow::setStartError(const QString &message)
 {
     m_startError = message;
+    m_dashboard->setStartError(message);
     refreshStatus();
 }
 
-void MainWindow::refresh()
+void MainWindow::setStoreDescription(const QString &description)
 {
-    refreshStatus();
-    refreshRoutes();
+    m_dashboard->setStoreDescription(description);
+}
+
+void MainWindow::showPage(Page page)
+{
+    m_navigation->setCurrentRow(int(page));
+}
+
+MainWindow::Page MainWindow::currentPage() const
+{
+    return Page(m_pages->currentIndex());
+}
+
+QWidget *MainWindow::page(Page page) const
+{
+    return m_pages->widget(int(page));
 }
 
 QString MainWindow::statusText() const
 {
-    return m_stateLabel->text() + u' ' + m_listenersLabel->text();
-}
-
-void MainWindow::setAdminInfo(const QString &adminUrl, const QString &storeDescription)
-{
-    m_adminUrl = adminUrl;
-    m_storeDescription = storeDescription;
-    refreshStatus();
+    QString text = m_stateLabel->text();
+    text.remove(QRegularExpression(QStringLiteral("<[^>]*>")));
+    text.remove(QStringLiteral("&#9679;"));
+    return QStringList{text.trimmed(), m_rateLabel->text(), m_revisionLabel->text()}.join(
+        QStringLiteral(" · "));
 }
 
 void MainWindow::refreshStatus()
 {
-    if (m_engine->isRunning()) {
+    const bool running = m_room.engine->isRunning();
+    if (running)
         m_stateLabel->setText(dot("#2e9d4f") + tr(" Running"));
-        QStringList links;
-        for (const QString &url : m_engine->listenerUrls())
-            links.append(QStringLiteral("<a href=\"%1\">%1</a>").arg(url.toHtmlEscaped()));
-        const int workers = m_engine->workerCount();
-        const QString threads =
-            workers == 1 ? tr("1 worker thread") : tr("%1 worker threads").arg(workers);
-        QString text = tr("Listening on %1 &nbsp;·&nbsp; %2")
-                           .arg(links.isEmpty() ? tr("(no listener)")
-                                                : links.join(QStringLiteral(", ")),
-                                threads);
-        if (!m_adminUrl.isEmpty())
-            text += tr(" &nbsp;·&nbsp; Admin API on <a href=\"%1/openapi.json\">%1</a>")
-                        .arg(m_adminUrl.toHtmlEscaped());
-        if (!m_storeDescription.isEmpty())
-            text += tr(" &nbsp;·&nbsp; store: %1").arg(m_storeDescription.toHtmlEscaped());
-        m_listenersLabel->setText(text);
-    } else if (!m_startError.isEmpty()) {
-        m_stateLabel->setText(dot("#c0392b") + tr(" Not running"));
-        m_listenersLabel->setText(QStringLiteral("<span style=\"color:#c0392b\">%1</span>")
-                                      .arg(m_startError.toHtmlEscaped()));
-    } else {
+    else if (!m_startError.isEmpty())
+        m_stateLabel->setText(dot("#c0392b") + tr(" Not running: %1")
+                                                   .arg(m_startError.toHtmlEscaped()));
+    else
         m_stateLabel->setText(dot("#888888") + tr(" Stopped"));
-        m_listenersLabel->setText(QString());
-    }
-}
-
-void MainWindow::refreshRoutes()
-{
-    // The running snapshot is the truth; the requested config stands in when nothing runs.
-    const std::shared_ptr<const Snapshot> snapshot = m_engine->snapshot();
-    const Config *config =
-        snapshot ? &snapshot->config : (m_haveRequested ? &m_requested : nullptr);
-    m_routeModel->setConfig(config ? *config : Config{});
-
-    QString title = tr("Routes (%1)").arg(m_routeModel->rowCount());
-    if (!snapshot && m_haveRequested)
-        title += tr(" — configured, not running");
-    m_routesTitle->setText(title);
+    m_rateLabel->setText(running ? tr("%1 req/s").arg(QLocale().toString(m_requestsPerSecond, 'f',
+                                                                          m_requestsPerSecond < 10
+                                                                              ? 1
+                                                                              : 0))
+                                 : QString());
+    m_revisionLabel->setText(tr("config r%1").arg(m_room.config->revision()));
 }
 
 void MainWindow::restoreLayout()
@@ -207,17 +233,17 @@ void MainWindow::restoreLayout()
     QSettings settings;
     const QByteArray geometry = settings.value(QStringLiteral("MainWindow/geometry")).toByteArray();
     if (geometry.isEmpty() || !restoreGeometry(geometry))
-        resize(1200, 780);
-    const QByteArray split = settings.value(QStringLiteral("MainWindow/splitter")).toByteArray();
-    if (split.isEmpty() || !m_splitter->restoreState(split))
-        m_splitter->setSizes({240, 460});
+        resize(1280, 820);
+    const int pageIndex = settings.value(QStringLiteral("MainWindow/page"), 0).toInt();
+    if (pageIndex >= 0 && pageIndex < m_pages->count())
+        m_navigation->setCurrentRow(pageIndex);
 }
 
 void MainWindow::saveLayout() const
 {
     QSettings settings;
     settings.setValue(QStringLiteral("MainWindow/geometry"), saveGeometry());
-    settings.setValue(QStringLiteral("MainWindow/splitter"), m_splitter->saveState());
+    settings.setValue(QStringLiteral("MainWindow/page"), m_pages->currentIndex());
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

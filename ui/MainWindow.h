@@ -1,67 +1,66 @@
 #pragma once
 
-#include "config/Config.h"
+#include "ControlRoom.h"
 
 #include <QMainWindow>
 
 class QLabel;
-class QSplitter;
-class QTableView;
+class QListWidget;
+class QStackedWidget;
 
 namespace portico {
 
-class GatewayEngine;
-class RouteTableModel;
-class TrafficChartView;
+class DashboardPage;
+class HistoryNavigator;
+class TransferActions;
 
-// The first desktop window: engine state and listener URLs, the routes the engine runs and a
-// live traffic chart. It only reads from the engine (cheap, non-blocking calls) and reacts to
-// its signals; starting and stopping the engine is the caller's business.
+// The desktop control room: a navigation list of pages (dashboard, routes, services, consumers,
+// plans, settings), the File menu's import and export, undo and redo over the store's history,
+// and a status bar with the engine's state, its requests/s and the configuration's revision.
+// It only reads from the engine (cheap, non-blocking calls) and reacts to its signals; starting
+// and stopping the engine is the caller's business.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    explicit MainWindow(GatewayEngine *engine, QWidget *parent = nullptr);
+    enum class Page { Dashboard, Routes, Services, Consumers, Plans, Settings };
+
+    explicit MainWindow(ControlRoom room, QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    // The configuration the engine was asked to run: shown while it is not running, so a
-    // failed start still says what would have run.
-    void setRequestedConfig(const Config &config);
     // Why the engine is not running (e.g. "cannot listen on 127.0.0.1:8080: address in use").
     void setStartError(const QString &message);
-    // Where the Admin API answers ("http://127.0.0.1:8081") and which store the configuration
-    // lives in, for the status line.
-    void setAdminInfo(const QString &adminUrl, const QString &storeDescription);
-    // Re-reads state, listeners and routes from the engine.
-    void refresh();
+    // Which store the configuration lives in, for the dashboard ("/home/me/.../portico.db").
+    void setStoreDescription(const QString &description);
 
-    RouteTableModel *routeModel() const { return m_routeModel; }
-    TrafficChartView *trafficView() const { return m_traffic; }
+    void showPage(Page page);
+    Page currentPage() const;
+    QWidget *page(Page page) const;
+    HistoryNavigator *history() const { return m_history; }
+    // What the status bar says, for tests: "Running · 1,234 req/s · config r12".
     QString statusText() const;
 
 protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    void addPage(Page page, const char *icon, const QString &title, QWidget *widget);
+    void createMenus();
     void refreshStatus();
-    void refreshRoutes();
     void restoreLayout();
     void saveLayout() const;
 
-    GatewayEngine *m_engine;
-    Config m_requested;
-    bool m_haveRequested = false;
+    ControlRoom m_room;
     QString m_startError;
-    QString m_adminUrl;
-    QString m_storeDescription;
-
+    QListWidget *m_navigation = nullptr;
+    QStackedWidget *m_pages = nullptr;
+    DashboardPage *m_dashboard = nullptr;
+    HistoryNavigator *m_history = nullptr;
+    TransferActions *m_transfer = nullptr;
     QLabel *m_stateLabel = nullptr;
-    QLabel *m_listenersLabel = nullptr;
-    QLabel *m_routesTitle = nullptr;
-    QTableView *m_routeView = nullptr;
-    RouteTableModel *m_routeModel = nullptr;
-    TrafficChartView *m_traffic = nullptr;
-    QSplitter *m_splitter = nullptr;
+    QLabel *m_rateLabel = nullptr;
+    QLabel *m_revisionLabel = nullptr;
+    double m_requestsPerSecond = 0.0;
 };
 
 } // namespace portico

@@ -1,12 +1,18 @@
-// The first desktop window: the route table model and what the window shows.
+// The desktop window: its pages, status bar, keyboard navigation and undo/redo over the
+// store's history; the route table model and the traffic view.
 
+#include "ControlRoomFixture.h"
+#include "HistoryNavigator.h"
 #include "MainWindow.h"
+#include "pages/DashboardPage.h"
 #include "models/RouteTableModel.h"
 #include "views/TrafficChartView.h"
 
 #include "net/GatewayEngine.h"
 
 #include <QAbstractItemModelTester>
+#include <QAction>
+#include <QUndoStack>
 #include <QLabel>
 #include <QStandardPaths>
 #include <QTableView>
@@ -128,58 +134,116 @@ private Q_SLOTS:
         QVERIFY(model.routeAt(-1) == nullptr);
     }
 
-    void windowShowsRequestedRoutesWhileStopped()
+    void windowShowsStoredRoutesWhileStopped()
     {
-        GatewayEngine engine;
-        MainWindow window(&engine);
+        ControlRoomFixture fixture(sampleConfig());
+        MainWindow window(fixture.room());
         QCOMPARE(window.windowTitle(), QStringLiteral("Portico"));
-        window.setRequestedConfig(sampleConfig());
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
 
+        window.showPage(MainWindow::Page::Routes);
         auto *table = window.findChild<QTableView *>(QStringLiteral("routeTable"));
         QVERIFY(table);
         QCOMPARE(table->model()->rowCount(), 3);
         QCOMPARE(cell(*table->model(), 2, RouteTableModel::Name), QStringLiteral("api-v1"));
         QVERIFY(window.statusText().contains(QStringLiteral("Stopped")));
+        QVERIFY(window.statusText().contains(QStringLiteral("config r1")));
 
         window.setStartError(QStringLiteral("cannot listen on 127.0.0.1:8080: address in use"));
         QVERIFY(window.statusText().contains(QStringLiteral("Not running")));
         QVERIFY(window.statusText().contains(QStringLiteral("address in use")));
+        auto *dashboard = qobject_cast<DashboardPage *>(window.page(MainWindow::Page::Dashboard));
+        QVERIFY(dashboard->stateText().contains(QStringLiteral("address in use")));
     }
 
     void windowFollowsTheRunningEngine()
     {
-        GatewayEngine engine;
-        MainWindow window(&engine);
+        ControlRoomFixture fixture(sampleConfig());
+        MainWindow window(fixture.room());
+        window.setStoreDescription(QStringLiteral("/tmp/x/portico.db"));
         window.show();
-        QCOMPARE(window.routeModel()->rowCount(), 0);
+        auto *dashboard = qobject_cast<DashboardPage *>(window.page(MainWindow::Page::Dashboard));
+        QVERIFY(dashboard);
 
         ConfigErrors errors;
-        const bool started = engine.start(sampleConfig(), &errors);
+        const bool started = fixture.start(&errors);
         for (const ConfigError &e : errors)
             qWarning() << e.toString();
         QVERIFY(started);
         // The window learns of it through queued signals; it never asks the engine to wait.
         QTRY_VERIFY(window.statusText().contains(QStringLiteral("Running")));
-        const QString url = engine.listenerUrls().value(0);
+        QTRY_VERIFY(window.statusText().contains(QStringLiteral("req/s")));
+        const QString url = fixture.engine.listenerUrls().value(0);
         QVERIFY(!url.isEmpty());
-        QVERIFY(window.statusText().contains(url));
-        QVERIFY(!window.statusText().contains(QStringLiteral("Admin API")));
-        window.setAdminInfo(QStringLiteral("http://127.0.0.1:18082"),
-                            QStringLiteral("/tmp/x/portico.db"));
-        QVERIFY(window.statusText().contains(
-            QStringLiteral("Admin API on <a href=\"http://127.0.0.1:18082/openapi.json\">")));
-        QVERIFY(window.statusText().contains(QStringLiteral("store: /tmp/x/portico.db")));
-        QCOMPARE(window.routeModel()->rowCount(), 3);
-        QCOMPARE(window.routeModel()->routeAt(1)->name, QStringLiteral("payments"));
+        QVERIFY(dashboard->stateText().contains(url));
+        QVERIFY(dashboard->stateText().contains(QStringLiteral("store: /tmp/x/portico.db")));
 
         // Traffic samples reach the chart (redrawn at most once a second).
-        QTRY_VERIFY_WITH_TIMEOUT(window.trafficView()->pointCount() > 0, 5000);
-        QCOMPARE(window.trafficView()->figureText(QStringLiteral("total")), QStringLiteral("0"));
+        QTRY_VERIFY_WITH_TIMEOUT(dashboard->trafficView()->pointCount() > 0, 5000);
+        QCOMPARE(dashboard->trafficView()->figureText(QStringLiteral("total")),
+                 QStringLiteral("0"));
 
-        engine.stop();
+        fixture.engine.stop();
         QTRY_VERIFY(window.statusText().contains(QStringLiteral("Stopped")));
+    }
+
+    void pagesAreReachableByKeyboard()
+    {
+        ControlRoomFixture fixture(sampleConfig());
+        MainWindow window(fixture.room());
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.showPage(MainWindow::Page::Dashboard);
+        QTest::keyClick(&window, Qt::Key_3, Qt::ControlModifier);
+        QCOMPARE(window.currentPage(), MainWindow::Page::Services);
+        QTest::keyClick(&window, Qt::Key_6, Qt::ControlModifier);
+        QCOMPARE(window.currentPage(), MainWindow::Page::Settings);
+        QTest::keyClick(&window, Qt::Key_1, Qt::ControlModifier);
+        QCOMPARE(window.currentPage(), MainWindow::Page::Dashboard);
+    }
+
+    void undoAndRedoWalkTheStoreHistory()
+    {
+        ControlRoomFixture fixture(sampleConfig());
+        MainWindow window(fixture.room());
+        HistoryNavigator *history = window.history();
+        QVERIFY(!history->undoAction()->isEnabled());
+
+        // An edit from anywhere (here: straight to the service, as the Admin API does).
+        const StoreResult renamed = fixture.config->edit(
+            ConfigSource::Admin, QStringLiteral("route users renamed"), 0, [](Config &c) {
+                c.routes[0].name = QStringLiteral("people");
+                return EditOutcome{};
+            });
+        QVERIFY(renamed.ok());
+        QCOMPARE(fixture.config->revision(), 2);
+        QVERIFY(history->undoAction()->isEnabled());
+        QVERIFY(history->undoAction()->text().contains(QStringLiteral("route users renamed")));
+        QVERIFY(window.statusText().contains(QStringLiteral("config r2")));
+
+        history->undoAction()->trigger();
+        QCOMPARE(fixture.config->config().routes[0].name, QStringLiteral("users"));
+        QCOMPARE(fixture.config->revision(), 3); // a rollback is a new revision
+        QVERIFY(history->redoAction()->isEnabled());
+
+        history->redoAction()->trigger();
+        QCOMPARE(fixture.config->config().routes[0].name, QStringLiteral("people"));
+        QCOMPARE(fixture.config->revision(), 4);
+        QVERIFY(window.statusText().contains(QStringLiteral("config r4")));
+
+        // A new change after an undo drops the redo step, as in any editor.
+        history->undoAction()->trigger();
+        QVERIFY(fixture.config
+                    ->edit(ConfigSource::Gui, QStringLiteral("route api-v1 deleted"), 0,
+                           [](Config &c) {
+                               c.routes.pop_back();
+                               return EditOutcome{};
+                           })
+                    .ok());
+        QVERIFY(!history->redoAction()->isEnabled());
+        QCOMPARE(history->stack()->count(), 1);
+        QVERIFY(history->undoAction()->text().contains(QStringLiteral("route api-v1 deleted")));
     }
 
     void trafficViewShowsFigures()
