@@ -162,6 +162,8 @@ bool GatewayRuntime::startAdmin()
     m_adminApi = std::make_unique<AdminApi>(*m_config, m_engine.get());
     m_admin = std::make_unique<AdminServer>(*m_adminApi);
     const QString address = runningConfig().settings.adminListen;
+    if (address.isEmpty())
+        return true; // the Admin API is off
     QString why;
     if (m_admin->listen(address, &why))
         return true;

@@ -62,7 +62,9 @@ MainWindow::MainWindow(ControlRoom room, QWidget *parent)
     // The list's own background, not the base colour: it reads as a sidebar in both themes.
     m_navigation->setStyleSheet(
         QStringLiteral("QListWidget { background: palette(window); padding-top: 8px; }"
-                       "QListWidget::item { padding: 7px 6px; border-radius: 5px; }"));
+                       "QListWidget::item { padding: 7px 6px; border-radius: 5px; }"
+                       "QListWidget::item:selected { background: palette(highlight);"
+                       " color: palette(highlighted-text); }"));
     m_pages = new QStackedWidget;
 
     m_history = new HistoryNavigator(room.config, this);

@@ -86,10 +86,12 @@ void checkSettings(Checker &check, const SettingsConfig &s)
     const auto listen = parseHostPort(s.listen, &message);
     if (!listen)
         check.add(QStringLiteral("settings.listen"), message);
-    const auto admin = parseHostPort(s.adminListen, &message);
-    if (!admin) {
+    // An empty admin_listen turns the Admin API off.
+    const auto admin = s.adminListen.isEmpty() ? std::nullopt
+                                               : parseHostPort(s.adminListen, &message);
+    if (!admin && !s.adminListen.isEmpty()) {
         check.add(QStringLiteral("settings.admin_listen"), message);
-    } else {
+    } else if (admin) {
         // Port 0 (any free port) on both is fine: they get different ones.
         if (listen && admin->port != 0 && listen->port == admin->port
             && listen->host == admin->host)

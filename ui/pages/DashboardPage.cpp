@@ -1,9 +1,15 @@
 #include "DashboardPage.h"
 
+#include "models/TopTrafficModel.h"
 #include "views/PageHeader.h"
 #include "views/TrafficChartView.h"
 
+#include "config/ConfigService.h"
 #include "net/GatewayEngine.h"
+
+#include <QComboBox>
+#include <QHeaderView>
+#include <QTableView>
 
 #include <QFrame>
 #include <QHBoxLayout>
@@ -28,6 +34,10 @@ DashboardPage::DashboardPage(ControlRoom room, QWidget *parent)
     , m_state(new QLabel)
     , m_listeners(new QLabel)
     , m_traffic(new TrafficChartView)
+    , m_range(new QComboBox)
+    , m_topRoutes(new TopTrafficModel(TopTrafficModel::Kind::Routes, 5, this))
+    , m_topConsumers(new TopTrafficModel(TopTrafficModel::Kind::Consumers, 5, this))
+    , m_emptyHint(new QLabel)
 {
     m_state->setObjectName(QStringLiteral("engineState"));
     m_listeners->setObjectName(QStringLiteral("listeners"));
@@ -35,6 +45,21 @@ DashboardPage::DashboardPage(ControlRoom room, QWidget *parent)
     m_listeners->setTextInteractionFlags(Qt::TextBrowserInteraction);
     m_listeners->setWordWrap(true);
     m_traffic->setObjectName(QStringLiteral("traffic"));
+    m_range->setObjectName(QStringLiteral("range"));
+    m_range->addItem(tr("Last minute"), 60'000);
+    m_range->addItem(tr("Last 5 minutes"), 5 * 60'000);
+    m_range->addItem(tr("Last 15 minutes"), 15 * 60'000);
+    m_range->setCurrentIndex(1);
+    connect(m_range, &QComboBox::currentIndexChanged, this,
+            [this] { m_traffic->setSpanMs(m_range->currentData().toLongLong()); });
+    m_emptyHint->setObjectName(QStringLiteral("emptyHint"));
+    m_emptyHint->setText(tr("No routes yet: add one on the <b>Routes</b> page (Ctrl+2), or "
+                            "import a configuration (File ▸ Import, Ctrl+I). Start with "
+                            "<code>--demo</code> to try the demo services."));
+    m_emptyHint->setWordWrap(true);
+
+    auto *header = new PageHeader(tr("Dashboard"), tr("What the gateway is doing now."));
+    header->addWidget(m_range);
 
     auto *stateBox = new QFrame;
     stateBox->setFrameShape(QFrame::StyledPanel);
@@ -43,24 +68,60 @@ DashboardPage::DashboardPage(ControlRoom room, QWidget *parent)
     stateLayout->addSpacing(12);
     stateLayout->addWidget(m_listeners, 1);
 
-    auto *layout = new QVBoxLayout(this);
-    layout->addWidget(new PageHeader(tr("Dashboard"), tr("What the gateway is doing now.")));
-    layout->addWidget(stateBox);
-    layout->addWidget(m_traffic, 1);
+    auto *tops = new QHBoxLayout;
+    tops->addWidget(topTable(m_topRoutes, QStringLiteral("topRoutes")));
+    tops->addWidget(topTable(m_topConsumers, QStringLiteral("topConsumers")));
 
-    connect(m_room.engine, &GatewayEngine::trafficUpdated, m_traffic,
-            &TrafficChartView::addSample, Qt::QueuedConnection);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(header);
+    layout->addWidget(stateBox);
+    layout->addWidget(m_emptyHint);
+    layout->addWidget(m_traffic, 1);
+    layout->addLayout(tops);
+
+    connect(m_room.engine, &GatewayEngine::trafficUpdated, this, &DashboardPage::onSample,
+            Qt::QueuedConnection);
     connect(
         m_room.engine, &GatewayEngine::runningChanged, this,
         [this](bool running) {
             if (running) {
                 m_startError.clear();
                 m_traffic->clear(); // a new run counts from zero again
+                m_topRoutes->clear();
+                m_topConsumers->clear();
             }
             refreshState();
         },
         Qt::QueuedConnection);
+    connect(m_room.config, &ConfigService::configChanged, this, &DashboardPage::refreshState);
     refreshState();
+}
+
+QTableView *DashboardPage::topTable(TopTrafficModel *model, const QString &name)
+{
+    auto *view = new QTableView;
+    view->setObjectName(name);
+    view->setModel(model);
+    view->verticalHeader()->hide();
+    view->setSelectionMode(QAbstractItemView::NoSelection);
+    view->setFocusPolicy(Qt::NoFocus);
+    view->setShowGrid(false);
+    view->setAlternatingRowColors(true);
+    view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    view->horizontalHeader()->setSectionResizeMode(TopTrafficModel::Detail,
+                                                   QHeaderView::Stretch);
+    view->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    // Five rows and the header, no scrolling.
+    const int rowHeight = view->verticalHeader()->defaultSectionSize();
+    view->setFixedHeight(view->horizontalHeader()->sizeHint().height() + 5 * rowHeight + 4);
+    return view;
+}
+
+void DashboardPage::onSample(const TrafficSample &sample)
+{
+    m_traffic->addSample(sample);
+    m_topRoutes->setSample(sample);
+    m_topConsumers->setSample(sample);
 }
 
 void DashboardPage::setStartError(const QString &message)
@@ -86,6 +147,7 @@ QString DashboardPage::stateText() const
 
 void DashboardPage::refreshState()
 {
+    m_emptyHint->setVisible(m_room.config->config().routes.empty());
     GatewayEngine *engine = m_room.engine;
     if (engine->isRunning()) {
         m_state->setText(dot("#2e9d4f") + tr(" Running"));

@@ -1,92 +1,85 @@
 #include "TrafficChartView.h"
 
-#include <QChart>
-#include <QChartView>
+#include "LiveChart.h"
+
 #include <QDateTime>
-#include <QDateTimeAxis>
 #include <QGridLayout>
+#include <QHBoxLayout>
 #include <QLabel>
-#include <QLineSeries>
 #include <QLocale>
 #include <QTimer>
-#include <QValueAxis>
 #include <QVBoxLayout>
-
-#include <cmath>
 
 namespace portico {
 
 namespace {
 
-// The smallest tidy axis maximum at or above v (at least 5): 5, 10, 15, 20, 25, 30, 40, 50, 60,
-// 75 times a power of ten, all of which split into five whole-number steps.
-double niceCeiling(double v)
+// Status colours: the same in light and dark themes, and the same as the rest of the app.
+const QColor kOk(0x2e, 0x9d, 0x4f);
+const QColor kRedirect(0x4a, 0x7f, 0xb5);
+const QColor kClientError(0xe6, 0x7e, 0x22);
+const QColor kServerError(0xc0, 0x39, 0x2b);
+const QColor kMedian(0x4a, 0x7f, 0xb5);
+const QColor kP95(0x8e, 0x44, 0xad);
+
+enum RequestSeries { Ok2xx, Redirect3xx, Client4xx, Server5xx };
+enum LatencySeries { P50, P95, P99 };
+enum ErrorSeries { RateLimited, UpstreamErrors };
+
+QString milliseconds(double ms)
 {
-    static constexpr double kSteps[] = {5, 10, 15, 20, 25, 30, 40, 50, 60, 75};
-    if (!std::isfinite(v) || v > 1e12)
-        return 5;
-    for (double scale = 1;; scale *= 10) {
-        for (double step : kSteps) {
-            if (step * scale >= v)
-                return step * scale;
-        }
-    }
+    const QLocale locale;
+    return ms < 10 ? locale.toString(ms, 'f', 2) + QStringLiteral(" ms")
+                   : locale.toString(ms, 'f', ms < 100 ? 1 : 0) + QStringLiteral(" ms");
 }
 
 } // namespace
 
 TrafficChartView::TrafficChartView(QWidget *parent)
     : QWidget(parent)
+    , m_requests(new LiveChart(tr("Requests/s by status"), tr("requests/s")))
+    , m_latency(new LiveChart(tr("Latency"), tr("ms")))
+    , m_errors(new LiveChart(tr("Refused and failed"), tr("per second")))
+    , m_redrawTimer(new QTimer(this))
 {
     auto *figures = new QGridLayout;
-    figures->setHorizontalSpacing(24);
+    figures->setHorizontalSpacing(28);
     figures->setVerticalSpacing(0);
-    m_total = addFigure(figures, 0, QStringLiteral("total"), tr("requests"));
-    m_rate = addFigure(figures, 1, QStringLiteral("rate"), tr("requests/s"));
-    m_clientErrors = addFigure(figures, 2, QStringLiteral("4xx"), tr("4xx responses"));
-    m_serverErrors = addFigure(figures, 3, QStringLiteral("5xx"), tr("5xx responses"));
-    m_active = addFigure(figures, 4, QStringLiteral("active"), tr("active connections"));
-    figures->setColumnStretch(5, 1);
+    m_requests->setObjectName(QStringLiteral("requests"));
+    m_latency->setObjectName(QStringLiteral("latency"));
+    m_errors->setObjectName(QStringLiteral("errors"));
+    int column = 0;
+    addFigure(figures, column++, QStringLiteral("total"), tr("requests"));
+    addFigure(figures, column++, QStringLiteral("rate"), tr("requests/s"));
+    addFigure(figures, column++, QStringLiteral("p95"), tr("p95 latency"));
+    addFigure(figures, column++, QStringLiteral("4xx"), tr("4xx responses"));
+    addFigure(figures, column++, QStringLiteral("5xx"), tr("5xx responses"));
+    addFigure(figures, column++, QStringLiteral("429"), tr("rate limited (429)"));
+    addFigure(figures, column++, QStringLiteral("active"), tr("active connections"));
+    figures->setColumnStretch(column, 1);
 
-    m_series = new QLineSeries;
-    m_series->setName(tr("requests/s"));
-    QPen pen(QColor(0x1f, 0x6f, 0x8b));
-    pen.setWidthF(2.0);
-    m_series->setPen(pen);
+    m_requests->addSeries(tr("2xx"), kOk);
+    m_requests->addSeries(tr("3xx"), kRedirect);
+    m_requests->addSeries(tr("4xx"), kClientError);
+    m_requests->addSeries(tr("5xx"), kServerError);
+    m_latency->addSeries(tr("p50"), kMedian);
+    m_latency->addSeries(tr("p95"), kP95);
+    m_latency->addSeries(tr("p99"), kServerError);
+    m_errors->addSeries(tr("429 rate limited"), kClientError);
+    m_errors->addSeries(tr("upstream errors (502/504)"), kServerError);
 
-    m_chart = new QChart;
-    m_chart->addSeries(m_series);
-    m_chart->legend()->hide();
-    m_chart->setMargins(QMargins(4, 4, 4, 4));
-    m_chart->setBackgroundRoundness(0);
-
-    m_axisX = new QDateTimeAxis;
-    m_axisX->setFormat(QStringLiteral("HH:mm:ss"));
-    m_axisX->setTickCount(6); // one a minute over five minutes
-    m_axisX->setTitleText(tr("last 5 minutes"));
-    m_axisY = new QValueAxis;
-    m_axisY->setTitleText(tr("requests/s"));
-    m_axisY->setTickCount(6);
-    m_axisY->setLabelFormat(QStringLiteral("%.0f"));
-    m_chart->addAxis(m_axisX, Qt::AlignBottom);
-    m_chart->addAxis(m_axisY, Qt::AlignLeft);
-    m_series->attachAxis(m_axisX);
-    m_series->attachAxis(m_axisY);
-
-    m_chartView = new QChartView(m_chart);
-    m_chartView->setRenderHint(QPainter::Antialiasing);
-    m_chartView->setMinimumHeight(180);
-
+    auto *lower = new QHBoxLayout;
+    lower->addWidget(m_latency);
+    lower->addWidget(m_errors);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(figures);
-    layout->addWidget(m_chartView, 1);
+    layout->addWidget(m_requests, 1);
+    layout->addLayout(lower, 1);
 
-    m_redrawTimer = new QTimer(this);
     m_redrawTimer->setInterval(1000);
     connect(m_redrawTimer, &QTimer::timeout, this, &TrafficChartView::redraw);
     m_redrawTimer->start();
-
     clear();
 }
 
@@ -111,28 +104,35 @@ QLabel *TrafficChartView::addFigure(QGridLayout *grid, int column, const QString
 
 void TrafficChartView::addSample(const TrafficSample &sample)
 {
-    const qint64 t =
-        sample.msecsSinceEpoch ? sample.msecsSinceEpoch : QDateTime::currentMSecsSinceEpoch();
-    m_points.emplace_back(double(t), sample.requestsPerSecond);
-    while (!m_points.empty() && m_points.front().x() < double(t - kWindowMs))
-        m_points.pop_front();
-    m_latest = sample;
-    m_haveSample = true;
+    TrafficSample s = sample;
+    if (!s.msecsSinceEpoch)
+        s.msecsSinceEpoch = QDateTime::currentMSecsSinceEpoch();
+    m_history.add(s);
     m_dirty = true;
 }
 
 void TrafficChartView::clear()
 {
-    m_points.clear();
-    m_latest = TrafficSample{};
-    m_haveSample = false;
+    m_history.clear();
+    m_dirty = true;
+    redraw();
+}
+
+void TrafficChartView::setSpanMs(qint64 spanMs)
+{
+    m_spanMs = qBound<qint64>(60'000, spanMs, TrafficHistory::kKeepMs);
     m_dirty = true;
     redraw();
 }
 
 int TrafficChartView::pointCount() const
 {
-    return m_series->count();
+    return m_requests->pointCount(Ok2xx);
+}
+
+LiveChart *TrafficChartView::chart(const QString &name) const
+{
+    return findChild<LiveChart *>(name);
 }
 
 QString TrafficChartView::figureText(const QString &figure) const
@@ -148,27 +148,49 @@ void TrafficChartView::redraw()
     m_dirty = false;
 
     const QLocale locale;
-    auto count = [&](quint64 v) {
-        return m_haveSample ? locale.toString(qulonglong(v)) : QStringLiteral("–");
+    const bool have = !m_history.isEmpty();
+    auto set = [this](const char *name, const QString &text) {
+        findChild<QLabel *>(QLatin1String(name))->setText(text);
     };
-    m_total->setText(count(m_latest.requests));
-    m_rate->setText(m_haveSample ? locale.toString(m_latest.requestsPerSecond, 'f', 1)
-                                 : QStringLiteral("–"));
-    m_clientErrors->setText(count(m_latest.byStatusClass[4]));
-    m_serverErrors->setText(count(m_latest.byStatusClass[5]));
-    m_active->setText(count(m_latest.activeConnections));
+    auto count = [&](quint64 v) {
+        return have ? locale.toString(qulonglong(v)) : QStringLiteral("–");
+    };
+    const TrafficSample latest = have ? m_history.latest() : TrafficSample{};
+    set("total", count(latest.requests));
+    set("rate", have ? locale.toString(latest.requestsPerSecond, 'f', 1) : QStringLiteral("–"));
+    set("p95", have && latest.latency.count ? milliseconds(latest.latency.p95Ms)
+                                            : QStringLiteral("–"));
+    set("4xx", count(latest.byStatusClass[4]));
+    set("5xx", count(latest.byStatusClass[5]));
+    set("429", count(latest.rateLimited));
+    set("active", count(latest.activeConnections));
 
-    double maxRate = 0;
-    for (const QPointF &p : m_points)
-        maxRate = qMax(maxRate, p.y());
-    m_series->replace(QList<QPointF>(m_points.begin(), m_points.end()));
-
-    const qint64 end =
-        m_points.empty() ? QDateTime::currentMSecsSinceEpoch() : qint64(m_points.back().x());
-    m_axisX->setRange(QDateTime::fromMSecsSinceEpoch(end - kWindowMs),
-                      QDateTime::fromMSecsSinceEpoch(end));
-    const double top = niceCeiling(qMax(5.0, maxRate * 1.1));
-    m_axisY->setRange(0, top); // six ticks: whole-number labels
+    // Only the points in the window are handed to the charts: 15 minutes of samples are kept.
+    const qint64 end = have ? m_history.points().back().msecsSinceEpoch
+                            : QDateTime::currentMSecsSinceEpoch();
+    QList<QPointF> status[4], latency[3], errors[2];
+    for (const TrafficPoint &p : m_history.points()) {
+        if (p.msecsSinceEpoch < end - m_spanMs)
+            continue;
+        const double x = double(p.msecsSinceEpoch);
+        for (int c = 0; c < 4; ++c)
+            status[c].append(QPointF(x, p.statusPerSecond[size_t(c) + 2]));
+        if (p.latency.count) { // no requests, no latency: a gap, not a zero
+            latency[P50].append(QPointF(x, p.latency.p50Ms));
+            latency[P95].append(QPointF(x, p.latency.p95Ms));
+            latency[P99].append(QPointF(x, p.latency.p99Ms));
+        }
+        errors[RateLimited].append(QPointF(x, p.rateLimitedPerSecond));
+        errors[UpstreamErrors].append(QPointF(x, p.upstreamErrorsPerSecond));
+    }
+    for (int c = 0; c < 4; ++c)
+        m_requests->setPoints(c, status[c]);
+    for (int c = 0; c < 3; ++c)
+        m_latency->setPoints(c, latency[c]);
+    for (int c = 0; c < 2; ++c)
+        m_errors->setPoints(c, errors[c]);
+    for (LiveChart *chart : {m_requests, m_latency, m_errors})
+        chart->setWindow(end, m_spanMs);
 }
 
 } // namespace portico

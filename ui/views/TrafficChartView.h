@@ -1,32 +1,26 @@
 #pragma once
 
-#include "observe/TrafficStats.h"
+#include "models/TrafficHistory.h"
 
 #include <QWidget>
 
-#include <deque>
-
-class QChart;
-class QChartView;
-class QDateTimeAxis;
 class QGridLayout;
 class QLabel;
-class QLineSeries;
 class QTimer;
-class QValueAxis;
 
 namespace portico {
 
-// Live traffic: a line chart of requests/s over the last five minutes and the headline figures
-// (total requests, requests/s, 4xx, 5xx, active connections). Samples are only stored when they
-// arrive; the chart and labels are redrawn on a one-second timer, and only when something new
-// came in, so a busy gateway costs the GUI one repaint a second at most.
+class LiveChart;
+
+// Live traffic: the headline figures (requests, requests/s, p95 latency, 4xx, 5xx, 429s, active
+// connections) and three charts over the last 1, 5 or 15 minutes: requests/s by status class,
+// latency p50/p95/p99, and 429s and upstream errors per second. Samples are only stored when
+// they arrive; figures and charts are redrawn on a one-second timer, and only when something
+// new came in, so a busy gateway costs the GUI one repaint a second at most.
 class TrafficChartView : public QWidget
 {
     Q_OBJECT
 public:
-    static constexpr qint64 kWindowMs = 5 * 60 * 1000;
-
     explicit TrafficChartView(QWidget *parent = nullptr);
     ~TrafficChartView() override;
 
@@ -34,30 +28,26 @@ public:
     void addSample(const portico::TrafficSample &sample);
     // Forgets the history (e.g. when the engine restarts and its counters begin again).
     void clear();
+    // How much of the history the charts show: 1, 5 or 15 minutes.
+    void setSpanMs(qint64 spanMs);
+    qint64 spanMs() const { return m_spanMs; }
 
-    // For tests: what the chart and labels currently show.
-    int pointCount() const;
-    QString figureText(const QString &figure) const; // "total", "rate", "4xx", "5xx", "active"
+    // For tests: what the charts and labels currently show.
+    int pointCount() const; // points of the requests/s chart's 2xx line
+    LiveChart *chart(const QString &name) const; // "requests", "latency", "errors"
+    // "total", "rate", "p95", "4xx", "5xx", "429", "active"
+    QString figureText(const QString &figure) const;
 
 private:
     void redraw();
     QLabel *addFigure(QGridLayout *grid, int column, const QString &name, const QString &caption);
 
-    QChart *m_chart = nullptr;
-    QChartView *m_chartView = nullptr;
-    QLineSeries *m_series = nullptr;
-    QDateTimeAxis *m_axisX = nullptr;
-    QValueAxis *m_axisY = nullptr;
-    QTimer *m_redrawTimer = nullptr;
-    QLabel *m_total = nullptr;
-    QLabel *m_rate = nullptr;
-    QLabel *m_clientErrors = nullptr;
-    QLabel *m_serverErrors = nullptr;
-    QLabel *m_active = nullptr;
-
-    std::deque<QPointF> m_points; // (msecs since epoch, requests/s), oldest first
-    TrafficSample m_latest;
-    bool m_haveSample = false;
+    TrafficHistory m_history;
+    qint64 m_spanMs = 5 * 60 * 1000;
+    LiveChart *m_requests;
+    LiveChart *m_latency;
+    LiveChart *m_errors;
+    QTimer *m_redrawTimer;
     bool m_dirty = false;
 };
 
