@@ -20,9 +20,11 @@ struct ControlRoomFixture
     GatewayEngine engine;
     std::unique_ptr<ConfigService> config;
 
-    explicit ControlRoomFixture(const Config &initial = Config())
+    // An in-memory store unless `storePath` names a file.
+    explicit ControlRoomFixture(const Config &initial = Config(),
+                                const QString &storePath = ConfigStore::kInMemory)
     {
-        ConfigStore::OpenResult opened = ConfigStore::open(ConfigStore::kInMemory, initial);
+        ConfigStore::OpenResult opened = ConfigStore::open(storePath, initial);
         if (!opened.store)
             qFatal("cannot open an in-memory store: %s", qPrintable(opened.error));
         config = std::make_unique<ConfigService>(std::move(opened.store), [this](const Config &c) {
