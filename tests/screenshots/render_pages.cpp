@@ -1,0 +1,210 @@
+// Renders every page of the desktop window with realistic data and writes them as PNGs:
+//   render_pages OUTPUT_DIR
+// The demo services and configuration, more consumers, keys and plans, and about twenty seconds
+// of traffic of every kind (answers, 401s, 404s, 429s) through the real engine, so the charts,
+// tables and quota bars show what a user sees after a while. scripts/screenshots runs it under
+// Xvfb and writes docs/screenshots/.
+
+#include "ControlRoom.h"
+#include "MainWindow.h"
+
+#include "config/ApiKeys.h"
+#include "config/ConfigService.h"
+#include "config/ConfigStore.h"
+#include "demo/DemoConfig.h"
+#include "demo/MockServices.h"
+#include "net/GatewayEngine.h"
+
+#include <QAbstractItemView>
+#include <QApplication>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDir>
+#include <QEventLoop>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QRandomGenerator>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTimer>
+
+using namespace portico;
+
+namespace {
+
+struct Caller
+{
+    const char *path;
+    const char *key; // nullptr: anonymous
+    int weight;
+};
+
+// Who calls what, and how often (weights): the users route is busiest, mobile-app goes past
+// its plan's 5 requests a second now and then, some callers forget their key or the path.
+const Caller kCallers[] = {
+    {"/users/1", nullptr, 30},           {"/api/v1/users/2", nullptr, 12},
+    {"/orders/1", "web-key-4f2a", 14},   {"/orders/2", "partner-key-77c1", 8},
+    {"/orders/3", "demo-key-123", 10},   {"/payments/pay_1", "web-key-4f2a", 10},
+    {"/orders/1", nullptr, 3},           {"/reports", nullptr, 2},
+    {"/users/99", nullptr, 2},           {"/payments/pay_2", "ci-key-0b9e", 6},
+};
+
+Config screenshotConfig(const MockServices &mocks)
+{
+    Config c = makeDemoConfig(mocks);
+    c.settings.listen = QStringLiteral("127.0.0.1:0");
+    c.settings.adminListen = QString();
+    c.settings.workers = 2;
+    const QDateTime created = QDateTime::currentDateTimeUtc().addDays(-12);
+    c.plans.push_back({QStringLiteral("pro"), {20, 1000, 0, 200'000, 0}});
+    c.plans.push_back({QStringLiteral("partner"), {0, 600, 20'000, 0, 1'000'000}});
+    auto addConsumer = [&](const char *name, const char *plan, const char *key,
+                           QStringList groups) {
+        ConsumerConfig consumer;
+        consumer.name = QString::fromLatin1(name);
+        consumer.plan = QString::fromLatin1(plan);
+        consumer.groups = std::move(groups);
+        consumer.keys.push_back(storedApiKey(QString::fromLatin1(key), created));
+        c.consumers.append(consumer);
+    };
+    addConsumer("web-app", "pro", "web-key-4f2a", {QStringLiteral("internal")});
+    addConsumer("partner-acme", "partner", "partner-key-77c1", {QStringLiteral("partners")});
+    addConsumer("ci-bot", "free", "ci-key-0b9e", {QStringLiteral("internal")});
+    // A revoked and an expired key, as lists show them.
+    ApiKeyConfig old = storedApiKey(QStringLiteral("web-key-old-91d0"), created.addDays(-90));
+    old.revoked = created.addDays(-1);
+    c.consumers[1].keys.push_back(old);
+    for (RouteConfig &route : c.routes) {
+        if (route.name == QLatin1String("payments")) {
+            route.auth = {QStringLiteral("key")};
+            route.rateLimit.minute = 300;
+        }
+    }
+    return c;
+}
+
+// Sends requests at about `perSecond`, picked by weight, until stopped.
+class Traffic : public QObject
+{
+public:
+    Traffic(QString base, int perSecond)
+        : m_base(std::move(base))
+    {
+        for (const Caller &c : kCallers)
+            m_total += c.weight;
+        connect(&m_timer, &QTimer::timeout, this, [this] { send(); });
+        m_timer.start(1000 / perSecond);
+    }
+
+private:
+    void send()
+    {
+        int pick = int(QRandomGenerator::global()->bounded(m_total));
+        const Caller *caller = kCallers;
+        while (pick >= caller->weight)
+            pick -= (caller++)->weight;
+        QNetworkRequest request(QUrl(m_base + QLatin1String(caller->path)));
+        if (caller->key)
+            request.setRawHeader("X-API-Key", caller->key);
+        QNetworkReply *reply = m_network.get(request);
+        connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);
+        // mobile-app in a hurry: bursts past its plan's 5 requests a second.
+        if (QRandomGenerator::global()->bounded(40) == 0) {
+            for (int i = 0; i < 8; ++i) {
+                QNetworkRequest burst(QUrl(m_base + QStringLiteral("/orders/%1").arg(i % 3 + 1)));
+                burst.setRawHeader("X-API-Key", "demo-key-123");
+                QNetworkReply *r = m_network.get(burst);
+                connect(r, &QNetworkReply::finished, r, &QObject::deleteLater);
+            }
+        }
+    }
+
+    QString m_base;
+    QNetworkAccessManager m_network;
+    QTimer m_timer;
+    int m_total = 0;
+};
+
+void wait(int ms)
+{
+    QEventLoop loop;
+    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+    loop.exec();
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("portico-screenshots"));
+    QStandardPaths::setTestModeEnabled(true); // never the user's settings or store
+    QSettings().clear();
+    if (argc != 2) {
+        qCritical("usage: render_pages OUTPUT_DIR");
+        return 2;
+    }
+    const QDir out(QString::fromLocal8Bit(argv[1]));
+    if (!QDir().mkpath(out.path()))
+        qFatal("cannot create %s", argv[1]);
+
+    MockServices mocks;
+    QString why;
+    if (!mocks.start(&why))
+        qFatal("cannot start the demo services: %s", qPrintable(why));
+    ConfigStore::OpenResult opened =
+        ConfigStore::open(ConfigStore::kInMemory, screenshotConfig(mocks));
+    if (!opened.store)
+        qFatal("%s", qPrintable(opened.error));
+    GatewayEngine engine;
+    ConfigService config(std::move(opened.store), [&engine](const Config &c) {
+        return engine.isRunning() ? engine.apply(c, ConfigCheck::AlreadyValidated)
+                                  : ConfigErrors();
+    });
+    ConfigErrors errors;
+    if (!engine.start(config.config(), &errors))
+        qFatal("cannot start the engine: %s",
+               errors.empty() ? "" : qPrintable(errors.front().toString()));
+
+    MainWindow window(ControlRoom{&engine, &config, QStringLiteral("http://127.0.0.1:8081")});
+    window.setStoreDescription(QStringLiteral("/home/dev/.local/share/Portico/portico/portico.db"));
+    window.resize(1280, 800);
+    window.show();
+
+    // The last minute: what there is of history fills the charts.
+    if (auto *range = window.page(MainWindow::Page::Dashboard)->findChild<QComboBox *>(
+            QStringLiteral("range")))
+        range->setCurrentIndex(0);
+    Traffic traffic(engine.listenerUrls().value(0), 60);
+    wait(25'000); // enough history for the charts, and quota use to show
+
+    struct Shot
+    {
+        MainWindow::Page page;
+        const char *file;
+    };
+    const Shot shots[] = {{MainWindow::Page::Dashboard, "dashboard.png"},
+                          {MainWindow::Page::Routes, "routes.png"},
+                          {MainWindow::Page::Services, "services.png"},
+                          {MainWindow::Page::Consumers, "consumers.png"},
+                          {MainWindow::Page::Plans, "plans.png"},
+                          {MainWindow::Page::Settings, "settings.png"}};
+    for (const Shot &shot : shots) {
+        window.showPage(shot.page);
+        // Pages with a list show their first item's details, as after a click.
+        if (auto *list = window.page(shot.page)->findChild<QAbstractItemView *>()) {
+            if (list->model() && list->model()->rowCount() > 0
+                && !list->selectionModel()->hasSelection())
+                list->setCurrentIndex(list->model()->index(0, 0));
+        }
+        wait(2'200); // live figures and quota bars refresh about once a second
+        const QString path = out.filePath(QLatin1String(shot.file));
+        if (!window.grab().save(path))
+            qFatal("cannot write %s", qPrintable(path));
+        qInfo("wrote %s", qPrintable(path));
+    }
+    engine.stop();
+    mocks.stop();
+    return 0;
+}
