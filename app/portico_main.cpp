@@ -2,6 +2,7 @@
 
 #include "CommandLine.h"
 #include "GatewayRuntime.h"
+#include "GuiLatencyProbe.h"
 #include "MainWindow.h"
 #include "SignalHandler.h"
 #include "TransferCommand.h"
@@ -14,6 +15,7 @@
 #include <QMessageBox>
 
 #include <csignal>
+#include <memory>
 
 using namespace portico;
 
@@ -57,8 +59,13 @@ int main(int argc, char *argv[])
         window.setStartError(runtime.errors().join(QStringLiteral("; ")));
     }
     window.show();
+    // Benchmarks measure how responsive the window stays under load (tests/bench).
+    std::unique_ptr<GuiLatencyProbe> probe;
+    if (const QString path = qEnvironmentVariable("PORTICO_GUI_PROBE"); !path.isEmpty())
+        probe = std::make_unique<GuiLatencyProbe>(&runtime.engine(), path);
 
     const int rc = app.exec();
+    probe.reset(); // writes its figures
     runtime.stop();
     mocks.stop();
     return rc;

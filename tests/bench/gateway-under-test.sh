@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Starts porticod the way ../shared/bench/compare.py expects (see its docstring): listen on
 # GW_PORT, route everything to BACKEND_PORT, GW_WORKERS worker threads, in the foreground.
+# GW_PROGRAM=portico runs the desktop app instead of porticod (its window needs a display:
+# tests/bench/gui-responsiveness gives it one).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 : "${GW_PORT:?}" "${BACKEND_PORT:?}" "${GW_WORKERS:=1}" "${GW_MODE:=plain}"
@@ -37,7 +39,7 @@ config=$dir/bench.yaml
   echo "  - { name: bench, keys: [ { key: bench-key } ] }"
 } >"$config"
 # Not exec'd, so the temporary config is removed when the benchmark stops the gateway.
-"$root/build/app/porticod" --config "$config" &
+"$root/build/app/${GW_PROGRAM:-porticod}" --config "$config" &
 pid=$!
 trap 'kill -TERM "$pid" 2>/dev/null; wait "$pid"; rm -rf "$dir"' TERM INT
 wait "$pid"
