@@ -12,6 +12,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QAction>
+#include <QTemporaryDir>
 #include <QUndoStack>
 #include <QLabel>
 #include <QStandardPaths>
@@ -244,6 +245,38 @@ private Q_SLOTS:
         QVERIFY(!history->redoAction()->isEnabled());
         QCOMPARE(history->stack()->count(), 1);
         QVERIFY(history->undoAction()->text().contains(QStringLiteral("route api-v1 deleted")));
+    }
+
+    void changesFromAnotherProcessShowWithinASecond()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath(QStringLiteral("portico.db"));
+        ControlRoomFixture fixture(sampleConfig(), db);
+        MainWindow window(fixture.room());
+        window.showPage(MainWindow::Page::Routes);
+        auto *table = window.findChild<QTableView *>(QStringLiteral("routeTable"));
+        QVERIFY(table);
+        QCOMPARE(table->model()->rowCount(), 3);
+
+        // Another writer of the same file: what porticod --db or a second window would be.
+        ConfigStore::OpenResult other = ConfigStore::open(db);
+        QVERIFY2(other.store, qPrintable(other.error));
+        QVERIFY(other.store
+                    ->edit(ConfigSource::Admin, QStringLiteral("route added elsewhere"), 0,
+                           [](Config &c) {
+                               RouteConfig r = c.routes[0];
+                               r.name = QStringLiteral("from-elsewhere");
+                               r.paths = {QStringLiteral("/elsewhere")};
+                               c.routes.push_back(r);
+                               return EditOutcome{};
+                           })
+                    .ok());
+        // The window's service looks for other writers once a second; the wait allows for a
+        // busy machine (timings are not what this test asserts).
+        QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), 4, 5000);
+        QVERIFY(window.statusText().contains(QStringLiteral("config r2")));
+        QVERIFY(window.history()->undoAction()->text().contains(
+            QStringLiteral("route added elsewhere")));
     }
 
     void trafficViewShowsFigures()
