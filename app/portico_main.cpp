@@ -19,8 +19,29 @@
 
 using namespace portico;
 
+namespace {
+
+// --help, --version, --import and --export print or write and exit: they need no window, so they
+// work without a display too (over SSH, in scripts).
+bool needsNoWindow(int argc, char *argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArrayView arg(argv[i]);
+        for (const char *option : {"-h", "--help", "--help-all", "-v", "--version", "--import",
+                                   "--export"}) {
+            if (arg == option || arg.startsWith(QByteArray(option) + '='))
+                return true;
+        }
+    }
+    return false;
+}
+
+} // namespace
+
 int main(int argc, char *argv[])
 {
+    if (needsNoWindow(argc, argv) && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     Q_INIT_RESOURCE(resources); // portico_resources is a static library
     QApplication::setOrganizationName(QStringLiteral("Portico"));

@@ -31,9 +31,10 @@ private Q_SLOTS:
     void initTestCase();
     void importAndExport();
     void defaultStoreLivesInTheDataDirectory();
+    void oneShotCommandsNeedNoDisplay();
 
 private:
-    RunResult run(const QStringList &args);
+    RunResult run(const QStringList &args, bool display = true);
     QString write(const QString &name, const QByteArray &content);
     QByteArray read(const QString &name);
 
@@ -48,11 +49,17 @@ void TestDesktopCli::initTestCase()
     QVERIFY2(QFile::exists(m_binary), "PORTICO_BINARY does not name the desktop program");
 }
 
-RunResult TestDesktopCli::run(const QStringList &args)
+// display false: no X or Wayland display and no platform chosen, as over SSH.
+RunResult TestDesktopCli::run(const QStringList &args, bool display)
 {
     QProcess process;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    if (display) {
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    } else {
+        for (const char *name : {"QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"})
+            env.remove(QLatin1String(name));
+    }
     // The default store goes where XDG says: keep it in this test's directory.
     env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("data")));
     process.setProcessEnvironment(env);
@@ -65,6 +72,22 @@ RunResult TestDesktopCli::run(const QStringList &args)
     result.out = process.readAllStandardOutput();
     result.err = process.readAllStandardError();
     return result;
+}
+
+void TestDesktopCli::oneShotCommandsNeedNoDisplay()
+{
+    const RunResult version = run({QStringLiteral("--version")}, false);
+    QCOMPARE(version.exitCode, 0);
+    QVERIFY2(version.out.startsWith("portico "), version.out + version.err);
+    const RunResult help = run({QStringLiteral("--help")}, false);
+    QCOMPARE(help.exitCode, 0);
+    QVERIFY(help.out.contains("--export"));
+    const QString config = write(QStringLiteral("headless.yaml"), kConfig);
+    const RunResult exported = run({QStringLiteral("--config"), config, QStringLiteral("--export"),
+                                    m_dir.filePath(QStringLiteral("headless-out.yaml"))},
+                                   false);
+    QVERIFY2(exported.exitCode == 0, exported.err);
+    QVERIFY(read(QStringLiteral("headless-out.yaml")).contains("name: users"));
 }
 
 QString TestDesktopCli::write(const QString &name, const QByteArray &content)
