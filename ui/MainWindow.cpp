@@ -8,6 +8,7 @@
 #include "pages/RoutesPage.h"
 #include "pages/ServicesPage.h"
 #include "pages/SettingsPage.h"
+#include "views/StatusText.h"
 
 #include "config/ConfigService.h"
 #include "net/GatewayEngine.h"
@@ -21,7 +22,6 @@
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QRegularExpression>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -34,15 +34,6 @@ static void registerResources()
 }
 
 namespace portico {
-
-namespace {
-
-QString dot(const char *color)
-{
-    return QStringLiteral("<span style=\"color:%1\">&#9679;</span>").arg(QLatin1String(color));
-}
-
-} // namespace
 
 MainWindow::MainWindow(ControlRoom room, QWidget *parent)
     : QMainWindow(parent)
@@ -205,23 +196,21 @@ QWidget *MainWindow::page(Page page) const
 
 QString MainWindow::statusText() const
 {
-    QString text = m_stateLabel->text();
-    text.remove(QRegularExpression(QStringLiteral("<[^>]*>")));
-    text.remove(QStringLiteral("&#9679;"));
-    return QStringList{text.trimmed(), m_rateLabel->text(), m_revisionLabel->text()}.join(
-        QStringLiteral(" · "));
+    return QStringList{plainText(m_stateLabel->text()), m_rateLabel->text(),
+                       m_revisionLabel->text()}
+        .join(QStringLiteral(" · "));
 }
 
 void MainWindow::refreshStatus()
 {
     const bool running = m_room.engine->isRunning();
     if (running)
-        m_stateLabel->setText(dot("#2e9d4f") + tr(" Running"));
+        m_stateLabel->setText(engineStateHtml(EngineState::Running));
     else if (!m_startError.isEmpty())
-        m_stateLabel->setText(dot("#c0392b") + tr(" Not running: %1")
-                                                   .arg(m_startError.toHtmlEscaped()));
+        m_stateLabel->setText(engineStateHtml(EngineState::Failed) + QStringLiteral(": ")
+                              + m_startError.toHtmlEscaped());
     else
-        m_stateLabel->setText(dot("#888888") + tr(" Stopped"));
+        m_stateLabel->setText(engineStateHtml(EngineState::Stopped));
     m_rateLabel->setText(running ? tr("%1 req/s").arg(QLocale().toString(m_requestsPerSecond, 'f',
                                                                           m_requestsPerSecond < 10
                                                                               ? 1

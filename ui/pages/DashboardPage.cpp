@@ -2,6 +2,7 @@
 
 #include "models/TopTrafficModel.h"
 #include "views/PageHeader.h"
+#include "views/StatusText.h"
 #include "views/TrafficChartView.h"
 
 #include "config/ConfigService.h"
@@ -14,19 +15,9 @@
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QRegularExpression>
 #include <QVBoxLayout>
 
 namespace portico {
-
-namespace {
-
-QString dot(const char *color)
-{
-    return QStringLiteral("<span style=\"color:%1\">&#9679;</span>").arg(QLatin1String(color));
-}
-
-} // namespace
 
 DashboardPage::DashboardPage(ControlRoom room, QWidget *parent)
     : QWidget(parent)
@@ -138,11 +129,7 @@ void DashboardPage::setStoreDescription(const QString &description)
 
 QString DashboardPage::stateText() const
 {
-    QString text = m_state->text() + QStringLiteral(" · ") + m_listeners->text();
-    text.remove(QRegularExpression(QStringLiteral("<[^>]*>")));
-    text.replace(QStringLiteral("&nbsp;"), QStringLiteral(" "));
-    text.remove(QStringLiteral("&#9679;"));
-    return text.simplified();
+    return plainText(m_state->text() + QStringLiteral(" · ") + m_listeners->text());
 }
 
 void DashboardPage::refreshState()
@@ -150,7 +137,7 @@ void DashboardPage::refreshState()
     m_emptyHint->setVisible(m_room.config->config().routes.empty());
     GatewayEngine *engine = m_room.engine;
     if (engine->isRunning()) {
-        m_state->setText(dot("#2e9d4f") + tr(" Running"));
+        m_state->setText(engineStateHtml(EngineState::Running));
         QStringList links;
         for (const QString &url : engine->listenerUrls())
             links.append(QStringLiteral("<a href=\"%1\">%1</a>").arg(url.toHtmlEscaped()));
@@ -168,11 +155,11 @@ void DashboardPage::refreshState()
             text += tr(" &nbsp;·&nbsp; store: %1").arg(m_storeDescription.toHtmlEscaped());
         m_listeners->setText(text);
     } else if (!m_startError.isEmpty()) {
-        m_state->setText(dot("#c0392b") + tr(" Not running"));
+        m_state->setText(engineStateHtml(EngineState::Failed));
         m_listeners->setText(QStringLiteral("<span style=\"color:#c0392b\">%1</span>")
                                  .arg(m_startError.toHtmlEscaped()));
     } else {
-        m_state->setText(dot("#888888") + tr(" Stopped"));
+        m_state->setText(engineStateHtml(EngineState::Stopped));
         m_listeners->setText(QString());
     }
 }
