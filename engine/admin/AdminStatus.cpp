@@ -21,11 +21,19 @@ AdminResponse statusResponse(AdminContext &context)
     engine.insert("running", running);
     if (running) {
         const TrafficSample traffic = context.engine->traffic();
+        // Of the requests completed in the last sampling interval; whole microseconds.
+        TreeValue latency = TreeValue::map();
+        latency.insert("count", qint64(traffic.latency.count))
+            .insert("p50", qint64(traffic.latency.p50Ms * 1000.0 + 0.5))
+            .insert("p95", qint64(traffic.latency.p95Ms * 1000.0 + 0.5))
+            .insert("p99", qint64(traffic.latency.p99Ms * 1000.0 + 0.5));
         engine.insert("listeners", TreeValue::flowList(context.engine->listenerUrls()))
             .insert("workers", context.engine->workerCount())
             .insert("snapshot_version", qint64(context.engine->snapshot()->version))
             .insert("requests", qint64(traffic.requests))
             .insert("requests_per_second", qint64(traffic.requestsPerSecond + 0.5))
+            .insert("rate_limited", qint64(traffic.rateLimited))
+            .insert("latency_us", std::move(latency))
             .insert("active_connections", qint64(traffic.activeConnections));
     }
 

@@ -236,7 +236,8 @@ HttpParserListener::Action ClientConnection::onRequestHead(RequestHead &head)
     m_headerTimer.stop();
     m_context = std::make_unique<RequestContext>();
     m_context->head = std::move(head);
-    m_context->startedMs = monotonicNowMs();
+    m_context->startedNs = monotonicNowNs(); // one clock read for both
+    m_context->startedMs = m_context->startedNs / 1'000'000;
     m_context->clientAddress = &m_peerAddress;
     m_context->clientIp = m_peerIp;
     m_context->clientPort = m_peerPort;
@@ -404,7 +405,7 @@ void ClientConnection::finishResponse()
         appendLastChunk(m_out);
     flush();
     m_responseDone = true;
-    m_worker->counters().countResponse(m_responseStatus);
+    countResponse();
     retireExchange();
     if (m_wait == Wait::UpstreamDrain)
         m_wait = Wait::None; // the body now goes nowhere
@@ -418,6 +419,17 @@ void ClientConnection::finishResponse()
     // Only kept bytes need a pass now; new ones announce themselves through the stream.
     if (!m_inInputLoop && !m_closed && (m_inputPos < m_input.size() || m_parserPaused))
         processInput();
+}
+
+void ClientConnection::countResponse()
+{
+    m_worker->counters().countResponse(m_responseStatus);
+    if (!m_context)
+        return;
+    // From the parsed head to the last byte handed to the socket; one more clock read.
+    const qint64 micros =
+        m_context->startedNs ? (monotonicNowNs() - m_context->startedNs) / 1000 : -1;
+    m_worker->traffic().record(*m_context, m_responseStatus, micros);
 }
 
 bool ClientConnection::isRestOfBodySmall() const
@@ -448,7 +460,7 @@ void ClientConnection::sendLocalReply(const LocalReply &reply)
 
 void ClientConnection::abortResponse()
 {
-    m_worker->counters().countResponse(m_responseStatus);
+    countResponse();
     retireExchange();
     m_closeAfterResponse = true;
     m_requestActive = false;

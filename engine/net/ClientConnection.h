@@ -62,6 +62,8 @@ private:
     void rejectRequest(const LocalReply &reply, bool close);
     void failProtocol(const HttpError &error);
     void completeRequest();
+    // Counts the answered request in the worker's figures (status, route, consumer, latency).
+    void countResponse();
     void retireExchange();
     bool isRestOfBodySmall() const;
     void onBytesWritten();

@@ -9,6 +9,12 @@ inline qint64 monotonicNowMs()
     return QDeadlineTimer::current().deadline();
 }
 
+// The same clock in nanoseconds (monotonicNowMs() is this divided by 10^6).
+inline qint64 monotonicNowNs()
+{
+    return QDeadlineTimer::current().deadlineNSecs();
+}
+
 // A timeout checked by its worker's periodic sweep instead of a QTimer of its own: arming and
 // disarming it per request costs a clock read, not a timer registration.
 class Deadline

@@ -33,6 +33,11 @@ bool EngineCore::start(const Config &config, ConfigErrors *errors)
     const std::optional<HostPort> address = parseHostPort(config.settings.listen);
     Q_ASSERT(address); // validated
     m_publisher.publish(snapshot, m_nextVersion++);
+    m_aggregator.reset(); // figures since this start
+    {
+        QMutexLocker lock(&m_mutex);
+        m_lastSample = TrafficSample{};
+    }
 
     const int workers = config.settings.workers > 0 ? config.settings.workers
                                                     : std::max(1, QThread::idealThreadCount());
@@ -168,22 +173,20 @@ TrafficSample EngineCore::sample()
 {
     TrafficSample s;
     s.msecsSinceEpoch = QDateTime::currentMSecsSinceEpoch();
-    for (const Worker *worker : m_workers) {
+    for (Worker *worker : m_workers) {
         const WorkerCounters &c = worker->counters();
         s.requests += c.requests.load(std::memory_order_relaxed);
         for (size_t i = 0; i < s.byStatusClass.size(); ++i)
             s.byStatusClass[i] += c.byStatusClass[i].load(std::memory_order_relaxed);
         s.upstreamErrors += c.upstreamErrors.load(std::memory_order_relaxed);
+        s.rateLimited += c.rateLimited.load(std::memory_order_relaxed);
         s.activeConnections += c.activeConnections.load(std::memory_order_relaxed);
+        // What it flushed when the last sample asked; this one asks for the next (see header).
+        for (const TrafficDelta &delta : worker->trafficOutbox().take())
+            m_aggregator.add(delta);
+        QMetaObject::invokeMethod(worker, &Worker::flushTraffic, Qt::QueuedConnection);
     }
-    // requests/s over the oldest sample within about a second
-    m_recent.push_back(s);
-    while (m_recent.size() > 2 && s.msecsSinceEpoch - m_recent[1].msecsSinceEpoch >= 1000)
-        m_recent.pop_front();
-    const TrafficSample &oldest = m_recent.front();
-    const qint64 spanMs = s.msecsSinceEpoch - oldest.msecsSinceEpoch;
-    if (spanMs > 0)
-        s.requestsPerSecond = double(s.requests - oldest.requests) * 1000.0 / double(spanMs);
+    m_aggregator.finish(s);
     QMutexLocker lock(&m_mutex);
     m_lastSample = s;
     return s;

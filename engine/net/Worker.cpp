@@ -73,6 +73,12 @@ const std::shared_ptr<const Snapshot> &Worker::snapshot()
     return m_snapshot;
 }
 
+void Worker::flushTraffic()
+{
+    if (!m_traffic.isEmpty())
+        m_trafficOutbox.post(m_traffic.takeDelta());
+}
+
 void Worker::onConnectionClosed(ClientConnection *connection)
 {
     m_connections.remove(connection);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "observe/TrafficOutbox.h"
+#include "observe/TrafficRecorder.h"
 #include "observe/TrafficStats.h"
 
 #include <QObject>
@@ -20,7 +22,8 @@ class UpstreamPool;
 
 // One worker thread's share of the gateway: its client connections, its upstream pool, its
 // counters and the snapshot new requests start with. Everything here is touched only on the
-// worker's thread, except counters (read by the sampler) and the queued calls below.
+// worker's thread, except counters and the traffic outbox (read by the sampler) and the queued
+// calls below.
 class Worker : public QObject
 {
     Q_OBJECT
@@ -38,11 +41,16 @@ public:
     RedisLinks *redisLinks() const { return m_redisLinks; }
     WorkerCounters &counters() { return m_counters; }
     const WorkerCounters &counters() const { return m_counters; }
+    // Per-route and per-consumer figures and latency, recorded here and flushed on request.
+    TrafficRecorder &traffic() { return m_traffic; }
+    TrafficOutbox &trafficOutbox() { return m_trafficOutbox; }
 
     // Queued from other threads:
     void addConnection(qintptr descriptor);
     // A new snapshot was published: let go of the old one even when no request comes.
     void refreshSnapshot() { snapshot(); }
+    // The sampler asks for what was recorded since the last flush; it is left in the outbox.
+    void flushTraffic();
     // Closes idle connections now and the others after their current response; the worker's
     // thread quits once none is left or the deadline passes.
     void beginShutdown(int timeoutMs);
@@ -62,6 +70,8 @@ private:
     RedisLinks *m_redisLinks;
     QTimer *m_sweepTimer;
     WorkerCounters m_counters;
+    TrafficRecorder m_traffic;
+    TrafficOutbox m_trafficOutbox;
     QSet<ClientConnection *> m_connections;
     bool m_shuttingDown = false;
 };

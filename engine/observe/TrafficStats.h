@@ -58,12 +58,14 @@ struct TrafficSample
 };
 
 // Counters one worker owns. Only that worker writes them, so plain relaxed load+store suffice;
-// other threads read them relaxed when sampling.
+// other threads read them relaxed when sampling. (Per-route and per-consumer figures and
+// latency are not here: see TrafficRecorder.)
 struct WorkerCounters
 {
     std::atomic<quint64> requests{0};
     std::array<std::atomic<quint64>, 6> byStatusClass{};
     std::atomic<quint64> upstreamErrors{0};
+    std::atomic<quint64> rateLimited{0};
     std::atomic<quint64> activeConnections{0};
 
     static void bump(std::atomic<quint64> &c, qint64 delta = 1)
@@ -76,6 +78,8 @@ struct WorkerCounters
         bump(byStatusClass[status >= 100 && status < 600 ? status / 100 : 0]);
         if (status == 502 || status == 504)
             bump(upstreamErrors);
+        else if (status == 429)
+            bump(rateLimited);
     }
 };
 

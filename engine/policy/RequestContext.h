@@ -47,6 +47,7 @@ struct RequestContext
     QByteArray clientIp; // clientAddress as text, computed once per connection
     quint16 clientPort = 0;
     qint64 startedMs = 0; // monotonic clock
+    qint64 startedNs = 0; // the same instant in ns, for the latency figures; 0 = no head parsed
     RequestIdentity identity;
     // For policies that pause: the worker's mailbox to resume on, and whether the request is
     // still there when they do (copy it before pausing; the context may be gone by then).

@@ -518,6 +518,11 @@ void TestAdminApi::describesItself()
              m_stack.config->revision());
     QCOMPARE(status.json().value(QLatin1String("config"))[QLatin1String("routes")].toInt(), 1);
     QVERIFY(status.json().value(QLatin1String("engine"))[QLatin1String("running")].toBool());
+    const QJsonObject engineStatus = status.json().value(QLatin1String("engine")).toObject();
+    QCOMPARE(engineStatus.value(QLatin1String("rate_limited")).toInteger(), 0);
+    const QJsonObject latency = engineStatus.value(QLatin1String("latency_us")).toObject();
+    for (const char *field : {"count", "p50", "p95", "p99"})
+        QVERIFY2(latency.contains(QLatin1String(field)), field);
 
     const RawResponse metrics = call("GET", "/metrics");
     QVERIFY(metrics.header("Content-Type").startsWith("text/plain; version=0.0.4"));

@@ -1,0 +1,161 @@
+#include "TrafficAggregator.h"
+
+#include <algorithm>
+
+namespace portico {
+
+namespace {
+
+LatencySummary summarize(const LatencyHistogram &histogram)
+{
+    LatencySummary summary;
+    summary.count = histogram.count();
+    if (summary.count > 0) {
+        summary.p50Ms = histogram.percentile(0.50) / 1000.0;
+        summary.p95Ms = histogram.percentile(0.95) / 1000.0;
+        summary.p99Ms = histogram.percentile(0.99) / 1000.0;
+    }
+    return summary;
+}
+
+template<typename Record>
+void sortBusiestFirst(std::vector<int> &order, const std::vector<Record> &records)
+{
+    std::sort(order.begin(), order.end(), [&records](int a, int b) {
+        const Record &x = records[size_t(a)];
+        const Record &y = records[size_t(b)];
+        if (x.total.requests != y.total.requests)
+            return x.total.requests > y.total.requests;
+        return x.name < y.name;
+    });
+}
+
+} // namespace
+
+void TrafficAggregator::reset()
+{
+    *this = TrafficAggregator();
+}
+
+void TrafficAggregator::add(const TrafficDelta &delta)
+{
+    m_latency.merge(delta.latency);
+    for (const RouteDelta &in : delta.routes) {
+        Record &record = m_routes[size_t(routeRecord(in.route))];
+        record.total.requests += in.requests;
+        record.total.flagged += in.serverErrors;
+        if (in.latency.isEmpty())
+            continue;
+        if (record.latency < 0) {
+            record.latency = int(m_routeLatencies.size());
+            m_routeLatencies.push_back(in.latency);
+        } else {
+            m_routeLatencies[size_t(record.latency)].merge(in.latency);
+        }
+    }
+    for (const ConsumerDelta &in : delta.consumers) {
+        Record &record = m_consumers[size_t(consumerRecord(in.consumer))];
+        record.total.requests += in.requests;
+        record.total.flagged += in.rateLimited;
+    }
+    m_routesChanged = m_routesChanged || !delta.routes.empty();
+    m_consumersChanged = m_consumersChanged || !delta.consumers.empty();
+}
+
+int TrafficAggregator::routeRecord(const QString &name)
+{
+    const auto found = m_routeByName.constFind(name);
+    if (found != m_routeByName.constEnd())
+        return *found;
+    const int index = int(m_routes.size());
+    m_routes.push_back(Record{name, {}, {}, -1});
+    m_routeByName.insert(name, index);
+    m_routeOrder.push_back(index);
+    return index;
+}
+
+int TrafficAggregator::consumerRecord(const QByteArray &name)
+{
+    const auto found = m_consumerByName.constFind(name);
+    if (found != m_consumerByName.constEnd())
+        return *found;
+    const int index = int(m_consumers.size());
+    m_consumers.push_back(Record{QString::fromUtf8(name), {}, {}, -1});
+    m_consumerByName.insert(name, index);
+    m_consumerOrder.push_back(index);
+    return index;
+}
+
+void TrafficAggregator::finish(TrafficSample &sample)
+{
+    // Rates compare with the oldest kept sample within about a second: the window drops its
+    // oldest sample while the next one is already a second old.
+    const size_t now = size_t(m_seq % kHistory);
+    m_timeAt[now] = sample.msecsSinceEpoch;
+    m_requestsAt[now] = sample.requests;
+    m_window = std::min(m_window + 1, kHistory);
+    while (m_window > 2
+           && sample.msecsSinceEpoch - m_timeAt[size_t((m_seq - m_window + 2) % kHistory)] >= 1000)
+        --m_window;
+    const size_t oldest = size_t((m_seq - m_window + 1) % kHistory);
+    const qint64 spanMs = sample.msecsSinceEpoch - m_timeAt[oldest];
+    const double spanS = spanMs > 0 ? double(spanMs) / 1000.0 : 0.0;
+    if (spanS > 0)
+        sample.requestsPerSecond = double(sample.requests - m_requestsAt[oldest]) / spanS;
+
+    sample.latency = summarize(m_latency);
+    m_latency.clear();
+    listRoutes(sample, now, oldest, spanS);
+    listConsumers(sample, now, oldest, spanS);
+    m_routeLatencies.clear();
+    ++m_seq;
+}
+
+void TrafficAggregator::listRoutes(TrafficSample &sample, size_t now, size_t oldest, double spanS)
+{
+    if (m_routesChanged)
+        sortBusiestFirst(m_routeOrder, m_routes);
+    m_routesChanged = false;
+    sample.routes.reserve(m_routeOrder.size());
+    for (int index : m_routeOrder) {
+        Record &record = m_routes[size_t(index)];
+        record.history[now] = record.total;
+        const Counts &then = record.history[oldest];
+        RouteTraffic out;
+        out.route = record.name;
+        out.requests = record.total.requests;
+        out.serverErrors = record.total.flagged;
+        const quint64 requests = record.total.requests - then.requests;
+        if (spanS > 0)
+            out.requestsPerSecond = double(requests) / spanS;
+        if (requests > 0)
+            out.errorRate = double(record.total.flagged - then.flagged) / double(requests);
+        if (record.latency >= 0)
+            out.latency = summarize(m_routeLatencies[size_t(record.latency)]);
+        record.latency = -1;
+        sample.routes.push_back(std::move(out));
+    }
+}
+
+void TrafficAggregator::listConsumers(TrafficSample &sample, size_t now, size_t oldest,
+                                      double spanS)
+{
+    if (m_consumersChanged)
+        sortBusiestFirst(m_consumerOrder, m_consumers);
+    m_consumersChanged = false;
+    sample.consumers.reserve(m_consumerOrder.size());
+    for (int index : m_consumerOrder) {
+        Record &record = m_consumers[size_t(index)];
+        record.history[now] = record.total;
+        ConsumerTraffic out;
+        out.consumer = record.name;
+        out.requests = record.total.requests;
+        out.rateLimited = record.total.flagged;
+        if (spanS > 0)
+            out.requestsPerSecond =
+                double(record.total.requests - record.history[oldest].requests) / spanS;
+        sample.consumers.push_back(std::move(out));
+    }
+}
+
+} // namespace portico

@@ -1,0 +1,39 @@
+#pragma once
+
+#include "observe/LatencyHistogram.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QtGlobal>
+
+#include <vector>
+
+namespace portico {
+
+// What one worker recorded between two flushes, by name: names survive snapshot swaps, the
+// indices and pointers the worker counts by do not.
+struct RouteDelta
+{
+    QString route;
+    quint64 requests = 0;
+    quint64 serverErrors = 0;
+    LatencyHistogram latency;
+};
+
+struct ConsumerDelta
+{
+    QByteArray consumer; // CompiledConsumer::name (UTF-8)
+    quint64 requests = 0;
+    quint64 rateLimited = 0;
+};
+
+struct TrafficDelta
+{
+    LatencyHistogram latency; // every request, routed or not
+    std::vector<RouteDelta> routes;
+    std::vector<ConsumerDelta> consumers;
+
+    bool isEmpty() const { return latency.isEmpty() && routes.empty() && consumers.empty(); }
+};
+
+} // namespace portico

@@ -1,0 +1,79 @@
+#pragma once
+
+#include "observe/LatencyHistogram.h"
+#include "observe/TrafficDelta.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QString>
+
+#include <vector>
+
+namespace portico {
+
+struct CompiledConsumer;
+struct CompiledRoute;
+struct RequestContext;
+struct Snapshot;
+
+// One worker's traffic figures per route and per consumer since its last flush. Used only on
+// its worker's thread, so nothing here is atomic or locked.
+//
+// Per request it costs a version compare, a vector index (the route's index in the snapshot)
+// and a pointer lookup (the consumer), two histogram records and a few additions; names are
+// looked up only the first time a route or consumer answers after a snapshot swap, and for
+// requests that started on an older snapshot than the last one seen. Only routes and consumers
+// that answer get a slot, so 100,000 configured consumers cost nothing until they send traffic.
+class TrafficRecorder
+{
+public:
+    // An answered request; `micros` is how long it took, or negative when unknown (a request
+    // refused before its head was complete).
+    void record(const RequestContext &context, int status, qint64 micros);
+    bool isEmpty() const
+    {
+        return m_latency.isEmpty() && m_touchedRoutes.empty() && m_touchedConsumers.empty();
+    }
+    // What was recorded since the last call, by name; the recorder starts over empty.
+    TrafficDelta takeDelta();
+
+private:
+    struct RouteSlot
+    {
+        QString name;
+        quint64 requests = 0;
+        quint64 serverErrors = 0;
+        LatencyHistogram latency;
+    };
+    struct ConsumerSlot
+    {
+        QByteArray name;
+        quint64 requests = 0;
+        quint64 rateLimited = 0;
+    };
+
+    void bind(const Snapshot &snapshot);
+    int routeSlot(const RequestContext &context, bool bound);
+    int consumerSlot(const CompiledConsumer &consumer, bool bound);
+    int routeSlotByName(const QString &name);
+    int consumerSlotByName(const QByteArray &name);
+
+    LatencyHistogram m_latency;
+    // Slots, found by name; kept between flushes (only their figures are reset) until the next
+    // snapshot swap, which keeps only those holding figures not yet flushed.
+    std::vector<RouteSlot> m_routes;
+    std::vector<ConsumerSlot> m_consumers;
+    QHash<QString, int> m_routeByName;
+    QHash<QByteArray, int> m_consumerByName;
+    std::vector<int> m_touchedRoutes; // slots with figures since the last flush
+    std::vector<int> m_touchedConsumers;
+    // Shortcuts valid for the snapshot of version m_version only: slot by route index, and by
+    // consumer (whose directory that snapshot keeps alive).
+    quint64 m_version = 0;
+    std::vector<int> m_routeSlotByIndex; // -1: not looked up yet
+    QHash<const CompiledConsumer *, int> m_consumerSlotByPointer;
+    const CompiledConsumer *m_lastConsumer = nullptr; // the last one looked up, and its slot
+    int m_lastConsumerSlot = -1;
+};
+
+} // namespace portico
