@@ -4,8 +4,7 @@
 #include "config/ConfigService.h"
 #include "config/ConfigTree.h"
 #include "config/DeclarativeReader.h"
-#include "net/GatewayEngine.h"
-#include "policy/auth/KeyUsageRecorder.h"
+#include "config/KeyEdits.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -23,25 +22,15 @@ const ConsumerConfig *findConsumer(const Config &config, const QString &name)
     return it == config.consumers.end() ? nullptr : &*it;
 }
 
-// The stored last use, or a newer one the engine has not written to the store yet.
 QDateTime lastUsed(AdminContext &context, const QString &keyId)
 {
-    QDateTime stored = context.config.store().keyLastUsed(keyId);
-    const qint64 pending =
-        context.engine ? context.engine->keyUsage().pending(keyId.toLatin1()) : 0;
-    if (pending && (!stored.isValid() || pending > stored.toMSecsSinceEpoch()))
-        return QDateTime::fromMSecsSinceEpoch(pending, Qt::UTC);
-    return stored;
+    return apiKeyLastUsed(context.config.store(), context.engine, keyId);
 }
 
 TreeValue keyMetadata(const ApiKeyConfig &key, const QDateTime &lastUsed)
 {
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    const QString state = key.revoked.isValid()                          ? QStringLiteral("revoked")
-        : key.expires.isValid() && key.expires <= now ? QStringLiteral("expired")
-                                                      : QStringLiteral("active");
     TreeValue tree = apiKeyToTree(key);
-    tree.insert("state", state);
+    tree.insert("state", apiKeyStateName(apiKeyState(key, QDateTime::currentDateTimeUtc())));
     tree.insert("last_used",
                 lastUsed.isValid() ? TreeValue::string(formatTimestamp(lastUsed)) : TreeValue());
     return tree;
@@ -65,7 +54,7 @@ AdminResponse listKeys(AdminContext &context, const QString &consumerName)
 struct KeyRequest
 {
     QDateTime expires;
-    qint64 graceS = 86'400; // rotation: how long the replaced key keeps working
+    qint64 graceS = kDefaultRotationGraceS; // rotation: how long the replaced key keeps working
 };
 
 std::optional<AdminResponse> readKeyRequest(const AdminRequest &request,
@@ -96,7 +85,7 @@ std::optional<AdminResponse> readKeyRequest(const AdminRequest &request,
     }
     const QJsonValue grace = object.value(QLatin1String("grace_s"));
     if (!grace.isUndefined()) {
-        constexpr qint64 kMaxGraceS = 30 * 86'400;
+        constexpr qint64 kMaxGraceS = kMaxRotationGraceS;
         const double value = grace.toDouble(-1);
         if (!grace.isDouble() || value < 0 || value > kMaxGraceS || value != qint64(value))
             return AdminResponse::error(
@@ -106,30 +95,6 @@ std::optional<AdminResponse> readKeyRequest(const AdminRequest &request,
         out.graceS = qint64(value);
     }
     return std::nullopt;
-}
-
-// A new key, and the plaintext that is shown once.
-std::pair<ApiKeyConfig, QString> generateKey(const QDateTime &expires)
-{
-    const QString plaintext = generateApiKey();
-    ApiKeyConfig key = storedApiKey(plaintext, currentTimestamp());
-    key.expires = expires;
-    return {key, plaintext};
-}
-
-EditOutcome noConsumer(const QString &consumerName)
-{
-    return EditOutcome{StoreResult::Status::NotFound,
-                       {{QString(), QStringLiteral("no consumer \"%1\"").arg(consumerName)}},
-                       {}};
-}
-
-EditOutcome noKey(const QString &consumerName, const QString &id)
-{
-    return EditOutcome{
-        StoreResult::Status::NotFound,
-        {{QString(), QStringLiteral("consumer \"%1\" has no key \"%2\"").arg(consumerName, id)}},
-        {}};
 }
 
 // 201 with the new key, the only answer that ever holds its plaintext.
@@ -158,20 +123,11 @@ AdminResponse createKey(AdminContext &context, const AdminRequest &request,
     if (std::optional<AdminResponse> bad =
             readKeyRequest(request, {QStringLiteral("expires")}, wanted))
         return *bad;
-    const auto [key, plaintext] = generateKey(wanted.expires);
-    const StoreResult result = context.config.edit(
-        ConfigSource::Admin,
-        QStringLiteral("key %1 added to consumer \"%2\"").arg(key.prefix, consumerName), expected,
-        [&](Config &config) {
-            for (ConsumerConfig &consumer : config.consumers) {
-                if (consumer.name == consumerName) {
-                    consumer.keys.push_back(key);
-                    return EditOutcome{};
-                }
-            }
-            return noConsumer(consumerName);
-        });
-    return newKeyResponse(result, consumerName, key, plaintext, TreeValue::map());
+    const KeyEdit edit = issueKeyEdit(consumerName, wanted.expires);
+    const StoreResult result =
+        context.config.edit(ConfigSource::Admin, edit.summary, expected, edit.change);
+    return newKeyResponse(result, consumerName, edit.created.key, edit.created.plaintext,
+                          TreeValue::map());
 }
 
 // A new key for the consumer; the old one keeps working for the grace period, so clients can
@@ -183,64 +139,23 @@ AdminResponse rotateKey(AdminContext &context, const AdminRequest &request,
     if (std::optional<AdminResponse> bad = readKeyRequest(
             request, {QStringLiteral("expires"), QStringLiteral("grace_s")}, wanted))
         return *bad;
-    const auto [key, plaintext] = generateKey(wanted.expires);
-    const QDateTime oldExpires = currentTimestamp().addSecs(wanted.graceS);
-    QDateTime replacedExpires;
-    const StoreResult result = context.config.edit(
-        ConfigSource::Admin,
-        QStringLiteral("key %1 of consumer \"%2\" rotated to %3").arg(id, consumerName, key.prefix),
-        expected, [&](Config &config) {
-            for (ConsumerConfig &consumer : config.consumers) {
-                if (consumer.name != consumerName)
-                    continue;
-                for (ApiKeyConfig &old : consumer.keys) {
-                    if (old.id != id)
-                        continue;
-                    if (old.revoked.isValid())
-                        return EditOutcome{StoreResult::Status::Invalid,
-                                           {{QString(), QStringLiteral("key \"%1\" is revoked; "
-                                                                       "create a new key instead")
-                                                            .arg(id)}},
-                                           {}};
-                    if (!old.expires.isValid() || old.expires > oldExpires)
-                        old.expires = oldExpires; // never extends a key's life
-                    replacedExpires = old.expires;
-                    consumer.keys.push_back(key);
-                    return EditOutcome{};
-                }
-                return noKey(consumerName, id);
-            }
-            return noConsumer(consumerName);
-        });
+    const KeyEdit edit = rotateKeyEdit(consumerName, id, wanted.graceS, wanted.expires);
+    const StoreResult result =
+        context.config.edit(ConfigSource::Admin, edit.summary, expected, edit.change);
     TreeValue body = TreeValue::map();
     body.insert("replaces", TreeValue::map()
                                 .insert("id", id)
-                                .insert("expires", formatTimestamp(replacedExpires)));
-    return newKeyResponse(result, consumerName, key, plaintext, std::move(body));
+                                .insert("expires", formatTimestamp(*edit.replacedExpires)));
+    return newKeyResponse(result, consumerName, edit.created.key, edit.created.plaintext,
+                          std::move(body));
 }
 
 AdminResponse revokeKey(AdminContext &context, const QString &consumerName, const QString &id,
                         qint64 expected)
 {
-    const QDateTime now = currentTimestamp();
-    const StoreResult result = context.config.edit(
-        ConfigSource::Admin,
-        QStringLiteral("key %1 of consumer \"%2\" revoked").arg(id, consumerName), expected,
-        [&](Config &config) {
-            for (ConsumerConfig &consumer : config.consumers) {
-                if (consumer.name != consumerName)
-                    continue;
-                for (ApiKeyConfig &key : consumer.keys) {
-                    if (key.id == id) {
-                        if (!key.revoked.isValid()) // revoking twice keeps the first time
-                            key.revoked = now;
-                        return EditOutcome{};
-                    }
-                }
-                return noKey(consumerName, id);
-            }
-            return noConsumer(consumerName);
-        });
+    const KeyEdit edit = revokeKeyEdit(consumerName, id);
+    const StoreResult result =
+        context.config.edit(ConfigSource::Admin, edit.summary, expected, edit.change);
     return storeResponse(result, 204, TreeValue());
 }
 

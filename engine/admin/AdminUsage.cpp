@@ -4,7 +4,7 @@
 #include "config/Snapshot.h"
 #include "config/TreeValue.h"
 #include "net/GatewayEngine.h"
-#include "policy/rate_limit/RateLimiter.h"
+#include "policy/rate_limit/ConsumerUsage.h"
 
 #include <QDateTime>
 
@@ -14,39 +14,21 @@ namespace portico {
 
 namespace {
 
-// One set of limits (a plan's or a route's) as the counters stand; false when Redis could not
-// be asked.
-bool appendUsage(TreeValue &limits, const RateLimiter &limiter, const QByteArray &subject,
-                 std::span<const LimitCheck> checks, const QString &route)
+TreeValue usageTree(const LimitUsage &usage)
 {
-    if (checks.empty())
-        return true;
-    RateQuery query;
-    query.subject = subject;
-    query.parts[0] = checks;
-    const RateDecision decision = limiter.peek(query);
-    if (decision.basis != RateDecision::Basis::Counted)
-        return false;
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    for (int i = 0; i < decision.count; ++i) {
-        const LimitOutcome &o = decision.outcomes[size_t(i)];
-        TreeValue limit = TreeValue::map();
-        limit.insert("scope", route.isEmpty() ? QStringLiteral("plan") : QStringLiteral("route"));
-        if (!route.isEmpty())
-            limit.insert("route", route);
-        limit.insert("window", QString::fromLatin1(rateWindowName(o.check->window)));
-        limit.insert("limit", o.check->limit);
-        limit.insert("used", o.used); // above the limit after the limit was lowered
-        limit.insert("remaining", o.remaining);
-        // When the oldest request counted leaves a sliding window (null when none is counted);
-        // when a quota's period ends.
-        const bool resets = o.used > 0 || isQuotaWindow(o.check->window);
-        limit.insert("reset", resets ? TreeValue::string(
-                                  now.addMSecs(o.resetMs).toString(Qt::ISODateWithMs))
-                                     : TreeValue());
-        limits.append(std::move(limit));
-    }
-    return true;
+    TreeValue limit = TreeValue::map();
+    const bool plan = usage.scope == LimitUsage::Scope::Plan;
+    limit.insert("scope", plan ? QStringLiteral("plan") : QStringLiteral("route"));
+    if (!plan)
+        limit.insert("route", usage.route);
+    limit.insert("window", QString::fromLatin1(rateWindowName(usage.window)));
+    limit.insert("limit", usage.limit);
+    limit.insert("used", usage.used);
+    limit.insert("remaining", usage.remaining);
+    limit.insert("reset", usage.reset.isValid()
+                              ? TreeValue::string(usage.reset.toString(Qt::ISODateWithMs))
+                              : TreeValue());
+    return limit;
 }
 
 } // namespace
@@ -69,22 +51,15 @@ std::optional<AdminResponse> handleUsageRequest(AdminContext &context,
     if (!snapshot)
         return AdminResponse::error(503, QStringLiteral("the gateway is not running"));
 
-    const RateLimiter &limiter = *snapshot->rateLimiter;
-    const QByteArray subject = consumerRateSubject(consumer->name.toUtf8());
-    TreeValue limits = TreeValue::list();
-    bool answered = true;
-    if (!consumer->plan.isEmpty())
-        answered = appendUsage(limits, limiter, subject, limiter.planChecks(consumer->plan), {});
-    // Route limits count per consumer on the routes that can tell who the caller is.
-    for (const RouteConfig &route : snapshot->config.routes) {
-        if (answered && !route.rateLimit.isEmpty() && !route.auth.isEmpty())
-            answered = appendUsage(limits, limiter, subject,
-                                   compileRouteChecks(route.rateLimit, route.name.toUtf8()),
-                                   route.name);
-    }
-    if (!answered)
+    // Reads Redis synchronously when the counters live there, as the Admin API may.
+    const ConsumerUsage usage = consumerUsage(*snapshot, consumer->name, consumer->plan,
+                                              QDateTime::currentDateTimeUtc());
+    if (!usage.answered)
         return AdminResponse::error(503, QStringLiteral("the rate-limit store (%1) is unreachable")
                                              .arg(snapshot->config.settings.rateLimitStore));
+    TreeValue limits = TreeValue::list();
+    for (const LimitUsage &limit : usage.limits)
+        limits.append(usageTree(limit));
     TreeValue body = TreeValue::map();
     body.insert("consumer", consumer->name);
     body.insert("plan", consumer->plan);

@@ -26,6 +26,7 @@ public:
         return m_consecutiveFailures.load(std::memory_order_relaxed);
     }
     quint64 ejections() const { return m_ejections.load(std::memory_order_relaxed); }
+    qint64 ejectedUntilMs() const { return m_ejectedUntilMs.load(std::memory_order_relaxed); }
 
 private:
     std::atomic<int> m_consecutiveFailures{0};

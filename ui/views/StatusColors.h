@@ -1,0 +1,30 @@
+#pragma once
+
+#include <QColor>
+#include <QPalette>
+
+namespace portico {
+
+// Status colours, the one place the control room uses fixed colours: red and green are read as
+// "wrong" and "fine" in either theme. A lighter shade on dark palettes keeps them legible.
+inline bool isDarkPalette(const QPalette &palette)
+{
+    return palette.color(QPalette::Window).lightness() < 128;
+}
+
+inline QColor errorColor(const QPalette &palette)
+{
+    return isDarkPalette(palette) ? QColor(0xef, 0x6b, 0x6b) : QColor(0xc6, 0x28, 0x28);
+}
+
+inline QColor okColor(const QPalette &palette)
+{
+    return isDarkPalette(palette) ? QColor(0x66, 0xbb, 0x6a) : QColor(0x2e, 0x7d, 0x32);
+}
+
+inline QColor warningColor(const QPalette &palette)
+{
+    return isDarkPalette(palette) ? QColor(0xff, 0xb7, 0x4d) : QColor(0xb2, 0x6a, 0x00);
+}
+
+} // namespace portico
