@@ -1,5 +1,6 @@
 // Renders every page of the desktop window with realistic data and writes them as PNGs:
-//   render_pages OUTPUT_DIR
+//   render_pages OUTPUT_DIR [--dark]
+// --dark renders them in a dark palette, as on a desktop with a dark theme.
 // The demo services and configuration, more consumers, keys and plans, and about twenty seconds
 // of traffic of every kind (answers, 401s, 404s, 429s) through the real engine, so the charts,
 // tables and quota bars show what a user sees after a while. scripts/screenshots runs it under
@@ -27,6 +28,8 @@
 #include <QRandomGenerator>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QStyleFactory>
+#include <QPalette>
 #include <QTimer>
 
 using namespace portico;
@@ -126,6 +129,31 @@ private:
     int m_total = 0;
 };
 
+// What a dark desktop theme gives Qt applications: Fusion's dark palette.
+void useDarkPalette()
+{
+    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    QPalette p;
+    const QColor window(0x2b, 0x2d, 0x30), base(0x1e, 0x1f, 0x22), text(0xdf, 0xe1, 0xe5);
+    p.setColor(QPalette::Window, window);
+    p.setColor(QPalette::WindowText, text);
+    p.setColor(QPalette::Base, base);
+    p.setColor(QPalette::AlternateBase, window);
+    p.setColor(QPalette::Text, text);
+    p.setColor(QPalette::Button, window);
+    p.setColor(QPalette::ButtonText, text);
+    p.setColor(QPalette::ToolTipBase, base);
+    p.setColor(QPalette::ToolTipText, text);
+    p.setColor(QPalette::PlaceholderText, QColor(0x8c, 0x90, 0x96));
+    p.setColor(QPalette::Highlight, QColor(0x35, 0x74, 0xf0));
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    p.setColor(QPalette::Link, QColor(0x58, 0x9d, 0xf6));
+    p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x6c, 0x70, 0x76));
+    p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x6c, 0x70, 0x76));
+    p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x6c, 0x70, 0x76));
+    QApplication::setPalette(p);
+}
+
 void wait(int ms)
 {
     QEventLoop loop;
@@ -141,10 +169,13 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("portico-screenshots"));
     QStandardPaths::setTestModeEnabled(true); // never the user's settings or store
     QSettings().clear();
-    if (argc != 2) {
-        qCritical("usage: render_pages OUTPUT_DIR");
+    const bool dark = argc == 3 && QByteArrayView(argv[2]) == "--dark";
+    if (argc != 2 && !dark) {
+        qCritical("usage: render_pages OUTPUT_DIR [--dark]");
         return 2;
     }
+    if (dark)
+        useDarkPalette();
     const QDir out(QString::fromLocal8Bit(argv[1]));
     if (!QDir().mkpath(out.path()))
         qFatal("cannot create %s", argv[1]);
@@ -183,20 +214,23 @@ int main(int argc, char *argv[])
     {
         MainWindow::Page page;
         const char *file;
+        const char *select; // the row whose details show, as after a click
     };
-    const Shot shots[] = {{MainWindow::Page::Dashboard, "dashboard.png"},
-                          {MainWindow::Page::Routes, "routes.png"},
-                          {MainWindow::Page::Services, "services.png"},
-                          {MainWindow::Page::Consumers, "consumers.png"},
-                          {MainWindow::Page::Plans, "plans.png"},
-                          {MainWindow::Page::Settings, "settings.png"}};
+    const Shot shots[] = {{MainWindow::Page::Dashboard, "dashboard.png", nullptr},
+                          {MainWindow::Page::Routes, "routes.png", "orders"},
+                          {MainWindow::Page::Services, "services.png", "payments"},
+                          {MainWindow::Page::Consumers, "consumers.png", "mobile-app"},
+                          {MainWindow::Page::Plans, "plans.png", "free"},
+                          {MainWindow::Page::Settings, "settings.png", nullptr}};
     for (const Shot &shot : shots) {
         window.showPage(shot.page);
-        // Pages with a list show their first item's details, as after a click.
-        if (auto *list = window.page(shot.page)->findChild<QAbstractItemView *>()) {
-            if (list->model() && list->model()->rowCount() > 0
-                && !list->selectionModel()->hasSelection())
-                list->setCurrentIndex(list->model()->index(0, 0));
+        auto *list = window.page(shot.page)->findChild<QAbstractItemView *>();
+        if (shot.select && list && list->model()) {
+            const QModelIndexList rows = list->model()->match(
+                list->model()->index(0, 0), Qt::DisplayRole, QLatin1String(shot.select), 1,
+                Qt::MatchExactly);
+            if (!rows.isEmpty())
+                list->setCurrentIndex(rows.front());
         }
         wait(2'200); // live figures and quota bars refresh about once a second
         const QString path = out.filePath(QLatin1String(shot.file));
