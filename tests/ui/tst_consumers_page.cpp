@@ -3,6 +3,7 @@
 // issued in the dialog authenticates, a revoked key is refused, quota bars count requests.
 
 #include "ControlRoomFixture.h"
+#include "PageTestConfig.h"
 #include "dialogs/ConsumerDialog.h"
 #include "dialogs/NewKeyDialog.h"
 #include "dialogs/RotateKeyDialog.h"
@@ -40,34 +41,11 @@ using namespace portico::test;
 
 namespace {
 
-ConsumerConfig consumer(const QString &name, const QString &plan = {},
-                        const QStringList &groups = {})
-{
-    ConsumerConfig c;
-    c.name = name;
-    c.plan = plan;
-    c.groups = groups;
-    return c;
-}
-
 // A gateway with one key-authenticated route to `backendUrl`, consumers on plan "free".
 Config gatewayConfig(const QString &backendUrl)
 {
-    Config c;
-    c.settings.listen = QStringLiteral("127.0.0.1:0");
-    c.settings.adminListen = QStringLiteral("127.0.0.1:0");
-    c.settings.workers = 2;
-    ServiceConfig service;
-    service.name = QStringLiteral("orders");
-    service.targets = {{backendUrl, 100}};
-    c.services = {service};
-    RouteConfig route;
-    route.name = QStringLiteral("orders");
-    route.paths = {QStringLiteral("/orders")};
-    route.service = QStringLiteral("orders");
-    route.auth = {QStringLiteral("key")};
-    route.rateLimit.second = 50; // a route's own limit: a second quota bar
-    c.routes = {route};
+    Config c = ordersBehindKeys(backendUrl, 2);
+    c.routes[0].rateLimit.second = 50; // a route's own limit: a second quota bar
     PlanConfig free;
     free.name = QStringLiteral("free");
     free.limits.minute = 100;
@@ -388,11 +366,7 @@ private Q_SLOTS:
         revoke->trigger();
         confirm = page.keys()->confirmation();
         QVERIFY(confirm);
-        QAbstractButton *yes = nullptr;
-        for (QAbstractButton *button : confirm->buttons()) {
-            if (confirm->buttonRole(button) == QMessageBox::DestructiveRole)
-                yes = button;
-        }
+        QAbstractButton *yes = destructiveButton(confirm);
         QVERIFY(yes);
         yes->click();
         QCOMPARE(statusWithKey(port, key), 401); // the next request
@@ -512,10 +486,7 @@ private Q_SLOTS:
         QMessageBox *confirm = page.confirmation();
         QVERIFY(confirm);
         QCOMPARE(fixture.config->config().consumers.size(), 2);
-        for (QAbstractButton *button : confirm->buttons()) {
-            if (confirm->buttonRole(button) == QMessageBox::DestructiveRole)
-                button->click();
-        }
+        destructiveButton(confirm)->click();
         QCOMPARE(fixture.config->config().consumers.size(), 1);
         QCOMPARE(page.model()->rowCount(), 1);
         QVERIFY(page.selectedName().isEmpty());

@@ -3,6 +3,7 @@
 // reaching the running gateway.
 
 #include "ControlRoomFixture.h"
+#include "PageTestConfig.h"
 #include "models/PlanTableModel.h"
 #include "pages/PlansPage.h"
 #include "views/PlanEditor.h"
@@ -40,30 +41,9 @@ PlanConfig plan(const QString &name, qint64 second, qint64 minute, qint64 day = 
     return p;
 }
 
-ConsumerConfig consumer(const QString &name, const QString &plan)
-{
-    ConsumerConfig c;
-    c.name = name;
-    c.plan = plan;
-    return c;
-}
-
 Config sampleConfig(const QString &backendUrl = QStringLiteral("http://127.0.0.1:1"))
 {
-    Config c;
-    c.settings.listen = QStringLiteral("127.0.0.1:0");
-    c.settings.adminListen = QStringLiteral("127.0.0.1:0");
-    c.settings.workers = 1;
-    ServiceConfig service;
-    service.name = QStringLiteral("orders");
-    service.targets = {{backendUrl, 100}};
-    c.services = {service};
-    RouteConfig route;
-    route.name = QStringLiteral("orders");
-    route.paths = {QStringLiteral("/orders")};
-    route.service = QStringLiteral("orders");
-    route.auth = {QStringLiteral("key")};
-    c.routes = {route};
+    Config c = ordersBehindKeys(backendUrl, 1);
     c.plans = {plan(QStringLiteral("free"), 0, 100, 1000), plan(QStringLiteral("pro"), 50, 0),
                plan(QStringLiteral("unused"), 1, 0)};
     c.consumers = {consumer(QStringLiteral("zeta-app"), QStringLiteral("free")),
@@ -75,15 +55,6 @@ Config sampleConfig(const QString &backendUrl = QStringLiteral("http://127.0.0.1
 QString cell(const QAbstractItemModel &m, int row, int column)
 {
     return m.data(m.index(row, column)).toString();
-}
-
-QAbstractButton *destructiveButton(QMessageBox *box)
-{
-    for (QAbstractButton *button : box->buttons()) {
-        if (box->buttonRole(button) == QMessageBox::DestructiveRole)
-            return button;
-    }
-    return nullptr;
 }
 
 } // namespace

@@ -1,6 +1,6 @@
 #include "ConsumerDialog.h"
 
-#include "views/FieldMessage.h"
+#include "views/FieldErrorLabel.h"
 
 #include "config/ConfigValidator.h"
 
@@ -9,32 +9,14 @@
 #include <QFormLayout>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QRegularExpression>
 #include <QVBoxLayout>
 
 namespace portico {
 
 namespace {
 
-// A field with its message right under it, in one form row.
-QWidget *withMessage(QWidget *field, FieldMessage *message)
-{
-    auto *box = new QWidget;
-    auto *layout = new QVBoxLayout(box);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(2);
-    layout->addWidget(field);
-    layout->addWidget(message);
-    return box;
-}
-
-// "consumers[12].groups[1]" -> "groups[1]"; empty when the path is not about a consumer.
-QString consumerField(const QString &path)
-{
-    static const QRegularExpression re(QStringLiteral("^consumers\\[\\d+\\]\\.(.+)$"));
-    const QRegularExpressionMatch m = re.match(path);
-    return m.hasMatch() ? m.captured(1) : QString();
-}
+// The dialog checks its consumer alone; the store reports it at its place among the others.
+const QString kAnyConsumer = QStringLiteral("consumers[]");
 
 } // namespace
 
@@ -49,11 +31,10 @@ ConsumerDialog::ConsumerDialog(const Config &config, const ConsumerConfig *exist
     , m_plan(new QComboBox)
     , m_customId(new QLineEdit(m_original.customId))
     , m_groups(new QLineEdit(m_original.groups.join(QStringLiteral(", "))))
-    , m_nameMessage(new FieldMessage)
-    , m_planMessage(new FieldMessage)
-    , m_customIdMessage(new FieldMessage)
-    , m_groupsMessage(new FieldMessage)
-    , m_message(new FieldMessage)
+    , m_nameMessage(new FieldErrorLabel(QStringLiteral("consumerNameMessage")))
+    , m_customIdMessage(new FieldErrorLabel(QStringLiteral("consumerCustomIdMessage")))
+    , m_message(new FieldErrorLabel(QStringLiteral("consumerDialogMessage")))
+    , m_errors(m_message)
 {
     setObjectName(QStringLiteral("consumerDialog"));
     setWindowTitle(m_isNew ? tr("New consumer") : tr("Edit consumer %1").arg(m_original.name));
@@ -61,7 +42,6 @@ ConsumerDialog::ConsumerDialog(const Config &config, const ConsumerConfig *exist
 
     m_name->setObjectName(QStringLiteral("consumerName"));
     m_name->setPlaceholderText(tr("e.g. mobile-app"));
-    m_nameMessage->setObjectName(QStringLiteral("consumerNameMessage"));
     m_plan->setObjectName(QStringLiteral("consumerPlan"));
     m_plan->addItem(tr("No plan (only route limits apply)"), QString());
     for (const PlanConfig &plan : m_plans)
@@ -70,21 +50,29 @@ ConsumerDialog::ConsumerDialog(const Config &config, const ConsumerConfig *exist
     if (!m_original.plan.isEmpty() && m_plan->findData(m_original.plan) < 0)
         m_plan->addItem(m_original.plan, m_original.plan);
     m_plan->setCurrentIndex(qMax(0, m_plan->findData(m_original.plan)));
-    m_planMessage->setObjectName(QStringLiteral("consumerPlanMessage"));
     m_customId->setObjectName(QStringLiteral("consumerCustomId"));
     m_customId->setPlaceholderText(tr("optional; sent upstream as X-Consumer-Id"));
-    m_customIdMessage->setObjectName(QStringLiteral("consumerCustomIdMessage"));
     m_groups->setObjectName(QStringLiteral("consumerGroups"));
     m_groups->setPlaceholderText(tr("optional, comma-separated; e.g. partners, beta"));
-    m_groupsMessage->setObjectName(QStringLiteral("consumerGroupsMessage"));
-    m_message->setObjectName(QStringLiteral("consumerDialogMessage"));
 
     auto *form = new QFormLayout;
     form->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
-    form->addRow(tr("&Name:"), withMessage(m_name, m_nameMessage));
-    form->addRow(tr("&Plan:"), withMessage(m_plan, m_planMessage));
-    form->addRow(tr("&Custom id:"), withMessage(m_customId, m_customIdMessage));
-    form->addRow(tr("&Groups:"), withMessage(m_groups, m_groupsMessage));
+    auto *planMessage = new FieldErrorLabel(QStringLiteral("consumerPlanMessage"));
+    auto *groupsMessage = new FieldErrorLabel(QStringLiteral("consumerGroupsMessage"));
+    form->addRow(tr("&Name:"), withErrorLabel(m_name, m_nameMessage));
+    form->addRow(tr("&Plan:"), withErrorLabel(m_plan, planMessage));
+    form->addRow(tr("&Custom id:"), withErrorLabel(m_customId, m_customIdMessage));
+    form->addRow(tr("&Groups:"), withErrorLabel(m_groups, groupsMessage));
+    m_errors.addField(QStringLiteral("name"), m_nameMessage, describeNameError);
+    m_errors.addField(QStringLiteral("plan"), planMessage);
+    m_errors.addField(QStringLiteral("custom_id"), m_customIdMessage);
+    m_errors.addField(QStringLiteral("groups"), groupsMessage,
+                      [this](int index, const QString &, const QString &message) {
+                          const QStringList list = groups();
+                          return tr("\"%1\": %2")
+                              .arg(index >= 0 && index < list.size() ? list[index] : QString(),
+                                   message);
+                      });
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel);
     m_apply = buttons->addButton(m_isNew ? tr("Create") : tr("Save"), QDialogButtonBox::AcceptRole);
@@ -145,31 +133,7 @@ void ConsumerDialog::validate()
     Config probe;
     probe.plans = m_plans;
     probe.consumers = {candidate};
-    m_nameMessage->setMessage({});
-    m_planMessage->setMessage({});
-    m_customIdMessage->setMessage({});
-    m_groupsMessage->setMessage({});
-    m_message->setMessage({});
-    const QStringList groupList = groups();
-    for (const ConfigError &error : validateConfig(probe)) {
-        const QString field = consumerField(error.path);
-        if (field == QLatin1String("name")) {
-            m_nameMessage->addMessage(error.message == QLatin1String("missing")
-                                          ? tr("A name is required.")
-                                          : error.message);
-        } else if (field == QLatin1String("plan")) {
-            m_planMessage->addMessage(error.message);
-        } else if (field == QLatin1String("custom_id")) {
-            m_customIdMessage->addMessage(error.message);
-        } else if (field.startsWith(QLatin1String("groups"))) {
-            const int g = field.section(u'[', 1).section(u']', 0, 0).toInt();
-            m_groupsMessage->addMessage(
-                tr("\"%1\": %2")
-                    .arg(g < groupList.size() ? groupList[g] : QString(), error.message));
-        } else {
-            m_message->addMessage(error.toString());
-        }
-    }
+    m_errors.show(validateConfig(probe), kAnyConsumer);
     // Unique among the others; a linear pass is quick even over 100,000 consumers.
     for (const ConsumerConfig &other : m_consumers) {
         if (!m_isNew && other.name == m_original.name)
@@ -182,9 +146,7 @@ void ConsumerDialog::validate()
             m_customIdMessage->setMessage(
                 tr("Consumer \"%1\" already has this custom id.").arg(other.name));
     }
-    m_apply->setEnabled(!m_nameMessage->hasMessage() && !m_planMessage->hasMessage()
-                        && !m_customIdMessage->hasMessage() && !m_groupsMessage->hasMessage()
-                        && !m_message->hasMessage());
+    m_apply->setEnabled(!m_errors.hasMessages());
 }
 
 void ConsumerDialog::showResult(const StoreResult &result)
@@ -196,23 +158,8 @@ void ConsumerDialog::showResult(const StoreResult &result)
                 .arg(result.revision));
         return;
     }
-    QStringList general;
-    for (const ConfigError &error : result.errors) {
-        const QString field = consumerField(error.path);
-        if (field == QLatin1String("name"))
-            m_nameMessage->addMessage(error.message);
-        else if (field == QLatin1String("plan"))
-            m_planMessage->addMessage(error.message);
-        else if (field == QLatin1String("custom_id"))
-            m_customIdMessage->addMessage(error.message);
-        else if (field.startsWith(QLatin1String("groups")))
-            m_groupsMessage->addMessage(error.message);
-        else
-            general.append(error.toString());
-    }
-    if (!general.isEmpty())
-        m_message->setMessage(general.join(u'\n'));
-    else if (result.errors.empty())
+    m_errors.show(result.errors, kAnyConsumer);
+    if (result.errors.empty())
         m_message->setMessage(tr("The change was not saved."));
     // Until a field changes, applying again would only be refused again.
     m_apply->setEnabled(result.status != StoreResult::Status::Invalid);

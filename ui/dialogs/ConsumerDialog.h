@@ -1,5 +1,7 @@
 #pragma once
 
+#include "views/FieldErrors.h"
+
 #include "config/ConfigStore.h"
 
 #include <QDialog>
@@ -10,8 +12,6 @@ class QLineEdit;
 class QPushButton;
 
 namespace portico {
-
-class FieldMessage;
 
 // Creates or edits a consumer: name, plan, custom id and groups. Each field is checked as it
 // is typed, by the gateway's own validation, with the message under the field; Apply stays
@@ -49,11 +49,10 @@ private:
     QComboBox *m_plan;
     QLineEdit *m_customId;
     QLineEdit *m_groups;
-    FieldMessage *m_nameMessage;
-    FieldMessage *m_planMessage;
-    FieldMessage *m_customIdMessage;
-    FieldMessage *m_groupsMessage;
-    FieldMessage *m_message;
+    FieldErrorLabel *m_nameMessage;
+    FieldErrorLabel *m_customIdMessage;
+    FieldErrorLabel *m_message; // what no field claims
+    FieldErrors m_errors;
     QPushButton *m_apply;
 };
 

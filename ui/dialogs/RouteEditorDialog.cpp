@@ -1,5 +1,8 @@
 #include "RouteEditorDialog.h"
 
+#include "NotAppliedNotice.h"
+#include "views/FieldErrorLabel.h"
+
 #include "config/ConfigService.h"
 #include "config/ConfigValidator.h"
 
@@ -38,23 +41,6 @@ QStringList splitWords(const QString &text)
     return text.split(separators, Qt::SkipEmptyParts);
 }
 
-// A field with its error label right under it.
-QWidget *withError(QWidget *field, QLabel *error, QLabel *hint = nullptr)
-{
-    auto *box = new QWidget;
-    auto *layout = new QVBoxLayout(box);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(2);
-    layout->addWidget(field);
-    layout->addWidget(error);
-    if (hint) {
-        hint->setForegroundRole(QPalette::PlaceholderText);
-        hint->setWordWrap(true);
-        layout->addWidget(hint);
-    }
-    return box;
-}
-
 QString itemText(const QStringList &items, int index, const QString &message)
 {
     if (index < 0 || index >= items.size())
@@ -82,8 +68,8 @@ RouteEditorDialog::RouteEditorDialog(ControlRoom room, const RouteConfig *origin
     , m_authJwt(new QCheckBox(tr("JWT")))
     , m_keyHeader(new QLineEdit)
     , m_maxBodyKiB(new QSpinBox)
-    , m_general(FieldErrorMap::makeLabel(QStringLiteral("generalError")))
-    , m_notice(FieldErrorMap::makeLabel(QStringLiteral("applyError")))
+    , m_general(new FieldErrorLabel(QStringLiteral("generalError")))
+    , m_notice(new FieldErrorLabel(QStringLiteral("applyError")))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel))
     , m_validateTimer(new QTimer(this))
     , m_errors(m_general)
@@ -141,9 +127,9 @@ QWidget *RouteEditorDialog::buildMatching()
     m_name->setObjectName(QStringLiteral("routeName"));
     m_name->setPlaceholderText(tr("users"));
     m_name->setMaxLength(128);
-    form->addRow(tr("&Name:"), withError(m_name, m_errorLabels[QStringLiteral("name")] =
-                                                     FieldErrorMap::makeLabel(
-                                                         QStringLiteral("nameError"))));
+    form->addRow(
+        tr("&Name:"),
+        withErrorLabel(m_name, errorLabel(QStringLiteral("name"), QStringLiteral("nameError"))));
 
     m_paths->setObjectName(QStringLiteral("routePaths"));
     m_paths->setPlaceholderText(QStringLiteral("/users\n=/health\n~^/items/[0-9]+$"));
@@ -152,16 +138,15 @@ QWidget *RouteEditorDialog::buildMatching()
     auto *pathsHint =
         new QLabel(tr("One per line: /prefix (on segment boundaries), =/exact, ~regex."));
     form->addRow(tr("&Paths:"),
-                 withError(m_paths,
-                           m_errorLabels[QStringLiteral("paths")] =
-                               FieldErrorMap::makeLabel(QStringLiteral("pathsError")),
-                           pathsHint));
+                 withErrorLabel(m_paths,
+                                errorLabel(QStringLiteral("paths"), QStringLiteral("pathsError")),
+                                pathsHint));
 
     m_hosts->setObjectName(QStringLiteral("routeHosts"));
     m_hosts->setPlaceholderText(tr("any host (or: api.example.test, *.example.test)"));
-    form->addRow(tr("&Hosts:"), withError(m_hosts, m_errorLabels[QStringLiteral("hosts")] =
-                                                        FieldErrorMap::makeLabel(
-                                                            QStringLiteral("hostsError"))));
+    form->addRow(
+        tr("&Hosts:"),
+        withErrorLabel(m_hosts, errorLabel(QStringLiteral("hosts"), QStringLiteral("hostsError"))));
 
     auto *methods = new QWidget;
     auto *grid = new QGridLayout(methods);
@@ -177,11 +162,10 @@ QWidget *RouteEditorDialog::buildMatching()
     m_otherMethods->setPlaceholderText(tr("other methods"));
     grid->addWidget(m_otherMethods, 2, 0, 1, 4);
     auto *methodsHint = new QLabel(tr("None ticked: any method."));
-    form->addRow(tr("Methods:"), withError(methods,
-                                           m_errorLabels[QStringLiteral("methods")] =
-                                               FieldErrorMap::makeLabel(
-                                                   QStringLiteral("methodsError")),
-                                           methodsHint));
+    form->addRow(tr("Methods:"),
+                 withErrorLabel(
+                     methods, errorLabel(QStringLiteral("methods"), QStringLiteral("methodsError")),
+                     methodsHint));
     return group;
 }
 
@@ -195,9 +179,10 @@ QWidget *RouteEditorDialog::buildForwarding()
     for (const ServiceConfig &s : m_room.config->config().services)
         m_service->addItem(s.name);
     m_service->setPlaceholderText(tr("no services yet: add one on the Services page"));
-    form->addRow(tr("&Service:"), withError(m_service, m_errorLabels[QStringLiteral("service")] =
-                                                           FieldErrorMap::makeLabel(
-                                                               QStringLiteral("serviceError"))));
+    form->addRow(
+        tr("&Service:"),
+        withErrorLabel(m_service,
+                       errorLabel(QStringLiteral("service"), QStringLiteral("serviceError"))));
 
     m_stripPath->setObjectName(QStringLiteral("routeStripPath"));
     m_enabled->setObjectName(QStringLiteral("routeEnabled"));
@@ -214,24 +199,25 @@ QWidget *RouteEditorDialog::buildForwarding()
     authRow->addStretch(1);
     auto *authHint = new QLabel(tr("None ticked: public. Both: either one passes."));
     form->addRow(tr("Authentication:"),
-                 withError(auth,
-                           m_errorLabels[QStringLiteral("auth")] =
-                               FieldErrorMap::makeLabel(QStringLiteral("authError")),
-                           authHint));
+                 withErrorLabel(auth,
+                                errorLabel(QStringLiteral("auth"), QStringLiteral("authError")),
+                                authHint));
 
     m_keyHeader->setObjectName(QStringLiteral("routeKeyHeader"));
     m_keyHeader->setPlaceholderText(kDefaultKeyHeader);
-    form->addRow(tr("&Key header:"),
-                 withError(m_keyHeader, m_errorLabels[QStringLiteral("key_header")] =
-                                            FieldErrorMap::makeLabel(
-                                                QStringLiteral("keyHeaderError"))));
+    form->addRow(
+        tr("&Key header:"),
+        withErrorLabel(m_keyHeader,
+                       errorLabel(QStringLiteral("key_header"), QStringLiteral("keyHeaderError"))));
 
     auto *limits = new QWidget;
     auto *grid = new QGridLayout(limits);
     grid->setContentsMargins(0, 0, 0, 0);
-    const std::pair<const char *, QString> windows[] = {
-        {"second", tr("per second")}, {"minute", tr("per minute")}, {"hour", tr("per hour")},
-        {"day", tr("per day")},       {"month", tr("per month")}};
+    const std::pair<const char *, QString> windows[] = {{"second", tr("per second")},
+                                                        {"minute", tr("per minute")},
+                                                        {"hour", tr("per hour")},
+                                                        {"day", tr("per day")},
+                                                        {"month", tr("per month")}};
     int i = 0;
     for (const auto &[key, label] : windows) {
         auto *spin = new QSpinBox;
@@ -247,11 +233,11 @@ QWidget *RouteEditorDialog::buildForwarding()
     }
     auto *limitsHint = new QLabel(tr("Per consumer, or per client address for anonymous "
                                      "callers."));
-    form->addRow(tr("Rate limit:"),
-                 withError(limits,
-                           m_errorLabels[QStringLiteral("rate_limit")] =
-                               FieldErrorMap::makeLabel(QStringLiteral("rateLimitError")),
-                           limitsHint));
+    form->addRow(
+        tr("Rate limit:"),
+        withErrorLabel(limits,
+                       errorLabel(QStringLiteral("rate_limit"), QStringLiteral("rateLimitError")),
+                       limitsHint));
 
     m_maxBodyKiB->setObjectName(QStringLiteral("routeMaxBody"));
     m_maxBodyKiB->setRange(-1, std::numeric_limits<int>::max());
@@ -260,10 +246,15 @@ QWidget *RouteEditorDialog::buildForwarding()
     m_maxBodyKiB->setSpecialValueText(
         tr("settings default (%1)").arg(QLocale().formattedDataSize(defaultBody)));
     form->addRow(tr("Max &body:"),
-                 withError(m_maxBodyKiB, m_errorLabels[QStringLiteral("max_body_bytes")] =
-                                             FieldErrorMap::makeLabel(
-                                                 QStringLiteral("maxBodyError"))));
+                 withErrorLabel(
+                     m_maxBodyKiB,
+                     errorLabel(QStringLiteral("max_body_bytes"), QStringLiteral("maxBodyError"))));
     return group;
+}
+
+FieldErrorLabel *RouteEditorDialog::errorLabel(const QString &field, const QString &objectName)
+{
+    return m_errorLabels[field] = new FieldErrorLabel(objectName);
 }
 
 void RouteEditorDialog::setUpErrors()
@@ -416,7 +407,8 @@ void RouteEditorDialog::validateNow()
 
 void RouteEditorDialog::showErrors(const ConfigErrors &errors, const QString &prefix)
 {
-    m_errorCount = m_errors.show(errors, prefix);
+    m_errors.show(errors, prefix);
+    m_errorCount = int(errors.size());
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(m_errorCount == 0);
 }
 
@@ -427,7 +419,7 @@ QString RouteEditorDialog::notice() const
 
 void RouteEditorDialog::accept()
 {
-    FieldErrorMap::setLabelText(m_notice, QString());
+    m_notice->setMessage(QString());
     validateNow();
     if (m_errorCount > 0)
         return;
@@ -477,21 +469,11 @@ void RouteEditorDialog::accept()
             if (!original.isEmpty() && r.name == original)
                 m_base = r;
         }
-        FieldErrorMap::setLabelText(
-            m_notice,
-            tr("Not applied: the configuration was changed elsewhere meanwhile (now revision "
-               "%1). Your changes are still in the fields; press %2 again to apply them over "
-               "the new version.")
-                .arg(m_revision)
-                .arg(m_buttons->button(QDialogButtonBox::Ok)->text().remove(u'&')));
+        [[fallthrough]];
+    default:
+        m_notice->setMessage(notAppliedNotice(
+            result, m_revision, m_buttons->button(QDialogButtonBox::Ok)->text()));
         return;
-    default: {
-        QStringList messages;
-        for (const ConfigError &e : result.errors)
-            messages.append(e.toString());
-        FieldErrorMap::setLabelText(m_notice, tr("Not applied: %1").arg(messages.join(u'\n')));
-        return;
-    }
     }
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "ControlRoom.h"
-#include "FieldErrorMap.h"
+#include "views/FieldErrors.h"
 
 #include "config/Config.h"
 
@@ -47,6 +47,7 @@ private:
     QWidget *buildForwarding();
     void load(const RouteConfig &route);
     void scheduleValidation();
+    FieldErrorLabel *errorLabel(const QString &field, const QString &objectName);
     void setUpErrors();
     void showErrors(const ConfigErrors &errors, const QString &prefix);
 
@@ -71,12 +72,12 @@ private:
     QLineEdit *m_keyHeader;
     QMap<QString, QSpinBox *> m_limits; // "second" .. "month"
     QSpinBox *m_maxBodyKiB;
-    QLabel *m_general;
-    QLabel *m_notice; // why the last OK did not apply (a conflict); kept while typing
+    FieldErrorLabel *m_general;
+    FieldErrorLabel *m_notice; // why the last OK did not apply (a conflict); kept while typing
     QDialogButtonBox *m_buttons;
     QTimer *m_validateTimer;
-    FieldErrorMap m_errors;
-    QMap<QString, QLabel *> m_errorLabels;
+    FieldErrors m_errors;
+    QMap<QString, FieldErrorLabel *> m_errorLabels; // by the validator's field name
 };
 
 } // namespace portico

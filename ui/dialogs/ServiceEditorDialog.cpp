@@ -1,5 +1,8 @@
 #include "ServiceEditorDialog.h"
 
+#include "NotAppliedNotice.h"
+#include "views/FieldErrorLabel.h"
+
 #include "config/ConfigService.h"
 #include "config/ConfigValidator.h"
 
@@ -19,17 +22,6 @@
 namespace portico {
 
 namespace {
-
-QWidget *withError(QWidget *field, QLabel *error)
-{
-    auto *box = new QWidget;
-    auto *layout = new QVBoxLayout(box);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(2);
-    layout->addWidget(field);
-    layout->addWidget(error);
-    return box;
-}
 
 QSpinBox *msSpin(const QString &objectName, int max)
 {
@@ -57,8 +49,8 @@ ServiceEditorDialog::ServiceEditorDialog(ControlRoom room, const ServiceConfig *
     , m_readTimeout(msSpin(QStringLiteral("serviceReadTimeout"), 24 * 3'600'000))
     , m_retries(new QSpinBox)
     , m_preserveHost(new QCheckBox(tr("Send the client's Host header (otherwise the target's)")))
-    , m_general(FieldErrorMap::makeLabel(QStringLiteral("generalError")))
-    , m_notice(FieldErrorMap::makeLabel(QStringLiteral("applyError")))
+    , m_general(new FieldErrorLabel(QStringLiteral("generalError")))
+    , m_notice(new FieldErrorLabel(QStringLiteral("applyError")))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel))
     , m_validateTimer(new QTimer(this))
     , m_errors(m_general)
@@ -101,25 +93,25 @@ ServiceEditorDialog::ServiceEditorDialog(ControlRoom room, const ServiceConfig *
     targetsLayout->addWidget(m_targets);
     targetsLayout->addLayout(targetButtons);
     targetsLayout->addWidget(targetsHint);
-    QLabel *targetsError = FieldErrorMap::makeLabel(QStringLiteral("targetsError"));
+    auto *targetsError = new FieldErrorLabel(QStringLiteral("targetsError"));
     targetsLayout->addWidget(targetsError);
 
     m_retries->setObjectName(QStringLiteral("serviceRetries"));
     m_retries->setRange(0, 5);
     m_preserveHost->setObjectName(QStringLiteral("servicePreserveHost"));
 
-    QLabel *nameError = FieldErrorMap::makeLabel(QStringLiteral("nameError"));
-    QLabel *connectError = FieldErrorMap::makeLabel(QStringLiteral("connectTimeoutError"));
-    QLabel *readError = FieldErrorMap::makeLabel(QStringLiteral("readTimeoutError"));
-    QLabel *retriesError = FieldErrorMap::makeLabel(QStringLiteral("retriesError"));
+    auto *nameError = new FieldErrorLabel(QStringLiteral("nameError"));
+    auto *connectError = new FieldErrorLabel(QStringLiteral("connectTimeoutError"));
+    auto *readError = new FieldErrorLabel(QStringLiteral("readTimeoutError"));
+    auto *retriesError = new FieldErrorLabel(QStringLiteral("retriesError"));
 
     auto *form = new QFormLayout;
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    form->addRow(tr("&Name:"), withError(m_name, nameError));
+    form->addRow(tr("&Name:"), withErrorLabel(m_name, nameError));
     form->addRow(tr("&Targets:"), targetsBox);
-    form->addRow(tr("&Connect timeout:"), withError(m_connectTimeout, connectError));
-    form->addRow(tr("&Read timeout:"), withError(m_readTimeout, readError));
-    form->addRow(tr("Re&tries:"), withError(m_retries, retriesError));
+    form->addRow(tr("&Connect timeout:"), withErrorLabel(m_connectTimeout, connectError));
+    form->addRow(tr("&Read timeout:"), withErrorLabel(m_readTimeout, readError));
+    form->addRow(tr("Re&tries:"), withErrorLabel(m_retries, retriesError));
     form->addRow(QString(), m_preserveHost);
 
     m_buttons->setObjectName(QStringLiteral("buttons"));
@@ -246,7 +238,8 @@ void ServiceEditorDialog::validateNow()
 
 void ServiceEditorDialog::showErrors(const ConfigErrors &errors, const QString &prefix)
 {
-    m_errorCount = m_errors.show(errors, prefix);
+    m_errors.show(errors, prefix);
+    m_errorCount = int(errors.size());
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(m_errorCount == 0);
 }
 
@@ -257,7 +250,7 @@ QString ServiceEditorDialog::notice() const
 
 void ServiceEditorDialog::accept()
 {
-    FieldErrorMap::setLabelText(m_notice, QString());
+    m_notice->setMessage(QString());
     validateNow();
     if (m_errorCount > 0)
         return;
@@ -308,21 +301,11 @@ void ServiceEditorDialog::accept()
         return;
     case StoreResult::Status::Conflict:
         m_revision = m_room.config->revision();
-        FieldErrorMap::setLabelText(
-            m_notice,
-            tr("Not applied: the configuration was changed elsewhere meanwhile (now revision "
-               "%1). Your changes are still in the fields; press %2 again to apply them over "
-               "the new version.")
-                .arg(m_revision)
-                .arg(m_buttons->button(QDialogButtonBox::Ok)->text().remove(u'&')));
+        [[fallthrough]];
+    default:
+        m_notice->setMessage(notAppliedNotice(
+            result, m_revision, m_buttons->button(QDialogButtonBox::Ok)->text()));
         return;
-    default: {
-        QStringList messages;
-        for (const ConfigError &e : result.errors)
-            messages.append(e.toString());
-        FieldErrorMap::setLabelText(m_notice, tr("Not applied: %1").arg(messages.join(u'\n')));
-        return;
-    }
     }
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "ControlRoom.h"
-#include "FieldErrorMap.h"
+#include "views/FieldErrors.h"
 
 #include "config/Config.h"
 
@@ -58,11 +58,11 @@ private:
     QSpinBox *m_readTimeout;
     QSpinBox *m_retries;
     QCheckBox *m_preserveHost;
-    QLabel *m_general;
-    QLabel *m_notice;
+    FieldErrorLabel *m_general;
+    FieldErrorLabel *m_notice;
     QDialogButtonBox *m_buttons;
     QTimer *m_validateTimer;
-    FieldErrorMap m_errors;
+    FieldErrors m_errors;
 };
 
 } // namespace portico

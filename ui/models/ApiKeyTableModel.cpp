@@ -1,5 +1,7 @@
 #include "ApiKeyTableModel.h"
 
+#include "views/StatusColors.h"
+
 #include "config/KeyEdits.h"
 
 #include <QBrush>
@@ -150,12 +152,11 @@ QVariant ApiKeyTableModel::data(const QModelIndex &index, int role) const
         default: return data(index, Qt::DisplayRole);
         }
     case Qt::ForegroundRole:
-        // Status colours: readable on light and dark bases alike.
         if (index.column() == State) {
             switch (state) {
-            case ApiKeyState::Active: return QBrush(QColor(0x2e, 0x9d, 0x4f));
-            case ApiKeyState::Expired: return QBrush(QColor(0xc7, 0x7c, 0x0e));
-            case ApiKeyState::Revoked: return QBrush(QColor(0xc0, 0x39, 0x2b));
+            case ApiKeyState::Active: return QBrush(okColor());
+            case ApiKeyState::Expired: return QBrush(warningColor());
+            case ApiKeyState::Revoked: return QBrush(errorColor());
             }
         }
         return {};

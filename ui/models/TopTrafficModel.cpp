@@ -1,5 +1,7 @@
 #include "TopTrafficModel.h"
 
+#include "views/StatusColors.h"
+
 #include <QBrush>
 #include <QColor>
 #include <QLocale>
@@ -95,7 +97,7 @@ QVariant TopTrafficModel::data(const QModelIndex &index, int role) const
     if (role == Qt::TextAlignmentRole && (index.column() == Rate || index.column() == Total))
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::ForegroundRole && index.column() == Detail && row.alarming)
-        return QBrush(QColor(0xc0, 0x39, 0x2b));
+        return QBrush(errorColor());
     return {};
 }
 

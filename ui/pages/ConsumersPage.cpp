@@ -3,9 +3,11 @@
 #include "dialogs/ConsumerDialog.h"
 #include "models/ConsumerTableModel.h"
 #include "views/ConsumerKeysPanel.h"
-#include "views/FieldMessage.h"
+#include "views/EmptyState.h"
+#include "views/FieldErrorLabel.h"
 #include "views/PageHeader.h"
 #include "views/QuotaPanel.h"
+#include "views/RowTable.h"
 
 #include "config/ConfigService.h"
 #include "net/GatewayEngine.h"
@@ -26,46 +28,6 @@
 
 namespace portico {
 
-namespace {
-
-QLabel *sectionTitle(const QString &text)
-{
-    auto *label = new QLabel(text);
-    QFont font = label->font();
-    font.setWeight(QFont::DemiBold);
-    label->setFont(font);
-    return label;
-}
-
-// What a page shows instead of an empty table: what is missing and the way to add it.
-QWidget *emptyState(const QString &title, const QString &text, QAction *action)
-{
-    auto *widget = new QWidget;
-    widget->setObjectName(QStringLiteral("consumersEmpty"));
-    auto *heading = new QLabel(title);
-    QFont font = heading->font();
-    font.setPointSizeF(font.pointSizeF() * 1.2);
-    font.setWeight(QFont::DemiBold);
-    heading->setFont(font);
-    auto *body = new QLabel(text);
-    body->setWordWrap(true);
-    body->setForegroundRole(QPalette::PlaceholderText);
-    body->setAlignment(Qt::AlignCenter);
-    body->setMaximumWidth(460);
-    auto *button = new QPushButton(action->icon(), action->text().remove(u'&'));
-    QObject::connect(button, &QPushButton::clicked, action, &QAction::trigger);
-    auto *layout = new QVBoxLayout(widget);
-    layout->addStretch(1);
-    layout->addWidget(heading, 0, Qt::AlignHCenter);
-    layout->addWidget(body, 0, Qt::AlignHCenter);
-    layout->addSpacing(8);
-    layout->addWidget(button, 0, Qt::AlignHCenter);
-    layout->addStretch(2);
-    return widget;
-}
-
-} // namespace
-
 ConsumersPage::ConsumersPage(ControlRoom room, QWidget *parent)
     : QWidget(parent)
     , m_room(room)
@@ -80,7 +42,7 @@ ConsumersPage::ConsumersPage(ControlRoom room, QWidget *parent)
     , m_detailTitle(new QLabel)
     , m_keys(new ConsumerKeysPanel(room))
     , m_quotas(new QuotaPanel(room))
-    , m_message(new FieldMessage)
+    , m_message(new FieldErrorLabel)
     , m_add(new QAction(portIcon("add"), tr("&New consumer"), this))
     , m_edit(new QAction(portIcon("edit"), tr("&Edit…"), this))
     , m_delete(new QAction(portIcon("delete"), tr("&Delete…"), this))
@@ -131,14 +93,9 @@ ConsumersPage::ConsumersPage(ControlRoom room, QWidget *parent)
 
     m_view->setObjectName(QStringLiteral("consumerTable"));
     m_view->setModel(m_proxy);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_view->setAlternatingRowColors(true);
-    m_view->setWordWrap(false);
+    setUpRowTable(m_view);
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(ConsumerTableModel::Name, Qt::AscendingOrder);
-    m_view->verticalHeader()->hide();
     // Fixed widths: sizing to contents would measure rows, of which there may be 100,000.
     QHeaderView *header = m_view->horizontalHeader();
     header->setSectionResizeMode(QHeaderView::Interactive);
@@ -165,11 +122,14 @@ ConsumersPage::ConsumersPage(ControlRoom room, QWidget *parent)
     m_noMatch->setWordWrap(true);
     m_noMatch->setForegroundRole(QPalette::PlaceholderText);
     m_tableStack->addWidget(m_view);
-    m_tableStack->addWidget(emptyState(
-        tr("No consumers yet"),
-        tr("Consumers are the apps and people that call your API. Create one, issue it an API "
-           "key, and put it on a plan to give it quotas."),
-        m_add));
+    auto *empty = new EmptyState("consumers");
+    empty->setObjectName(QStringLiteral("consumersEmpty"));
+    empty->setText(tr("No consumers yet"),
+                   tr("Consumers are the apps and people that call your API. Create one, issue "
+                      "it an API key, and put it on a plan to give it quotas."));
+    connect(empty->addButton(m_add->text().remove(u'&'), QStringLiteral("emptyAddConsumer")),
+            &QPushButton::clicked, m_add, &QAction::trigger);
+    m_tableStack->addWidget(empty);
     m_tableStack->addWidget(m_noMatch);
 
     m_detailTitle->setObjectName(QStringLiteral("consumerTitle"));

@@ -19,7 +19,7 @@ namespace portico {
 class ConsumerDialog;
 class ConsumerKeysPanel;
 class ConsumerTableModel;
-class FieldMessage;
+class FieldErrorLabel;
 class QuotaPanel;
 struct ConsumerConfig;
 
@@ -78,7 +78,7 @@ private:
     QLabel *m_detailTitle;
     ConsumerKeysPanel *m_keys;
     QuotaPanel *m_quotas;
-    FieldMessage *m_message;
+    FieldErrorLabel *m_message;
     QAction *m_add;
     QAction *m_edit;
     QAction *m_delete;

@@ -2,6 +2,7 @@
 
 #include "models/TopTrafficModel.h"
 #include "views/PageHeader.h"
+#include "views/StatusColors.h"
 #include "views/StatusText.h"
 #include "views/TrafficChartView.h"
 
@@ -156,8 +157,8 @@ void DashboardPage::refreshState()
         m_listeners->setText(text);
     } else if (!m_startError.isEmpty()) {
         m_state->setText(engineStateHtml(EngineState::Failed));
-        m_listeners->setText(QStringLiteral("<span style=\"color:#c0392b\">%1</span>")
-                                 .arg(m_startError.toHtmlEscaped()));
+        m_listeners->setText(QStringLiteral("<span style=\"color:%1\">%2</span>")
+                                 .arg(errorColor(palette()).name(), m_startError.toHtmlEscaped()));
     } else {
         m_state->setText(engineStateHtml(EngineState::Stopped));
         m_listeners->setText(QString());

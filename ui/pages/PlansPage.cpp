@@ -1,9 +1,11 @@
 #include "PlansPage.h"
 
 #include "models/PlanTableModel.h"
-#include "views/FieldMessage.h"
+#include "views/EmptyState.h"
+#include "views/FieldErrorLabel.h"
 #include "views/PageHeader.h"
 #include "views/PlanEditor.h"
+#include "views/RowTable.h"
 
 #include "config/ConfigService.h"
 
@@ -22,46 +24,6 @@
 
 namespace portico {
 
-namespace {
-
-QLabel *sectionTitle(const QString &text)
-{
-    auto *label = new QLabel(text);
-    QFont font = label->font();
-    font.setWeight(QFont::DemiBold);
-    label->setFont(font);
-    return label;
-}
-
-QWidget *emptyState(QAction *action)
-{
-    auto *widget = new QWidget;
-    widget->setObjectName(QStringLiteral("plansEmpty"));
-    auto *heading = sectionTitle(QObject::tr("No plans yet"));
-    QFont font = heading->font();
-    font.setPointSizeF(font.pointSizeF() * 1.2);
-    heading->setFont(font);
-    auto *body = new QLabel(QObject::tr(
-        "A plan gives the consumers on it request limits per second, minute, hour, day and "
-        "month, on every route with authentication."));
-    body->setWordWrap(true);
-    body->setAlignment(Qt::AlignCenter);
-    body->setMaximumWidth(420);
-    body->setForegroundRole(QPalette::PlaceholderText);
-    auto *button = new QPushButton(action->icon(), action->text().remove(u'&'));
-    QObject::connect(button, &QPushButton::clicked, action, &QAction::trigger);
-    auto *layout = new QVBoxLayout(widget);
-    layout->addStretch(1);
-    layout->addWidget(heading, 0, Qt::AlignHCenter);
-    layout->addWidget(body, 0, Qt::AlignHCenter);
-    layout->addSpacing(8);
-    layout->addWidget(button, 0, Qt::AlignHCenter);
-    layout->addStretch(2);
-    return widget;
-}
-
-} // namespace
-
 PlansPage::PlansPage(ControlRoom room, QWidget *parent)
     : QWidget(parent)
     , m_room(room)
@@ -72,7 +34,7 @@ PlansPage::PlansPage(ControlRoom room, QWidget *parent)
     , m_consumers(new QStringListModel(this))
     , m_consumerList(new QListView)
     , m_consumersTitle(sectionTitle(tr("Consumers on this plan")))
-    , m_message(new FieldMessage)
+    , m_message(new FieldErrorLabel)
     , m_add(new QAction(portIcon("add"), tr("&New plan"), this))
     , m_delete(new QAction(portIcon("delete"), tr("&Delete…"), this))
 {
@@ -92,12 +54,7 @@ PlansPage::PlansPage(ControlRoom room, QWidget *parent)
 
     m_view->setObjectName(QStringLiteral("planTable"));
     m_view->setModel(m_model);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_view->setAlternatingRowColors(true);
-    m_view->setWordWrap(false);
-    m_view->verticalHeader()->hide();
+    setUpRowTable(m_view);
     QHeaderView *header = m_view->horizontalHeader();
     header->setSectionResizeMode(QHeaderView::ResizeToContents);
     header->setSectionResizeMode(PlanTableModel::Name, QHeaderView::Stretch);
@@ -105,7 +62,14 @@ PlansPage::PlansPage(ControlRoom room, QWidget *parent)
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &PlansPage::selectionChanged);
     m_tableStack->addWidget(m_view);
-    m_tableStack->addWidget(emptyState(m_add));
+    auto *empty = new EmptyState("plans");
+    empty->setObjectName(QStringLiteral("plansEmpty"));
+    empty->setText(tr("No plans yet"),
+                   tr("A plan gives the consumers on it request limits per second, minute, hour, "
+                      "day and month, on every route with authentication."));
+    connect(empty->addButton(m_add->text().remove(u'&'), QStringLiteral("emptyAddPlan")),
+            &QPushButton::clicked, m_add, &QAction::trigger);
+    m_tableStack->addWidget(empty);
 
     m_editor->setObjectName(QStringLiteral("planEditor"));
     connect(m_editor, &PlanEditor::applyRequested, this, &PlansPage::applyEditor);

@@ -15,7 +15,7 @@ class QTableView;
 
 namespace portico {
 
-class FieldMessage;
+class FieldErrorLabel;
 class PlanEditor;
 class PlanTableModel;
 
@@ -58,7 +58,7 @@ private:
     QStringListModel *m_consumers;
     QListView *m_consumerList;
     QLabel *m_consumersTitle;
-    FieldMessage *m_message;
+    FieldErrorLabel *m_message;
     QAction *m_add;
     QAction *m_delete;
     QPointer<QMessageBox> m_confirm;

@@ -1,11 +1,12 @@
 #include "RoutesPage.h"
 
 #include "LoadDemo.h"
-#include "dialogs/FieldErrorMap.h"
 #include "dialogs/RouteEditorDialog.h"
 #include "models/RouteTableModel.h"
 #include "views/EmptyState.h"
+#include "views/FieldErrorLabel.h"
 #include "views/PageHeader.h"
+#include "views/RowTable.h"
 
 #include "config/ConfigService.h"
 #include "net/GatewayEngine.h"
@@ -50,7 +51,7 @@ RoutesPage::RoutesPage(ControlRoom room, QWidget *parent)
     , m_filter(new QLineEdit)
     , m_stack(new QStackedWidget)
     , m_empty(new EmptyState("routes"))
-    , m_message(FieldErrorMap::makeLabel(QStringLiteral("routesMessage")))
+    , m_message(new FieldErrorLabel(QStringLiteral("routesMessage")))
 {
     m_proxy->setSourceModel(m_model);
     m_proxy->setFilterRole(RouteTableModel::SearchRole);
@@ -60,13 +61,8 @@ RoutesPage::RoutesPage(ControlRoom room, QWidget *parent)
 
     m_view->setObjectName(QStringLiteral("routeTable"));
     m_view->setModel(m_proxy);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_view->setAlternatingRowColors(true);
-    m_view->setWordWrap(false);
+    setUpRowTable(m_view, QAbstractItemView::ExtendedSelection);
     m_view->setContextMenuPolicy(Qt::CustomContextMenu);
-    m_view->verticalHeader()->hide();
     // Config order until the user clicks a header: it is the order routes were written in.
     m_view->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
     m_view->setSortingEnabled(true);
@@ -157,16 +153,7 @@ QAction *RoutesPage::makeAction(const char *icon, const QString &text, const QSt
                                 const QKeySequence &shortcut, void (RoutesPage::*slot)(),
                                 QWidget *scope)
 {
-    auto *action = new QAction(portIcon(icon), text, this);
-    action->setObjectName(objectName);
-    action->setShortcut(shortcut);
-    // Only while this page (or, for Return and Delete, the table) has the focus: other pages
-    // have their own Ctrl+N, and Delete in the filter box deletes text.
-    action->setShortcutContext(scope == this ? Qt::WidgetWithChildrenShortcut
-                                             : Qt::WidgetShortcut);
-    action->setToolTip(QStringLiteral("%1 (%2)").arg(QString(text).remove(u'&'),
-                                                     shortcut.toString(QKeySequence::NativeText)));
-    scope->addAction(action);
+    QAction *action = pageAction(this, icon, text, objectName, shortcut, scope);
     connect(action, &QAction::triggered, this, slot);
     return action;
 }
@@ -262,7 +249,7 @@ void RoutesPage::showContextMenu(const QPoint &pos)
 bool RoutesPage::report(const StoreResult &result)
 {
     if (result.ok()) {
-        FieldErrorMap::setLabelText(m_message, QString());
+        m_message->setMessage(QString());
         return true;
     }
     QStringList messages;
@@ -274,7 +261,7 @@ bool RoutesPage::report(const StoreResult &result)
                   "now shows the current version; check it and try again.");
     else
         text = tr("Not applied: %1").arg(messages.join(QStringLiteral("; ")));
-    FieldErrorMap::setLabelText(m_message, text);
+    m_message->setMessage(text);
     reload();
     return false;
 }
@@ -299,7 +286,7 @@ void RoutesPage::openEditor(const RouteConfig *route)
     auto *dialog = new RouteEditorDialog(m_room, route, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
-        FieldErrorMap::setLabelText(m_message, QString());
+        m_message->setMessage(QString());
         m_view->clearSelection();
         selectRoute(dialog->appliedName());
     });

@@ -14,6 +14,7 @@ class QTableView;
 namespace portico {
 
 class EmptyState;
+class FieldErrorLabel;
 class RouteTableModel;
 struct RouteConfig;
 struct StoreResult;
@@ -64,7 +65,7 @@ private:
     QLineEdit *m_filter;
     QStackedWidget *m_stack;
     EmptyState *m_empty;
-    QLabel *m_message;
+    FieldErrorLabel *m_message;
     QAction *m_add = nullptr;
     QAction *m_edit = nullptr;
     QAction *m_duplicate = nullptr;

@@ -1,13 +1,14 @@
 #include "ServicesPage.h"
 
 #include "LoadDemo.h"
-#include "dialogs/FieldErrorMap.h"
 #include "dialogs/ServiceEditorDialog.h"
 #include "models/ServiceTableModel.h"
 #include "models/TargetTableModel.h"
 #include "views/CanarySplit.h"
 #include "views/EmptyState.h"
+#include "views/FieldErrorLabel.h"
 #include "views/PageHeader.h"
+#include "views/RowTable.h"
 
 #include "config/ConfigService.h"
 #include "config/Snapshot.h"
@@ -31,20 +32,6 @@
 
 namespace portico {
 
-namespace {
-
-void setUpTable(QTableView *view)
-{
-    view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    view->setAlternatingRowColors(true);
-    view->setWordWrap(false);
-    view->verticalHeader()->hide();
-    view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-}
-
-} // namespace
-
 ServicesPage::ServicesPage(ControlRoom room, QWidget *parent)
     : QWidget(parent)
     , m_room(room)
@@ -56,13 +43,13 @@ ServicesPage::ServicesPage(ControlRoom room, QWidget *parent)
     , m_canary(new CanarySplit)
     , m_stack(new QStackedWidget)
     , m_empty(new EmptyState("services"))
-    , m_message(FieldErrorMap::makeLabel(QStringLiteral("servicesMessage")))
+    , m_message(new FieldErrorLabel(QStringLiteral("servicesMessage")))
     , m_healthTimer(new QTimer(this))
 {
     const int em = fontMetrics().horizontalAdvance(u'M');
     m_view->setObjectName(QStringLiteral("serviceTable"));
     m_view->setModel(m_model);
-    setUpTable(m_view);
+    setUpRowTable(m_view, QAbstractItemView::ExtendedSelection);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->horizontalHeader()->setSectionResizeMode(ServiceTableModel::Targets,
                                                      QHeaderView::Stretch);
@@ -82,7 +69,7 @@ ServicesPage::ServicesPage(ControlRoom room, QWidget *parent)
 
     m_targetView->setObjectName(QStringLiteral("targetTable"));
     m_targetView->setModel(m_targets);
-    setUpTable(m_targetView);
+    setUpRowTable(m_targetView, QAbstractItemView::ExtendedSelection);
     m_targetView->setSelectionMode(QAbstractItemView::NoSelection);
     m_targetView->setFocusPolicy(Qt::NoFocus);
     m_targetView->horizontalHeader()->setSectionResizeMode(TargetTableModel::Url,
@@ -156,14 +143,7 @@ QAction *ServicesPage::makeAction(const char *icon, const QString &text,
                                   const QString &objectName, const QKeySequence &shortcut,
                                   void (ServicesPage::*slot)(), QWidget *scope)
 {
-    auto *action = new QAction(portIcon(icon), text, this);
-    action->setObjectName(objectName);
-    action->setShortcut(shortcut);
-    action->setShortcutContext(scope == this ? Qt::WidgetWithChildrenShortcut
-                                             : Qt::WidgetShortcut);
-    action->setToolTip(QStringLiteral("%1 (%2)").arg(QString(text).remove(u'&'),
-                                                     shortcut.toString(QKeySequence::NativeText)));
-    scope->addAction(action);
+    QAction *action = pageAction(this, icon, text, objectName, shortcut, scope);
     connect(action, &QAction::triggered, this, slot);
     return action;
 }
@@ -250,15 +230,13 @@ void ServicesPage::updateEmptyState()
 bool ServicesPage::report(const StoreResult &result)
 {
     if (result.ok()) {
-        FieldErrorMap::setLabelText(m_message, QString());
+        m_message->setMessage(QString());
         return true;
     }
     QStringList messages;
     for (const ConfigError &e : result.errors)
         messages.append(e.toString());
-    FieldErrorMap::setLabelText(
-        m_message,
-        result.status == StoreResult::Status::Conflict
+    m_message->setMessage(result.status == StoreResult::Status::Conflict
             ? tr("Not applied: the configuration was changed elsewhere meanwhile. The page now "
                  "shows the current version; check it and try again.")
             : tr("Not applied: %1").arg(messages.join(QStringLiteral("; "))));
@@ -282,7 +260,7 @@ void ServicesPage::openEditor(const ServiceConfig *service)
     auto *dialog = new ServiceEditorDialog(m_room, service, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
-        FieldErrorMap::setLabelText(m_message, QString());
+        m_message->setMessage(QString());
         selectService(dialog->appliedName());
     });
     dialog->open();
@@ -348,7 +326,7 @@ void ServicesPage::removeService(const QString &name)
                        .arg(users.join(QStringLiteral(", ")), name);
     for (const ConfigError &e : other)
         text += u' ' + e.toString();
-    FieldErrorMap::setLabelText(m_message, text);
+    m_message->setMessage(text);
 }
 
 void ServicesPage::loadDemo()

@@ -17,6 +17,7 @@ namespace portico {
 
 class CanarySplit;
 class EmptyState;
+class FieldErrorLabel;
 class ServiceTableModel;
 class TargetTableModel;
 struct ServiceConfig;
@@ -72,7 +73,7 @@ private:
     CanarySplit *m_canary;
     QStackedWidget *m_stack;
     EmptyState *m_empty;
-    QLabel *m_message;
+    FieldErrorLabel *m_message;
     QTimer *m_healthTimer;
     QAction *m_add = nullptr;
     QAction *m_edit = nullptr;

@@ -1,6 +1,7 @@
 #include "SettingsPage.h"
 
-#include "views/FieldErrors.h"
+#include "views/FieldErrorLabel.h"
+#include "views/StatusColors.h"
 #include "views/PageHeader.h"
 
 #include "config/ConfigService.h"
@@ -64,17 +65,14 @@ QString value(const QComboBox *box)
 SettingsPage::SettingsPage(ControlRoom room, QWidget *parent)
     : QWidget(parent)
     , m_room(room)
-    , m_errors(new FieldErrors(this))
+    , m_general(new FieldErrorLabel(QStringLiteral("generalErrors")))
+    , m_errors(m_general)
     , m_validateTimer(new QTimer(this))
 {
     m_validateTimer->setSingleShot(true);
     m_validateTimer->setInterval(150); // check once typing pauses, not on every key
     connect(m_validateTimer, &QTimer::timeout, this, &SettingsPage::validateNow);
 
-    m_general = new QLabel;
-    m_general->setObjectName(QStringLiteral("generalErrors"));
-    m_general->setWordWrap(true);
-    m_general->setStyleSheet(QStringLiteral("color: #d0453a;"));
     m_notice = new QLabel;
     m_notice->setObjectName(QStringLiteral("notice"));
     m_notice->setWordWrap(true);
@@ -123,8 +121,7 @@ SettingsPage::SettingsPage(ControlRoom room, QWidget *parent)
     });
     connect(this, &SettingsPage::redisTestFinished, this, [this](bool ok, const QString &text) {
         m_redisResult->setText((ok ? QStringLiteral("✔ ") : QStringLiteral("✘ ")) + text);
-        m_redisResult->setStyleSheet(ok ? QStringLiteral("color: #2e9d4f;")
-                                        : QStringLiteral("color: #d0453a;"));
+        setTextColor(m_redisResult, ok ? okColor(palette()) : errorColor(palette()));
         m_testRedis->setEnabled(m_storeRedis->isChecked());
     });
     load();
@@ -141,8 +138,8 @@ QWidget *SettingsPage::buildGateway()
     m_workers->setObjectName(QStringLiteral("workers"));
     m_workers->setRange(0, 256);
     m_workers->setSpecialValueText(tr("one per core (%1)").arg(QThread::idealThreadCount()));
-    m_errors->addRow(form, tr("Listen on:"), m_listen, QStringLiteral("settings.listen"));
-    m_errors->addRow(form, tr("Worker threads:"), m_workers, QStringLiteral("settings.workers"));
+    m_errors.addRow(form, tr("Listen on:"), m_listen, QStringLiteral("settings.listen"));
+    m_errors.addRow(form, tr("Worker threads:"), m_workers, QStringLiteral("settings.workers"));
     auto *note = new QLabel(tr("Changes here take effect when Portico starts again."));
     note->setForegroundRole(QPalette::PlaceholderText);
     note->setWordWrap(true);
@@ -166,9 +163,9 @@ QWidget *SettingsPage::buildAdmin()
     m_adminToken->setEchoMode(QLineEdit::PasswordEchoOnEdit);
     m_adminToken->setPlaceholderText(tr("none (loopback only)"));
     form->addRow(m_adminEnabled);
-    m_errors->addRow(form, tr("Listen on:"), m_adminListen,
+    m_errors.addRow(form, tr("Listen on:"), m_adminListen,
                      QStringLiteral("settings.admin_listen"));
-    m_errors->addRow(form, tr("Token:"), m_adminToken, QStringLiteral("settings.admin_token"));
+    m_errors.addRow(form, tr("Token:"), m_adminToken, QStringLiteral("settings.admin_token"));
     auto *note = new QLabel(tr("With a token, writes (and any call from another machine) need "
                                "<code>Authorization: Bearer &lt;token&gt;</code>. The address "
                                "takes effect when Portico starts again."));
@@ -239,15 +236,15 @@ QWidget *SettingsPage::buildRateLimits()
 
     form->addRow(tr("Counters:"), m_storeLocal);
     form->addRow(QString(), m_storeRedis);
-    m_errors->addRow(form, tr("Redis:"), redisWidget, QStringLiteral("settings.rate_limit_store"));
+    m_errors.addRow(form, tr("Redis:"), redisWidget, QStringLiteral("settings.rate_limit_store"));
     form->addRow(QString(), m_redisResult);
-    m_errors->addRow(form, tr("When Redis is unreachable:"), m_redisDown,
+    m_errors.addRow(form, tr("When Redis is unreachable:"), m_redisDown,
                      QStringLiteral("settings.rate_limit_redis_down"));
-    m_errors->addRow(form, tr("Redis timeout:"), m_redisTimeout,
+    m_errors.addRow(form, tr("Redis timeout:"), m_redisTimeout,
                      QStringLiteral("settings.rate_limit_redis_timeout_ms"));
-    m_errors->addRow(form, tr("Fields on answers:"), m_headerStyle,
+    m_errors.addRow(form, tr("Fields on answers:"), m_headerStyle,
                      QStringLiteral("settings.rate_limit_headers"));
-    m_errors->addRow(form, tr("Day and month quotas reset in:"), m_quotaTimezone,
+    m_errors.addRow(form, tr("Day and month quotas reset in:"), m_quotaTimezone,
                      QStringLiteral("settings.quota_timezone"));
 
     connect(m_storeRedis, &QRadioButton::toggled, this, [this](bool redis) {
@@ -298,8 +295,7 @@ void SettingsPage::load()
     select(m_quotaTimezone, s.quotaTimezone);
     m_loading = false;
     m_notice->clear();
-    m_errors->clear();
-    m_general->clear();
+    m_errors.clear();
     m_valid = true;
     updateEnabled();
 }
@@ -335,10 +331,7 @@ void SettingsPage::validateNow()
     Config candidate = stored;
     candidate.settings = editedSettings();
     const ConfigErrors errors = validateConfig(candidate, &stored);
-    QStringList lines;
-    for (const ConfigError &e : m_errors->show(errors))
-        lines.append(e.toString()); // settings errors with no field of their own
-    m_general->setText(lines.join(u'\n'));
+    m_errors.show(errors);
     m_valid = errors.empty();
     updateEnabled();
 }
@@ -367,10 +360,7 @@ bool SettingsPage::apply()
         return false;
     }
     if (!result.ok()) {
-        QStringList lines;
-        for (const ConfigError &e : m_errors->show(result.errors))
-            lines.append(e.toString());
-        m_general->setText(lines.join(u'\n'));
+        m_errors.show(result.errors);
         return false;
     }
     load();
@@ -393,7 +383,7 @@ void SettingsPage::testRedis()
         return;
     }
     m_testRedis->setEnabled(false);
-    m_redisResult->setStyleSheet(QString());
+    setTextColor(m_redisResult, QColor());
     m_redisResult->setText(tr("Connecting to %1…").arg(endpoint->address()));
     const int timeoutMs = qMax(1000, m_redisTimeout->value());
     // A blocking client on a thread of its own: the window never waits for Redis.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ControlRoom.h"
+#include "views/FieldErrors.h"
 
 #include "config/Config.h"
 
@@ -17,7 +18,6 @@ class QTimer;
 
 namespace portico {
 
-class FieldErrors;
 
 // The settings page: where the gateway and the Admin API listen, worker threads, the Admin
 // API's token, where rate-limit counters live (this process or Redis, with a connection test)
@@ -31,7 +31,7 @@ public:
 
     // The settings as the fields say (the stored ones where no field covers them).
     SettingsConfig editedSettings() const;
-    FieldErrors *fieldErrors() const { return m_errors; }
+    const FieldErrors *fieldErrors() const { return &m_errors; }
     // Checks the fields now instead of after the typing pause.
     void validateNow();
     bool apply();
@@ -51,7 +51,8 @@ private:
     void updateEnabled();
 
     ControlRoom m_room;
-    FieldErrors *m_errors;
+    FieldErrorLabel *m_general; // settings errors with no field of their own
+    FieldErrors m_errors;
     QTimer *m_validateTimer;
     qint64 m_loadedRevision = 0;
     bool m_loading = false;
@@ -71,7 +72,6 @@ private:
     QSpinBox *m_redisTimeout = nullptr;
     QComboBox *m_headerStyle = nullptr;
     QComboBox *m_quotaTimezone = nullptr;
-    QLabel *m_general = nullptr;
     QLabel *m_notice = nullptr;
     QPushButton *m_apply = nullptr;
     QPushButton *m_revert = nullptr;

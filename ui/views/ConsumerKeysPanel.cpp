@@ -3,7 +3,8 @@
 #include "dialogs/NewKeyDialog.h"
 #include "dialogs/RotateKeyDialog.h"
 #include "models/ApiKeyTableModel.h"
-#include "views/FieldMessage.h"
+#include "views/FieldErrorLabel.h"
+#include "views/RowTable.h"
 
 #include "config/ConfigService.h"
 #include "config/KeyEdits.h"
@@ -42,7 +43,7 @@ ConsumerKeysPanel::ConsumerKeysPanel(ControlRoom room, QWidget *parent)
     , m_model(new ApiKeyTableModel(this))
     , m_view(new QTableView)
     , m_title(new QLabel(tr("API keys")))
-    , m_error(new FieldMessage)
+    , m_error(new FieldErrorLabel)
     , m_issue(new QAction(portIcon("key"), tr("&Issue key"), this))
     , m_rotate(new QAction(portIcon("rotate"), tr("R&otate…"), this))
     , m_revoke(new QAction(portIcon("revoke"), tr("Re&voke…"), this))
@@ -70,12 +71,7 @@ ConsumerKeysPanel::ConsumerKeysPanel(ControlRoom room, QWidget *parent)
 
     m_view->setObjectName(QStringLiteral("keyTable"));
     m_view->setModel(m_model);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_view->setAlternatingRowColors(true);
-    m_view->setWordWrap(false);
-    m_view->verticalHeader()->hide();
+    setUpRowTable(m_view);
     QHeaderView *header = m_view->horizontalHeader();
     header->setSectionResizeMode(QHeaderView::ResizeToContents);
     header->setStretchLastSection(true);

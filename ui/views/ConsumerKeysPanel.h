@@ -15,7 +15,7 @@ class QTableView;
 namespace portico {
 
 class ApiKeyTableModel;
-class FieldMessage;
+class FieldErrorLabel;
 class NewKeyDialog;
 class RotateKeyDialog;
 struct StoreResult;
@@ -66,7 +66,7 @@ private:
     ApiKeyTableModel *m_model;
     QTableView *m_view;
     QLabel *m_title;
-    FieldMessage *m_error;
+    FieldErrorLabel *m_error;
     QAction *m_issue;
     QAction *m_rotate;
     QAction *m_revoke;

@@ -1,5 +1,7 @@
 #include "PageHeader.h"
 
+#include "ControlRoom.h"
+
 #include <QAction>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -51,6 +53,29 @@ void PageHeader::addWidget(QWidget *widget)
 void PageHeader::setDescription(const QString &description)
 {
     m_description->setText(description);
+}
+
+QLabel *sectionTitle(const QString &text)
+{
+    auto *label = new QLabel(text);
+    QFont font = label->font();
+    font.setWeight(QFont::DemiBold);
+    label->setFont(font);
+    return label;
+}
+
+QAction *pageAction(QWidget *page, const char *icon, const QString &text,
+                    const QString &objectName, const QKeySequence &shortcut, QWidget *scope)
+{
+    auto *action = new QAction(portIcon(icon), text, page);
+    action->setObjectName(objectName);
+    action->setShortcut(shortcut);
+    action->setShortcutContext(scope == page ? Qt::WidgetWithChildrenShortcut
+                                             : Qt::WidgetShortcut);
+    action->setToolTip(QStringLiteral("%1 (%2)").arg(QString(text).remove(u'&'),
+                                                     shortcut.toString(QKeySequence::NativeText)));
+    scope->addAction(action);
+    return action;
 }
 
 } // namespace portico

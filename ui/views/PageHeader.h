@@ -3,6 +3,7 @@
 #include <QWidget>
 
 class QAction;
+class QKeySequence;
 class QHBoxLayout;
 class QLabel;
 
@@ -26,5 +27,14 @@ private:
     QLabel *m_description;
     QHBoxLayout *m_actions;
 };
+
+// A bold heading over one part of a page ("Quota use (live)").
+QLabel *sectionTitle(const QString &text);
+
+// An action of `page`, with its shortcut shown in the tooltip. It works while `scope` has the
+// focus: the page (other pages have their own Ctrl+N) or one widget in it (Delete in a filter
+// box deletes text, not a row).
+QAction *pageAction(QWidget *page, const char *icon, const QString &text,
+                    const QString &objectName, const QKeySequence &shortcut, QWidget *scope);
 
 } // namespace portico

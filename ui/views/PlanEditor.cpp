@@ -1,7 +1,7 @@
 #include "PlanEditor.h"
 
 #include "ControlRoom.h"
-#include "views/FieldMessage.h"
+#include "views/FieldErrorLabel.h"
 
 #include "config/ConfigValidator.h"
 
@@ -11,7 +11,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QRegularExpression>
 #include <QVBoxLayout>
 
 namespace portico {
@@ -20,24 +19,8 @@ namespace {
 
 constexpr double kMaxLimit = 1e12; // the validator's bound
 
-QWidget *withMessage(QWidget *field, FieldMessage *message)
-{
-    auto *box = new QWidget;
-    auto *layout = new QVBoxLayout(box);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(2);
-    layout->addWidget(field);
-    layout->addWidget(message);
-    return box;
-}
-
-// "plans[2].limits.minute" -> "limits.minute"; empty when the path is not about a plan.
-QString planField(const QString &path)
-{
-    static const QRegularExpression re(QStringLiteral("^plans\\[\\d+\\]\\.(.+)$"));
-    const QRegularExpressionMatch m = re.match(path);
-    return m.hasMatch() ? m.captured(1) : QString();
-}
+// The editor checks its plan alone; the store reports it at its place among the others.
+const QString kAnyPlan = QStringLiteral("plans[]");
 
 } // namespace
 
@@ -45,8 +28,9 @@ PlanEditor::PlanEditor(QWidget *parent)
     : QWidget(parent)
     , m_title(new QLabel)
     , m_name(new QLineEdit)
-    , m_nameMessage(new FieldMessage)
-    , m_message(new FieldMessage)
+    , m_nameMessage(new FieldErrorLabel(QStringLiteral("planNameMessage")))
+    , m_message(new FieldErrorLabel(QStringLiteral("planMessage")))
+    , m_errors(m_message)
     , m_apply(new QPushButton(tr("&Apply")))
     , m_revert(new QPushButton(tr("&Revert")))
 {
@@ -56,12 +40,11 @@ PlanEditor::PlanEditor(QWidget *parent)
     m_title->setObjectName(QStringLiteral("planEditorTitle"));
     m_name->setObjectName(QStringLiteral("planName"));
     m_name->setPlaceholderText(tr("e.g. free, pro"));
-    m_nameMessage->setObjectName(QStringLiteral("planNameMessage"));
-    m_message->setObjectName(QStringLiteral("planMessage"));
 
     auto *form = new QFormLayout;
     form->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
-    form->addRow(tr("&Name:"), withMessage(m_name, m_nameMessage));
+    form->addRow(tr("&Name:"), withErrorLabel(m_name, m_nameMessage));
+    m_errors.addField(QStringLiteral("name"), m_nameMessage, describeNameError);
     const char *labels[] = {QT_TR_NOOP("Per &second:"), QT_TR_NOOP("Per mi&nute:"),
                             QT_TR_NOOP("Per &hour:"), QT_TR_NOOP("Per &day:"),
                             QT_TR_NOOP("Per &month:")};
@@ -80,9 +63,9 @@ PlanEditor::PlanEditor(QWidget *parent)
                            "routes with authentication; the lowest value means no limit.")
                             .arg(window));
         m_limits[i] = box;
-        m_limitMessages[i] = new FieldMessage;
-        m_limitMessages[i]->setObjectName(QStringLiteral("planLimitMessage-%1").arg(window));
-        form->addRow(tr(labels[i]), withMessage(box, m_limitMessages[i]));
+        auto *message = new FieldErrorLabel(QStringLiteral("planLimitMessage-%1").arg(window));
+        form->addRow(tr(labels[i]), withErrorLabel(box, message));
+        m_errors.addField(QStringLiteral("limits.") + window, message);
         connect(box, &QDoubleSpinBox::valueChanged, this, &PlanEditor::validate);
     }
 
@@ -197,38 +180,13 @@ QDoubleSpinBox *PlanEditor::limitBox(const char *window) const
 void PlanEditor::validate()
 {
     const PlanConfig candidate = plan();
-    m_nameMessage->setMessage({});
-    m_message->setMessage({});
-    for (FieldMessage *message : m_limitMessages)
-        message->setMessage({});
     // The gateway's own checks on this plan alone (same messages as the store's).
     Config probe;
     probe.plans = {candidate};
-    const LimitsConfig names;
-    for (const ConfigError &error : validateConfig(probe)) {
-        const QString field = planField(error.path);
-        bool placed = false;
-        if (field == QLatin1String("name")) {
-            m_nameMessage->addMessage(error.message == QLatin1String("missing")
-                                          ? tr("A name is required.")
-                                          : error.message);
-            placed = true;
-        }
-        for (size_t i = 0; i < m_limits.size() && !placed; ++i) {
-            if (field == QLatin1String("limits.") + QLatin1String(names.windows()[i].first)) {
-                m_limitMessages[i]->addMessage(error.message);
-                placed = true;
-            }
-        }
-        if (!placed)
-            m_message->addMessage(error.toString());
-    }
+    m_errors.show(validateConfig(probe), kAnyPlan);
     if (!m_nameMessage->hasMessage() && m_otherNames.contains(candidate.name))
         m_nameMessage->setMessage(tr("Another plan is already named \"%1\".").arg(candidate.name));
-    bool valid = !m_nameMessage->hasMessage() && !m_message->hasMessage();
-    for (FieldMessage *message : m_limitMessages)
-        valid = valid && !message->hasMessage();
-    m_apply->setEnabled(valid && isModified());
+    m_apply->setEnabled(!m_errors.hasMessages() && isModified());
     m_revert->setEnabled(isModified());
 }
 
@@ -240,27 +198,9 @@ void PlanEditor::showResult(const StoreResult &result)
                                   .arg(result.revision));
         return;
     }
-    const LimitsConfig names;
-    QStringList general;
-    for (const ConfigError &error : result.errors) {
-        const QString field = planField(error.path);
-        bool placed = false;
-        if (field == QLatin1String("name")) {
-            m_nameMessage->addMessage(error.message);
-            placed = true;
-        }
-        for (size_t i = 0; i < m_limits.size() && !placed; ++i) {
-            if (field == QLatin1String("limits.") + QLatin1String(names.windows()[i].first)) {
-                m_limitMessages[i]->addMessage(error.message);
-                placed = true;
-            }
-        }
-        if (!placed)
-            general.append(error.toString());
-    }
-    m_message->setMessage(general.isEmpty() && result.errors.empty()
-                              ? tr("The change was not saved.")
-                              : general.join(u'\n'));
+    m_errors.show(result.errors, kAnyPlan);
+    if (result.errors.empty())
+        m_message->setMessage(tr("The change was not saved."));
     m_apply->setEnabled(result.status != StoreResult::Status::Invalid);
 }
 

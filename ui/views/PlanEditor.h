@@ -1,5 +1,7 @@
 #pragma once
 
+#include "views/FieldErrors.h"
+
 #include "config/ConfigStore.h"
 
 #include <QWidget>
@@ -12,8 +14,6 @@ class QLineEdit;
 class QPushButton;
 
 namespace portico {
-
-class FieldMessage;
 
 // Edits one plan: its name and a limit per window, each a spin box whose lowest value reads
 // "no limit". Checked as it is typed by the gateway's own validation, each message under its
@@ -56,10 +56,10 @@ private:
     QStringList m_otherNames;
     QLabel *m_title;
     QLineEdit *m_name;
-    FieldMessage *m_nameMessage;
+    FieldErrorLabel *m_nameMessage;
     std::array<QDoubleSpinBox *, 5> m_limits{};
-    std::array<FieldMessage *, 5> m_limitMessages{};
-    FieldMessage *m_message;
+    FieldErrorLabel *m_message; // what no field claims
+    FieldErrors m_errors;
     QPushButton *m_apply;
     QPushButton *m_revert;
 };

@@ -1,5 +1,7 @@
 #include "StatusText.h"
 
+#include "views/StatusColors.h"
+
 #include <QObject>
 #include <QRegularExpression>
 
@@ -7,15 +9,13 @@ namespace portico {
 
 QString engineStateHtml(EngineState state)
 {
-    // Status colours are fixed: they read the same in light and dark themes.
-    const auto dot = [](const char *color) {
-        return QStringLiteral("<span style=\"color:%1\">&#9679;</span> ")
-            .arg(QLatin1String(color));
+    const auto dot = [](const QColor &color) {
+        return QStringLiteral("<span style=\"color:%1\">&#9679;</span> ").arg(color.name());
     };
     switch (state) {
-    case EngineState::Running: return dot("#2e9d4f") + QObject::tr("Running");
-    case EngineState::Stopped: return dot("#888888") + QObject::tr("Stopped");
-    case EngineState::Failed: return dot("#c0392b") + QObject::tr("Not running");
+    case EngineState::Running: return dot(okColor()) + QObject::tr("Running");
+    case EngineState::Stopped: return dot(QColor(0x88, 0x88, 0x88)) + QObject::tr("Stopped");
+    case EngineState::Failed: return dot(errorColor()) + QObject::tr("Not running");
     }
     return {};
 }

@@ -1,5 +1,7 @@
 #include "UsageBarDelegate.h"
 
+#include "views/StatusColors.h"
+
 #include <QApplication>
 #include <QPainter>
 #include <QPainterPath>
@@ -27,9 +29,9 @@ void UsageBarDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
     const QRectF bar = QRectF(opt.rect).adjusted(4, 4, -4, -4);
     const qreal radius = qMin<qreal>(4.0, bar.height() / 2);
     // Status colours; the track comes from the palette so it suits light and dark themes.
-    const QColor fill = fraction >= 1.0 ? QColor(0xd0, 0x43, 0x35)
-        : fraction >= 0.8               ? QColor(0xe0, 0x8e, 0x0b)
-                                        : QColor(0x2e, 0x9d, 0x4f);
+    const QColor fill = fraction >= 1.0 ? errorColor(opt.palette)
+        : fraction >= 0.8               ? warningColor(opt.palette)
+                                        : okColor(opt.palette);
     painter->save();
     painter->setRenderHint(QPainter::Antialiasing);
     painter->setPen(Qt::NoPen);
