@@ -224,13 +224,18 @@ int main(int argc, char *argv[])
                           {MainWindow::Page::Settings, "settings.png", nullptr}};
     for (const Shot &shot : shots) {
         window.showPage(shot.page);
-        auto *list = window.page(shot.page)->findChild<QAbstractItemView *>();
-        if (shot.select && list && list->model()) {
+        // The page's first list that has the row (a page may hold several lists).
+        const auto lists = window.page(shot.page)->findChildren<QAbstractItemView *>();
+        for (QAbstractItemView *list : lists) {
+            if (!shot.select || !list->model() || list->model()->rowCount() == 0)
+                continue;
             const QModelIndexList rows = list->model()->match(
                 list->model()->index(0, 0), Qt::DisplayRole, QLatin1String(shot.select), 1,
                 Qt::MatchExactly);
-            if (!rows.isEmpty())
+            if (!rows.isEmpty()) {
                 list->setCurrentIndex(rows.front());
+                break;
+            }
         }
         wait(2'200); // live figures and quota bars refresh about once a second
         const QString path = out.filePath(QLatin1String(shot.file));

@@ -80,7 +80,7 @@ RoutesPage::RoutesPage(ControlRoom room, QWidget *parent)
         {RouteTableModel::Name, 12}, {RouteTableModel::Paths, 14},
         {RouteTableModel::HitsPerSecond, 5}, {RouteTableModel::ErrorRate, 5},
         {RouteTableModel::P95, 6}, {RouteTableModel::Methods, 9}, {RouteTableModel::Hosts, 10},
-        {RouteTableModel::Service, 9}, {RouteTableModel::StripPath, 6}};
+        {RouteTableModel::Service, 9}, {RouteTableModel::StripPath, 8}};
     for (const auto &[column, ems] : widths)
         m_view->setColumnWidth(column, ems * em);
 

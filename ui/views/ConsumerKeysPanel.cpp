@@ -75,6 +75,9 @@ ConsumerKeysPanel::ConsumerKeysPanel(ControlRoom room, QWidget *parent)
     QHeaderView *header = m_view->horizontalHeader();
     header->setSectionResizeMode(QHeaderView::ResizeToContents);
     header->setStretchLastSection(true);
+    // A key's prefix is what users recognise it by: room for it whatever the other columns take.
+    header->setSectionResizeMode(ApiKeyTableModel::Prefix, QHeaderView::Interactive);
+    m_view->setColumnWidth(ApiKeyTableModel::Prefix, 12 * fontMetrics().horizontalAdvance(u'M'));
     // The id is for the Admin API: in the key's tooltip and its context menu, not a column.
     m_view->hideColumn(ApiKeyTableModel::Id);
     auto *copyId = new QAction(portIcon("copy"), tr("Copy key &id"), m_view);

@@ -35,20 +35,36 @@ void UsageBarDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
     painter->save();
     painter->setRenderHint(QPainter::Antialiasing);
     painter->setPen(Qt::NoPen);
-    painter->setBrush(opt.palette.color(QPalette::Midlight));
+    // The track: the text colour faintly over the base, which suits light and dark palettes
+    // alike (themes set Midlight and friends too differently to rely on).
+    const QColor base = opt.palette.color(QPalette::Base);
+    const QColor ink = opt.palette.color(QPalette::Text);
+    const auto mix = [&](double t) {
+        return QColor::fromRgbF(base.redF() + (ink.redF() - base.redF()) * t,
+                                base.greenF() + (ink.greenF() - base.greenF()) * t,
+                                base.blueF() + (ink.blueF() - base.blueF()) * t);
+    };
+    painter->setBrush(mix(0.16));
     painter->drawRoundedRect(bar, radius, radius);
+    QRectF done = bar;
     if (fraction > 0) {
-        QRectF done = bar;
         done.setWidth(qMax(2 * radius, bar.width() * fraction));
         painter->setBrush(fill);
         painter->drawRoundedRect(done, radius, radius);
+    } else {
+        done.setWidth(0);
     }
-    // The text stays readable over both the fill and the track.
-    painter->setPen(opt.palette.color(QPalette::Text));
+    // The text in white over the fill and in the text colour over the track: readable on both.
     QFont font = opt.font;
     font.setWeight(QFont::DemiBold);
     painter->setFont(font);
-    painter->drawText(bar.adjusted(8, 0, -8, 0), Qt::AlignVCenter | Qt::AlignLeft, text);
+    const QRectF textRect = bar.adjusted(8, 0, -8, 0);
+    painter->setClipRect(done);
+    painter->setPen(Qt::white);
+    painter->drawText(textRect, Qt::AlignVCenter | Qt::AlignLeft, text);
+    painter->setClipRect(QRectF(done.right(), bar.top(), bar.right() - done.right(), bar.height()));
+    painter->setPen(ink);
+    painter->drawText(textRect, Qt::AlignVCenter | Qt::AlignLeft, text);
     painter->restore();
 }
 
