@@ -22,6 +22,8 @@ class Deadline
 public:
     void setInterval(int ms) { m_intervalMs = ms; }
     void start() { m_atMs = monotonicNowMs() + m_intervalMs; }
+    // With a clock reading the caller already has.
+    void start(qint64 nowMs) { m_atMs = nowMs + m_intervalMs; }
     void stop() { m_atMs = 0; }
     bool isActive() const { return m_atMs != 0; }
     // True once, when armed and past due; it is disarmed then.

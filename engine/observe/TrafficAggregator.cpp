@@ -58,7 +58,15 @@ void TrafficAggregator::add(const TrafficDelta &delta)
         record.total.requests += in.requests;
         record.total.flagged += in.rateLimited;
     }
+    for (const TargetDelta &in : delta.targets) {
+        TargetRecord &record = m_targets[size_t(targetRecord(in.service, in.url))];
+        record.total.requests += in.requests;
+        record.total.flagged += in.errors;
+        record.firstByte.merge(in.firstByte);
+        record.connect.merge(in.connect);
+    }
     m_routesChanged = m_routesChanged || !delta.routes.empty();
+    m_targetsChanged = m_targetsChanged || !delta.targets.empty();
     m_consumersChanged = m_consumersChanged || !delta.consumers.empty();
 }
 
@@ -86,6 +94,23 @@ int TrafficAggregator::consumerRecord(const QByteArray &name)
     return index;
 }
 
+int TrafficAggregator::targetRecord(const QString &service, const QString &url)
+{
+    TargetName name(service, url);
+    const auto found = m_targetByName.constFind(name);
+    if (found != m_targetByName.constEnd())
+        return *found;
+    const int index = int(m_targets.size());
+    // Its first window starts at the last sample, when its first figures were not there yet.
+    TargetRecord record;
+    record.name = name;
+    record.windowStartMs = m_seq > 0 ? m_timeAt[size_t((m_seq - 1) % kHistory)] : 0;
+    m_targets.push_back(std::move(record));
+    m_targetByName.insert(name, index);
+    m_targetOrder.push_back(index);
+    return index;
+}
+
 void TrafficAggregator::finish(TrafficSample &sample)
 {
     // Rates compare with the oldest kept sample within about a second: the window drops its
@@ -107,6 +132,7 @@ void TrafficAggregator::finish(TrafficSample &sample)
     m_latency.clear();
     listRoutes(sample, now, oldest, spanS);
     listConsumers(sample, now, oldest, spanS);
+    listTargets(sample, now, oldest, spanS);
     m_routeLatencies.clear();
     ++m_seq;
 }
@@ -155,6 +181,38 @@ void TrafficAggregator::listConsumers(TrafficSample &sample, size_t now, size_t 
             out.requestsPerSecond =
                 double(record.total.requests - record.history[oldest].requests) / spanS;
         sample.consumers.push_back(std::move(out));
+    }
+}
+
+void TrafficAggregator::listTargets(TrafficSample &sample, size_t now, size_t oldest,
+                                    double spanS)
+{
+    if (m_targetsChanged)
+        sortBusiestFirst(m_targetOrder, m_targets);
+    m_targetsChanged = false;
+    sample.targets.reserve(m_targetOrder.size());
+    for (int index : m_targetOrder) {
+        TargetRecord &record = m_targets[size_t(index)];
+        record.history[now] = record.total;
+        if (record.firstByte.count() >= kTargetLatencyMin
+            || sample.msecsSinceEpoch - record.windowStartMs >= kTargetLatencySpanMs) {
+            record.latency = summarize(record.firstByte);
+            record.connectLatency = summarize(record.connect);
+            record.firstByte.clear();
+            record.connect.clear();
+            record.windowStartMs = sample.msecsSinceEpoch;
+        }
+        TargetTraffic out;
+        out.service = record.name.first;
+        out.url = record.name.second;
+        out.requests = record.total.requests;
+        out.errors = record.total.flagged;
+        if (spanS > 0)
+            out.requestsPerSecond =
+                double(record.total.requests - record.history[oldest].requests) / spanS;
+        out.latency = record.latency;
+        out.connect = record.connectLatency;
+        sample.targets.push_back(std::move(out));
     }
 }
 

@@ -27,13 +27,28 @@ struct ConsumerDelta
     quint64 rateLimited = 0;
 };
 
+// An upstream target, named by its service and URL (the same URL in two services is two).
+struct TargetDelta
+{
+    QString service;
+    QString url;
+    quint64 requests = 0; // answered (sent a response head)
+    quint64 errors = 0;   // failed tries
+    LatencyHistogram firstByte; // request head sent to response head read
+    LatencyHistogram connect;   // new connections only
+};
+
 struct TrafficDelta
 {
     LatencyHistogram latency; // every request, routed or not
     std::vector<RouteDelta> routes;
     std::vector<ConsumerDelta> consumers;
+    std::vector<TargetDelta> targets;
 
-    bool isEmpty() const { return latency.isEmpty() && routes.empty() && consumers.empty(); }
+    bool isEmpty() const
+    {
+        return latency.isEmpty() && routes.empty() && consumers.empty() && targets.empty();
+    }
 };
 
 } // namespace portico

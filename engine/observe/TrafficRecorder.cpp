@@ -56,6 +56,45 @@ void TrafficRecorder::record(const RequestContext &context, int status, qint64 m
         if (status == 429)
             ++slot.rateLimited;
     }
+    if (context.upstreamService >= 0)
+        recordTargets(context, bound);
+}
+
+void TrafficRecorder::recordTargets(const RequestContext &context, bool bound)
+{
+    const Snapshot &snapshot = *context.snapshot;
+    const int service = context.upstreamService;
+    if (context.answeringTarget >= 0) {
+        TargetSlot &slot = touchTarget(snapshot, service, context.answeringTarget, bound);
+        ++slot.requests;
+        slot.firstByte.record(context.upstreamFirstByteNs / 1000);
+        if (context.upstreamConnectNs > 0)
+            slot.connect.record(context.upstreamConnectNs / 1000);
+    }
+    // After the answering target's figures: this may add a slot, moving the one above.
+    if (context.failedTarget >= 0)
+        ++touchTarget(snapshot, service, context.failedTarget, bound).errors;
+}
+
+TrafficRecorder::TargetSlot &TrafficRecorder::touchTarget(const Snapshot &snapshot, int service,
+                                                          int target, bool bound)
+{
+    int *cached = bound
+        ? &m_targetSlotByIndex[size_t(m_targetBase[size_t(service)] + target)]
+        : nullptr;
+    int index = cached ? *cached : -1;
+    if (index < 0) {
+        const CompiledService &s = snapshot.services[size_t(service)];
+        index = targetSlotByName(TargetName(s.name, s.targets[size_t(target)].url));
+        if (cached)
+            *cached = index;
+    }
+    TargetSlot &slot = m_targets[size_t(index)];
+    if (!slot.touched) {
+        slot.touched = true;
+        m_touchedTargets.push_back(index);
+    }
+    return slot;
 }
 
 void TrafficRecorder::bind(const Snapshot &snapshot)
@@ -64,10 +103,18 @@ void TrafficRecorder::bind(const Snapshot &snapshot)
     m_routeSlotByIndex.assign(snapshot.routes.size(), -1);
     m_consumerSlotByPointer.clear();
     m_lastConsumer = nullptr;
+    m_targetBase.resize(snapshot.services.size());
+    int targets = 0;
+    for (size_t i = 0; i < snapshot.services.size(); ++i) {
+        m_targetBase[i] = targets;
+        targets += int(snapshot.services[i].targets.size());
+    }
+    m_targetSlotByIndex.assign(size_t(targets), -1);
     // Only slots with unflushed figures stay (a removed route's among them); the others come
     // back by name when they answer again.
     keepTouched(m_routes, m_touchedRoutes, m_routeByName);
     keepTouched(m_consumers, m_touchedConsumers, m_consumerByName);
+    keepTouched(m_targets, m_touchedTargets, m_targetByName);
 }
 
 int TrafficRecorder::routeSlot(const RequestContext &context, bool bound)
@@ -122,6 +169,17 @@ int TrafficRecorder::consumerSlotByName(const QByteArray &name)
     return slot;
 }
 
+int TrafficRecorder::targetSlotByName(const TargetName &name)
+{
+    const auto found = m_targetByName.constFind(name);
+    if (found != m_targetByName.constEnd())
+        return *found;
+    const int slot = int(m_targets.size());
+    m_targets.push_back(TargetSlot{name, 0, 0, false, {}, {}});
+    m_targetByName.insert(name, slot);
+    return slot;
+}
+
 TrafficDelta TrafficRecorder::takeDelta()
 {
     TrafficDelta delta;
@@ -143,6 +201,17 @@ TrafficDelta TrafficRecorder::takeDelta()
         slot.requests = slot.rateLimited = 0;
     }
     m_touchedConsumers.clear();
+    delta.targets.reserve(m_touchedTargets.size());
+    for (int index : m_touchedTargets) {
+        TargetSlot &slot = m_targets[size_t(index)];
+        delta.targets.push_back(TargetDelta{slot.name.first, slot.name.second, slot.requests,
+                                            slot.errors, slot.firstByte, slot.connect});
+        slot.requests = slot.errors = 0;
+        slot.touched = false;
+        slot.firstByte.clear();
+        slot.connect.clear();
+    }
+    m_touchedTargets.clear();
     return delta;
 }
 

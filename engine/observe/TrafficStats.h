@@ -40,6 +40,22 @@ struct ConsumerTraffic
     double requestsPerSecond = 0.0;
 };
 
+// One upstream target's figures, as the proxy saw it (a service's URL; the same URL in two
+// services is listed twice).
+struct TargetTraffic
+{
+    QString service;
+    QString url;
+    quint64 requests = 0;           // answered (sent a response head) since start
+    quint64 errors = 0;             // failed tries since start: connect, timeout, reset
+    double requestsPerSecond = 0.0; // answered, over about the last second
+    // Request head sent to response head read, and connect times of new connections, over
+    // the last interval, or pooled over more intervals until 32 answers or 5 s (see
+    // TrafficAggregator); count 0 when nothing answered in the last 5 s.
+    LatencySummary latency;
+    LatencySummary connect;
+};
+
 // Aggregated traffic figures at one moment, summed over all workers.
 struct TrafficSample
 {
@@ -51,10 +67,11 @@ struct TrafficSample
     quint64 activeConnections = 0;
     double requestsPerSecond = 0.0;       // over the last sampling interval
     LatencySummary latency;               // every request of the last interval
-    // Routes and consumers that have answered anything since start, busiest (by requests
-    // since start) first.
+    // Routes, consumers and targets that have answered (a target: or failed) anything since
+    // start, busiest (by requests since start) first.
     std::vector<RouteTraffic> routes;
     std::vector<ConsumerTraffic> consumers;
+    std::vector<TargetTraffic> targets;
 };
 
 // Counters one worker owns. Only that worker writes them, so plain relaxed load+store suffice;

@@ -49,6 +49,14 @@ struct RequestContext
     qint64 startedMs = 0; // monotonic clock
     qint64 startedNs = 0; // the same instant in ns, for the latency figures; 0 = no head parsed
     RequestIdentity identity;
+    // The upstream side, set by the proxy. Targets are indices in the snapshot:
+    // services[upstreamService].targets[...]. Retries overwrite them: the target that finally
+    // answered counts, and only the last failed try is kept.
+    int upstreamService = -1;
+    int answeringTarget = -1;       // sent the response head; -1 = none did
+    int failedTarget = -1;          // its try failed (connect, timeout, reset, bad response)
+    qint64 upstreamConnectNs = 0;   // 0 when a pooled connection was reused
+    qint64 upstreamFirstByteNs = 0; // from sending the request head to reading the response's
     // For policies that pause: the worker's mailbox to resume on, and whether the request is
     // still there when they do (copy it before pausing; the context may be gone by then).
     ThreadMailbox *mailbox = nullptr;

@@ -11,6 +11,8 @@
 #include "proxy/TargetHealth.h"
 #include "proxy/UpstreamPool.h"
 
+#include <algorithm>
+
 namespace portico {
 
 namespace {
@@ -55,6 +57,7 @@ void ProxyExchange::start()
     m_ejectForMs = snapshot.config.settings.ejectDurationMs;
     m_connectTimer.setInterval(m_service->connectTimeoutMs);
     m_readTimer.setInterval(m_service->readTimeoutMs);
+    m_context.upstreamService = m_context.route->serviceIndex;
     if (!connectToNextTarget())
         fail(Failure::Refused, "no upstream target available");
 }
@@ -90,10 +93,12 @@ void ProxyExchange::attachUpstream(const CompiledTarget &target)
     m_upstream = m_pool->acquire(target.hostPort, target.host, target.port);
     m_upstream->setHandler(this);
     if (m_upstream->isConnected()) {
+        m_connectStartNs = 0; // pooled: no connect time
         onUpstreamConnected();
     } else {
         m_connecting = true;
-        m_connectTimer.start();
+        m_connectStartNs = monotonicNowNs(); // the clock read the timer needs anyway
+        m_connectTimer.start(m_connectStartNs / 1'000'000);
     }
 }
 
@@ -104,6 +109,8 @@ void ProxyExchange::onUpstreamConnected()
     const CompiledTarget &target = m_service->targets[size_t(m_targetIndex)];
     if (!m_upstream->isReused())
         target.health->recordSuccess();
+    // One clock read per new connection; none for a pooled one.
+    m_context.upstreamConnectNs = m_connectStartNs ? monotonicNowNs() - m_connectStartNs : 0;
     m_context.record(QByteArrayLiteral("upstream"), target.hostPort);
     m_responseParser = std::make_unique<HttpParser>(HttpParser::Kind::Response,
                                                     static_cast<HttpParserListener *>(this));
@@ -133,9 +140,11 @@ void ProxyExchange::sendHead()
     const qsizetype headSize = out.size();
     out += m_pending;
     m_pending = QByteArray();
+    // The send time for the first-byte figure; the read timer shares the clock read.
+    m_sentNs = monotonicNowNs();
     sendUpstream(out, out.size() - headSize);
     if (m_requestComplete)
-        m_readTimer.start();
+        m_readTimer.start(m_sentNs / 1'000'000);
     else if (!isUpstreamCongested())
         m_sink->onUpstreamDrained(); // body that waited for the connect went out at once
 }
@@ -232,8 +241,10 @@ void ProxyExchange::readUpstream()
             // After a pause the parser may owe the completion callback: run it once anyway.
             if (input.isEmpty() && !m_parserResumed)
                 return;
-            if (!m_responseStarted || m_readTimer.isActive())
-                m_readTimer.start();
+            if (!m_responseStarted || m_readTimer.isActive()) {
+                m_readNs = monotonicNowNs(); // when the response head came, if it is in here
+                m_readTimer.start(m_readNs / 1'000'000);
+            }
         }
         m_parserResumed = false;
         const HttpParser::Result result = m_responseParser->feed(input);
@@ -264,6 +275,8 @@ HttpParserListener::Action ProxyExchange::onResponseHead(ResponseHead &head)
     }
     m_responseStarted = true;
     m_responseKeepAlive = head.keepAlive;
+    m_context.answeringTarget = m_targetIndex;
+    m_context.upstreamFirstByteNs = std::max<qint64>(0, m_readNs - m_sentNs);
     m_replay = QByteArray(); // never replayed once an answer came
     m_replayable = false;
     m_context.record(QByteArrayLiteral("upstream_status"), statusCodeText(head.status));
@@ -367,6 +380,7 @@ void ProxyExchange::recordConnectFailure()
     if (m_targetIndex < 0)
         return;
     const CompiledTarget &target = m_service->targets[size_t(m_targetIndex)];
+    m_context.failedTarget = m_targetIndex;
     if (target.health->recordFailure(monotonicNowMs(), m_ejectAfter, m_ejectForMs))
         m_context.record(QByteArrayLiteral("ejected"), target.hostPort);
     m_context.record(QByteArrayLiteral("connect_failed"), target.hostPort);
@@ -380,6 +394,8 @@ void ProxyExchange::fail(Failure failure, const QByteArray &detail)
     m_connectTimer.stop();
     m_readTimer.stop();
     releaseUpstream(false);
+    if (m_targetIndex >= 0)
+        m_context.failedTarget = m_targetIndex;
     m_context.record(QByteArrayLiteral("upstream_error"), detail);
     if (m_responseStarted) {
         m_sink->abortResponse();

@@ -109,6 +109,10 @@ private:
     bool m_headDue = false; // connected; the head waits for setHeld(false)
     Deadline m_connectTimer;
     Deadline m_readTimer;
+    // Monotonic ns for the context's upstream timings (see RequestContext).
+    qint64 m_connectStartNs = 0; // 0: the connection came from the pool
+    qint64 m_sentNs = 0;         // the request head went out
+    qint64 m_readNs = 0;         // the last read that restarted the read timer
 };
 
 } // namespace portico

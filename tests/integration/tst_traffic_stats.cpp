@@ -1,7 +1,9 @@
 // Traffic figures from a real engine: per-route and per-consumer counts exact after known
 // traffic (200s, 500s from the service, 429s from a rate limit, 404s), latency percentiles in
 // order and accounting for every request, busiest first, and configuration swaps (a rename, a
-// removal, a request in flight across the swap) keeping the figures by name.
+// removal, a request in flight across the swap) keeping the figures by name; per upstream
+// target: answers exact, a slower target's time to first byte above a faster one's, a
+// refusing target's failed tries.
 
 #include "IntegrationFixtures.h"
 #include "config/ApiKeys.h"
@@ -69,6 +71,15 @@ QStringList routeNames(const TrafficSample &sample)
     return names;
 }
 
+const TargetTraffic *findTarget(const TrafficSample &sample, const QString &url)
+{
+    for (const TargetTraffic &target : sample.targets) {
+        if (target.url == url)
+            return &target;
+    }
+    return nullptr;
+}
+
 bool ordered(const LatencySummary &latency)
 {
     return latency.p50Ms <= latency.p95Ms && latency.p95Ms <= latency.p99Ms;
@@ -105,6 +116,7 @@ class TestTrafficStats : public QObject
 private Q_SLOTS:
     void countsRoutesConsumersAndLatency();
     void swapsKeepFiguresByName();
+    void targetsCountAndTimeTheirAnswers();
 
 private:
     // Waits until the engine's latest sample satisfies `done` (samples come 4 times a second,
@@ -282,6 +294,81 @@ void TestTrafficStats::swapsKeepFiguresByName()
     QCOMPARE(routeNames(s).first(), QStringLiteral("failing"));
     QCOMPARE(findRoute(s, QStringLiteral("failing"))->serverErrors, quint64(8));
     QCOMPARE(s.requests, quint64(3 + 2 + 1 + 4 + 1 + 1 + 5));
+}
+
+// Both targets get the same request path, /delay/20: the fast one behind a base path that turns
+// it into /fast/delay/20, which the test backend answers at once.
+void TestTrafficStats::targetsCountAndTimeTheirAnswers()
+{
+    TestBackend fast(QStringLiteral("fast"));
+    TestBackend slow(QStringLiteral("slow"));
+    TestBackend live(QStringLiteral("live"));
+    const QString fastUrl = fast.url() + QStringLiteral("/fast");
+    const QString deadUrl = QStringLiteral("http://127.0.0.1:%1").arg(closedPort());
+    Config c = baseConfig();
+    c.services.push_back(makeService(QStringLiteral("pair"), {fastUrl, slow.url()}));
+    c.services.push_back(makeService(QStringLiteral("flaky"), {deadUrl, live.url()}));
+    c.routes.push_back(
+        makeRoute(QStringLiteral("pair"), {QStringLiteral("/delay")}, QStringLiteral("pair")));
+    c.routes.push_back(
+        makeRoute(QStringLiteral("flaky"), {QStringLiteral("/flaky")}, QStringLiteral("flaky")));
+    GatewayEngine engine;
+    QList<TrafficSample> samples;
+    connect(&engine, &GatewayEngine::trafficUpdated, this,
+            [&samples](const TrafficSample &sample) { samples << sample; });
+    START_ENGINE(engine, c);
+
+    RawHttpClient client(engine.listenPort());
+    constexpr int kRequests = 64; // 32 each: enough for a latency window of its own
+    for (int i = 0; i < kRequests; ++i)
+        QCOMPARE(client.get("/delay/20").status, 200);
+    // The first /flaky request goes to the refusing target and is retried on the live one.
+    for (int i = 0; i < 4; ++i)
+        QCOMPARE(client.get("/flaky/json").status, 200);
+    QCOMPARE(fast.requestCount() + slow.requestCount(), kRequests);
+
+    const auto answered = [&](const TrafficSample &s) {
+        const TargetTraffic *f = findTarget(s, fastUrl);
+        const TargetTraffic *w = findTarget(s, slow.url());
+        const TargetTraffic *l = findTarget(s, live.url());
+        return f && w && l && f->requests + w->requests == quint64(kRequests)
+            && l->requests == 4;
+    };
+    QVERIFY(waitForSample(engine, answered));
+    const TrafficSample s = engine.traffic();
+    const TargetTraffic *f = findTarget(s, fastUrl);
+    const TargetTraffic *w = findTarget(s, slow.url());
+    QCOMPARE(f->service, QStringLiteral("pair"));
+    QCOMPARE(f->requests, quint64(fast.requestCount()));
+    QCOMPARE(w->requests, quint64(slow.requestCount()));
+    QCOMPARE(f->errors, quint64(0));
+    const TargetTraffic *dead = findTarget(s, deadUrl);
+    QVERIFY(dead);
+    QCOMPARE(dead->service, QStringLiteral("flaky"));
+    QCOMPARE(dead->requests, quint64(0));
+    QVERIFY(dead->errors >= 1);
+
+    // Time to first byte: each target's samples, and the slower one's above the faster one's.
+    double fastP95 = 0.0;
+    double slowP95 = 0.0;
+    quint64 connects = 0;
+    const auto scan = [&] {
+        for (const TrafficSample &sample : std::as_const(samples)) {
+            if (const TargetTraffic *t = findTarget(sample, fastUrl); t && t->latency.count)
+                fastP95 = qMax(fastP95, t->latency.p95Ms);
+            if (const TargetTraffic *t = findTarget(sample, slow.url()); t && t->latency.count) {
+                QVERIFY(ordered(t->latency));
+                slowP95 = qMax(slowP95, t->latency.p95Ms);
+            }
+            if (const TargetTraffic *t = findTarget(sample, slow.url()))
+                connects = qMax(connects, t->connect.count);
+        }
+    };
+    QTRY_VERIFY_WITH_TIMEOUT((scan(), fastP95 > 0.0 && slowP95 > 0.0), 8000);
+    QVERIFY2(slowP95 >= 20.0 * (1.0 - 1.0 / 32.0), qPrintable(QString::number(slowP95)));
+    QVERIFY2(fastP95 < slowP95,
+             qPrintable(QStringLiteral("%1 vs %2").arg(fastP95).arg(slowP95)));
+    QVERIFY(connects >= 1); // its first request opened a connection
 }
 
 QTEST_MAIN(TestTrafficStats)

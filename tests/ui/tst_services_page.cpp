@@ -1,4 +1,5 @@
-// The services page: the service and target tables with live target health from the engine,
+// The services page: the service and target tables with live target health and figures (from
+// the engine's traffic samples),
 // the service editor, delete (refused while routes use the service) and the canary slider.
 
 #include "ControlRoomFixture.h"
@@ -163,6 +164,67 @@ private Q_SLOTS:
         QCOMPARE(targets.rowCount(), 0);
         services.updateHealth(health, true);
         targets.updateHealth(health, true);
+    }
+
+    // A hand-made sample: targets matched by service and URL, only the live columns change.
+    void targetTableShowsLiveTrafficFigures()
+    {
+        const Config config = sampleConfig();
+        ControlRoomFixture fixture(config); // not started: only the hand-made samples come
+        ServicesPage page(fixture.room());
+        TargetTableModel &targets = *page.targetModel();
+        QAbstractItemModelTester tester(&targets,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        page.selectService(QStringLiteral("payments"));
+        QCOMPARE(targets.rowCount(), 2);
+        QCOMPARE(cell(targets, 0, TargetTableModel::P95), QStringLiteral("\u2013"));
+        QCOMPARE(targets.headerData(TargetTableModel::P95, Qt::Horizontal).toString(),
+                 QStringLiteral("p95"));
+
+        const QString stable = config.services[0].targets[0].url;
+        TrafficSample sample;
+        TargetTraffic busy;
+        busy.service = QStringLiteral("payments");
+        busy.url = stable;
+        busy.requests = 120;
+        busy.errors = 2;
+        busy.requestsPerSecond = 40.0;
+        busy.latency = {40, 1.5, 3.4, 7.0};
+        TargetTraffic other = busy; // the same URL in another service
+        other.service = QStringLiteral("spare");
+        other.requestsPerSecond = 2.0;
+        other.latency = {6, 11.0, 12.0, 13.0};
+        sample.targets = {other, busy};
+
+        QSignalSpy resets(&targets, &QAbstractItemModel::modelReset);
+        QSignalSpy changes(&targets, &QAbstractItemModel::dataChanged);
+        Q_EMIT fixture.engine.trafficUpdated(sample); // queued to the model
+        QTRY_COMPARE(changes.count(), 1);
+        QCOMPARE(resets.count(), 0);
+        const QModelIndex from = changes[0][0].toModelIndex();
+        const QModelIndex to = changes[0][1].toModelIndex();
+        QCOMPARE(from.column(), int(TargetTableModel::RequestsPerSecond));
+        QCOMPARE(to.column(), int(TargetTableModel::P95));
+        QCOMPARE(from.row(), 0);
+        QCOMPARE(to.row(), 1);
+        QCOMPARE(cell(targets, 0, TargetTableModel::P95), QStringLiteral("3.4 ms"));
+        QCOMPARE(cell(targets, 0, TargetTableModel::RequestsPerSecond), QStringLiteral("40"));
+        QVERIFY(targets.data(targets.index(0, TargetTableModel::P95), Qt::ToolTipRole)
+                    .toString()
+                    .contains(QStringLiteral("120 answers since start, 2 failed tries")));
+        // The canary target is not in the sample.
+        QCOMPARE(cell(targets, 1, TargetTableModel::P95), QStringLiteral("\u2013"));
+        QCOMPARE(cell(targets, 1, TargetTableModel::RequestsPerSecond), QStringLiteral("0.0"));
+
+        targets.updateTraffic(sample); // unchanged: no repaint
+        QCOMPARE(changes.count(), 1);
+        // Another service shows its own figures at once, from the latest sample.
+        page.selectService(QStringLiteral("spare"));
+        QCOMPARE(cell(targets, 0, TargetTableModel::P95), QStringLiteral("12 ms"));
+        QCOMPARE(cell(targets, 0, TargetTableModel::RequestsPerSecond), QStringLiteral("2.0"));
+        targets.updateTraffic(TrafficSample()); // figures gone (an engine restarted)
+        QCOMPARE(changes.count(), 2);
+        QCOMPARE(cell(targets, 0, TargetTableModel::P95), QStringLiteral("\u2013"));
     }
 
     void canaryWeightsShareTheRestInProportion()

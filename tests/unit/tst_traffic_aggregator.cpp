@@ -28,6 +28,29 @@ TrafficDelta delta(std::vector<RouteDelta> routes, std::vector<ConsumerDelta> co
     return d;
 }
 
+// `answers` answered by one target after `micros` each (new connections: `connects`, 200 µs).
+TrafficDelta targetDelta(const QString &url, quint64 answers, qint64 micros, quint64 errors = 0,
+                         quint64 connects = 0)
+{
+    TargetDelta t;
+    t.service = QStringLiteral("svc");
+    t.url = url;
+    t.requests = answers;
+    t.errors = errors;
+    for (quint64 i = 0; i < answers; ++i)
+        t.firstByte.record(micros);
+    for (quint64 i = 0; i < connects; ++i)
+        t.connect.record(200);
+    TrafficDelta d;
+    d.targets.push_back(std::move(t));
+    return d;
+}
+
+bool near(double value, double expected)
+{
+    return qAbs(value - expected) <= expected / 32;
+}
+
 TrafficSample finish(TrafficAggregator &aggregator, qint64 ms, quint64 requests)
 {
     TrafficSample s;
@@ -50,6 +73,8 @@ private Q_SLOTS:
     void ratesOverAboutASecond();
     void latencyIsPerInterval();
     void resetStartsOver();
+    void targetsSumByServiceAndUrl();
+    void targetLatencyPoolsThinIntervals();
 };
 
 void TestTrafficAggregator::emptyListsNothing()
@@ -171,6 +196,77 @@ void TestTrafficAggregator::resetStartsOver()
     QVERIFY(s.routes.empty());
     QVERIFY(s.consumers.empty());
     QCOMPARE(s.requestsPerSecond, 0.0);
+}
+
+void TestTrafficAggregator::targetsSumByServiceAndUrl()
+{
+    TrafficAggregator aggregator;
+    aggregator.add(targetDelta("http://a", 10, 1000, 0, 2)); // two workers
+    aggregator.add(targetDelta("http://a", 30, 1000, 1));
+    aggregator.add(targetDelta("http://b", 0, 0, 3)); // failed tries only
+    TrafficDelta other = targetDelta("http://a", 5, 1000);
+    other.targets[0].service = QStringLiteral("other");
+    aggregator.add(other);
+    TrafficSample s = finish(aggregator, 10'000, 45);
+    QCOMPARE(s.targets.size(), size_t(3));
+    const TargetTraffic &a = s.targets[0]; // busiest first
+    QCOMPARE(a.service, QStringLiteral("svc"));
+    QCOMPARE(a.url, QStringLiteral("http://a"));
+    QCOMPARE(a.requests, quint64(40));
+    QCOMPARE(a.errors, quint64(1));
+    QCOMPARE(a.latency.count, quint64(40));
+    QVERIFY(near(a.latency.p95Ms, 1.0));
+    QCOMPARE(a.connect.count, quint64(2));
+    QVERIFY(near(a.connect.p95Ms, 0.2));
+    QCOMPARE(s.targets[1].service, QStringLiteral("other"));
+    QCOMPARE(s.targets[1].requests, quint64(5));
+    QCOMPARE(s.targets[2].url, QStringLiteral("http://b"));
+    QCOMPARE(s.targets[2].errors, quint64(3));
+    QCOMPARE(s.targets[2].latency.count, quint64(0));
+
+    // Rates like the routes': 10 answers per 250 ms is 40/s once a second is covered.
+    for (int i = 1; i <= 4; ++i) {
+        aggregator.add(targetDelta("http://a", 10, 1000));
+        s = finish(aggregator, 10'000 + i * 250, 45 + quint64(i) * 10);
+    }
+    QCOMPARE(s.targets[0].requestsPerSecond, 40.0);
+    QCOMPARE(s.targets[0].requests, quint64(80));
+}
+
+// A busy interval is reported alone; thin ones are pooled until 32 answers or 5 s, the last
+// pooled figures showing meanwhile; an idle target's figures go after 5 s.
+void TestTrafficAggregator::targetLatencyPoolsThinIntervals()
+{
+    TrafficAggregator aggregator;
+    finish(aggregator, 9750, 0);
+    aggregator.add(targetDelta("http://a", 40, 2000));
+    TrafficSample s = finish(aggregator, 10'000, 40);
+    QCOMPARE(s.targets[0].latency.count, quint64(40));
+    QVERIFY(near(s.targets[0].latency.p95Ms, 2.0));
+
+    for (int i = 1; i <= 10; ++i) { // 3 answers an interval, 30 in all: not enough yet
+        aggregator.add(targetDelta("http://a", 3, 10'000));
+        s = finish(aggregator, 10'000 + i * 250, 40 + quint64(i) * 3);
+        QCOMPARE(s.targets[0].latency.count, quint64(40));
+    }
+    aggregator.add(targetDelta("http://a", 3, 10'000));
+    s = finish(aggregator, 10'000 + 11 * 250, 73);
+    QCOMPARE(s.targets[0].latency.count, quint64(33));
+    QVERIFY(near(s.targets[0].latency.p95Ms, 10.0));
+
+    // Idle: the last figures stay for 5 s, then nothing.
+    s = finish(aggregator, 10'000 + 11 * 250 + 4750, 73);
+    QCOMPARE(s.targets[0].latency.count, quint64(33));
+    s = finish(aggregator, 10'000 + 11 * 250 + 5000, 73);
+    QCOMPARE(s.targets[0].latency.count, quint64(0));
+
+    // A thin target's first window starts at the sample before its first answers.
+    aggregator.add(targetDelta("http://b", 2, 500));
+    s = finish(aggregator, 20'000, 75);
+    QCOMPARE(s.targets[1].url, QStringLiteral("http://b"));
+    QCOMPARE(s.targets[1].latency.count, quint64(0));
+    s = finish(aggregator, 10'000 + 11 * 250 + 10'000, 75);
+    QCOMPARE(s.targets[1].latency.count, quint64(2));
 }
 
 QTEST_APPLESS_MAIN(TestTrafficAggregator)

@@ -45,6 +45,49 @@ CompiledConsumer consumerNamed(const QByteArray &name)
     return consumer;
 }
 
+// Adds services to a snapshot: name -> target URLs.
+void addServices(Snapshot &snapshot, const QList<std::pair<QString, QStringList>> &services)
+{
+    for (const auto &[name, urls] : services) {
+        CompiledService service{name, {}, LoadBalancer(std::vector<int>(size_t(urls.size()), 1))};
+        for (const QString &url : urls) {
+            CompiledTarget target;
+            target.url = url;
+            service.targets.push_back(target);
+        }
+        snapshot.services.push_back(std::move(service));
+    }
+}
+
+// A proxied request of route "r": answered by target `answered` of service `service` (-1:
+// none) after `firstByteUs`, on a new connection when `connectUs` > 0; `failed` failed first.
+RequestContext proxied(const std::shared_ptr<Snapshot> &snapshot, int service, int answered,
+                       qint64 firstByteUs, qint64 connectUs = 0, int failed = -1)
+{
+    RequestContext context = request(snapshot, "r");
+    context.upstreamService = service;
+    context.answeringTarget = answered;
+    context.failedTarget = failed;
+    context.upstreamFirstByteNs = firstByteUs * 1000;
+    context.upstreamConnectNs = connectUs * 1000;
+    return context;
+}
+
+const TargetDelta *findTarget(const TrafficDelta &delta, const QString &service,
+                              const QString &url)
+{
+    for (const TargetDelta &target : delta.targets) {
+        if (target.service == service && target.url == url)
+            return &target;
+    }
+    return nullptr;
+}
+
+bool near(double value, double expected)
+{
+    return qAbs(value - expected) <= expected / 32;
+}
+
 const RouteDelta *findRoute(const TrafficDelta &delta, const QString &name)
 {
     for (const RouteDelta &route : delta.routes) {
@@ -74,6 +117,8 @@ private Q_SLOTS:
     void takeDeltaStartsOver();
     void swapKeepsUnflushedFiguresByName();
     void requestFromOlderSnapshotCountsByName();
+    void countsTargetsAnswersFailuresAndTimes();
+    void targetsAfterSwapCountByName();
 };
 
 void TestTrafficRecorder::countsRoutesConsumersAndLatency()
@@ -185,6 +230,72 @@ void TestTrafficRecorder::requestFromOlderSnapshotCountsByName()
     QCOMPARE(findRoute(delta, "slow-renamed")->requests, quint64(1));
     QCOMPARE(findConsumer(delta, "app")->requests, quint64(2));
     QCOMPARE(findConsumer(delta, "app2")->requests, quint64(2));
+}
+
+void TestTrafficRecorder::countsTargetsAnswersFailuresAndTimes()
+{
+    const auto snapshot = snapshotWith(1, {"r"});
+    const QString u1 = QStringLiteral("http://127.0.0.1:9001");
+    const QString u2 = QStringLiteral("http://127.0.0.1:9002");
+    addServices(*snapshot, {{"users", {u1, u2}}, {"orders", {u1}}});
+    TrafficRecorder recorder;
+    recorder.record(proxied(snapshot, 0, 0, 2000), 200, 2500);      // pooled connection
+    recorder.record(proxied(snapshot, 0, 0, 2000, 300), 200, 2600); // a new one
+    recorder.record(proxied(snapshot, 0, 1, 40'000, 0, 0), 200, 50'000); // retried on u2
+    recorder.record(proxied(snapshot, 0, -1, 0, 0, 1), 502, 100);        // u2 failed, no answer
+    recorder.record(proxied(snapshot, 1, 0, 9000), 200, 10'000); // same URL, other service
+    recorder.record(request(snapshot, "r"), 403, 10);             // never proxied
+    QVERIFY(!recorder.isEmpty());
+
+    const TrafficDelta delta = recorder.takeDelta();
+    QCOMPARE(delta.targets.size(), size_t(3));
+    const TargetDelta *users1 = findTarget(delta, "users", u1);
+    QVERIFY(users1);
+    QCOMPARE(users1->requests, quint64(2));
+    QCOMPARE(users1->errors, quint64(1));
+    QCOMPARE(users1->firstByte.count(), quint64(2));
+    QVERIFY(near(users1->firstByte.percentile(0.5), 2000));
+    QCOMPARE(users1->connect.count(), quint64(1)); // the pooled one has no connect time
+    QVERIFY(near(users1->connect.percentile(0.5), 300));
+    const TargetDelta *users2 = findTarget(delta, "users", u2);
+    QVERIFY(users2);
+    QCOMPARE(users2->requests, quint64(1));
+    QCOMPARE(users2->errors, quint64(1));
+    QVERIFY(near(users2->firstByte.percentile(1.0), 40'000));
+    const TargetDelta *orders1 = findTarget(delta, "orders", u1);
+    QVERIFY(orders1);
+    QCOMPARE(orders1->requests, quint64(1));
+    QVERIFY(near(orders1->firstByte.percentile(1.0), 9000));
+
+    // Slots stay; figures start over.
+    QVERIFY(recorder.isEmpty());
+    recorder.record(proxied(snapshot, 0, 1, 1000), 200, 1200);
+    const TrafficDelta next = recorder.takeDelta();
+    QCOMPARE(next.targets.size(), size_t(1));
+    QCOMPARE(findTarget(next, "users", u2)->requests, quint64(1));
+    QCOMPARE(findTarget(next, "users", u2)->errors, quint64(0));
+}
+
+// Targets reordered by a swap, and a request of the older snapshot ending after it: each counts
+// under its own service and URL, not under whatever has its index now.
+void TestTrafficRecorder::targetsAfterSwapCountByName()
+{
+    const QString a = QStringLiteral("http://a:1");
+    const QString b = QStringLiteral("http://b:1");
+    const auto v1 = snapshotWith(1, {"r"});
+    addServices(*v1, {{"svc", {a, b}}});
+    const auto v2 = snapshotWith(2, {"r"});
+    addServices(*v2, {{"other", {}}, {"svc", {b, a}}});
+    TrafficRecorder recorder;
+    recorder.record(proxied(v1, 0, 0, 100), 200, 200);  // a
+    recorder.record(proxied(v2, 1, 0, 100), 200, 200);  // b
+    recorder.record(proxied(v1, 0, 0, 100), 200, 200);  // a, from the older snapshot
+    recorder.record(proxied(v2, 1, 1, 100), 200, 200);  // a
+    recorder.record(proxied(v2, 1, 1, 100), 200, 200);  // a, by its cached slot
+    const TrafficDelta delta = recorder.takeDelta();
+    QCOMPARE(delta.targets.size(), size_t(2));
+    QCOMPARE(findTarget(delta, "svc", a)->requests, quint64(4));
+    QCOMPARE(findTarget(delta, "svc", b)->requests, quint64(1));
 }
 
 QTEST_APPLESS_MAIN(TestTrafficRecorder)

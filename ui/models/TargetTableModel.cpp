@@ -5,6 +5,9 @@
 #include <QBrush>
 #include <QGuiApplication>
 
+#include <algorithm>
+#include <utility>
+
 namespace portico {
 
 TargetTableModel::TargetTableModel(QObject *parent)
@@ -20,7 +23,64 @@ void TargetTableModel::setService(const ServiceConfig *service)
     m_service = service ? *service : ServiceConfig();
     if (!sameTargets)
         m_health.clear();
+    matchTraffic();
     endResetModel();
+}
+
+void TargetTableModel::updateTraffic(const TrafficSample &sample)
+{
+    m_sampleTargets = sample.targets;
+    const std::vector<TargetTraffic> old = std::exchange(m_traffic, {});
+    matchTraffic();
+    // Most samples of an idle gateway change nothing: no repaint then.
+    const auto same = [](const TargetTraffic &a, const TargetTraffic &b) {
+        return a.requests == b.requests && a.errors == b.errors
+            && a.requestsPerSecond == b.requestsPerSecond && a.latency.count == b.latency.count
+            && a.latency.p95Ms == b.latency.p95Ms;
+    };
+    const bool changed = !std::equal(old.begin(), old.end(), m_traffic.begin(), m_traffic.end(),
+                                     same);
+    if (changed && rowCount() > 0)
+        Q_EMIT dataChanged(index(0, RequestsPerSecond), index(rowCount() - 1, P95),
+                           {Qt::DisplayRole, Qt::ToolTipRole});
+}
+
+void TargetTableModel::matchTraffic()
+{
+    m_traffic.assign(m_service.targets.size(), TargetTraffic());
+    for (const TargetTraffic &t : m_sampleTargets) {
+        if (t.service != m_service.name)
+            continue;
+        for (size_t i = 0; i < m_service.targets.size(); ++i) {
+            if (m_service.targets[i].url == t.url)
+                m_traffic[i] = t;
+        }
+    }
+}
+
+QString TargetTableModel::trafficText(const TargetTraffic &t, int column, int role) const
+{
+    if (role == Qt::ToolTipRole) {
+        QString tip = tr("%1 answers since start, %2 failed tries").arg(t.requests).arg(t.errors);
+        if (t.latency.count > 0)
+            tip += tr("\nTime to first byte over the last %1 answers: p50 %2 ms, p95 %3 ms, "
+                      "p99 %4 ms")
+                       .arg(t.latency.count)
+                       .arg(t.latency.p50Ms, 0, 'f', 1)
+                       .arg(t.latency.p95Ms, 0, 'f', 1)
+                       .arg(t.latency.p99Ms, 0, 'f', 1);
+        if (t.connect.count > 0)
+            tip += tr("\nConnect p95 %1 ms over %2 new connections")
+                       .arg(t.connect.p95Ms, 0, 'f', 1)
+                       .arg(t.connect.count);
+        return tip;
+    }
+    if (column == RequestsPerSecond)
+        return QString::number(t.requestsPerSecond, 'f', t.requestsPerSecond < 10 ? 1 : 0);
+    if (t.latency.count == 0)
+        return QStringLiteral("\u2013"); // nothing answered lately
+    return QString::number(t.latency.p95Ms, 'f', t.latency.p95Ms < 10 ? 1 : 0)
+        + QStringLiteral(" ms");
 }
 
 void TargetTableModel::updateHealth(const std::vector<TargetHealthState> &health, bool running)
@@ -71,6 +131,8 @@ QVariant TargetTableModel::data(const QModelIndex &index, int role) const
         total += qMax(0, t.weight);
     const double share = total > 0 ? 100.0 * qMax(0, target.weight) / total : 0.0;
 
+    if ((role == Qt::DisplayRole || role == Qt::ToolTipRole) && index.column() >= RequestsPerSecond)
+        return trafficText(m_traffic[size_t(index.row())], index.column(), role);
     if (role == Qt::DisplayRole || role == Qt::ToolTipRole) {
         switch (index.column()) {
         case Url: return target.url;
@@ -102,7 +164,7 @@ QVariant TargetTableModel::data(const QModelIndex &index, int role) const
                                                          : okColor(palette));
     }
     if (role == Qt::TextAlignmentRole
-        && (index.column() == Weight || index.column() == Share || index.column() == Failures))
+        && (index.column() == Weight || index.column() == Share || index.column() >= Failures))
         return int(Qt::AlignRight | Qt::AlignVCenter);
     return {};
 }
@@ -117,6 +179,8 @@ QVariant TargetTableModel::headerData(int section, Qt::Orientation orientation, 
     case Share: return tr("Share");
     case Health: return tr("Health");
     case Failures: return tr("Failures in a row");
+    case RequestsPerSecond: return tr("Req/s");
+    case P95: return tr("p95");
     default: return {};
     }
 }

@@ -78,6 +78,8 @@ ServicesPage::ServicesPage(ControlRoom room, QWidget *parent)
         m_targetView->setColumnWidth(column, 6 * em);
     m_targetView->setColumnWidth(TargetTableModel::Health, 12 * em);
     m_targetView->setColumnWidth(TargetTableModel::Failures, 10 * em);
+    m_targetView->setColumnWidth(TargetTableModel::RequestsPerSecond, 7 * em);
+    m_targetView->setColumnWidth(TargetTableModel::P95, 7 * em);
 
     m_details->setObjectName(QStringLiteral("serviceDetails"));
     auto *details = new QVBoxLayout(m_details);
@@ -133,6 +135,9 @@ ServicesPage::ServicesPage(ControlRoom room, QWidget *parent)
             &ServicesPage::selectionChanged);
     connect(m_canary, &CanarySplit::splitChosen, this, &ServicesPage::setWeights);
     connect(m_room.config, &ConfigService::configChanged, this, &ServicesPage::reload);
+    if (m_room.engine)
+        connect(m_room.engine, &GatewayEngine::trafficUpdated, m_targets,
+                &TargetTableModel::updateTraffic, Qt::QueuedConnection);
     // Reading the health is a few relaxed atomic loads: cheap, but only worth it when seen.
     m_healthTimer->setInterval(500);
     connect(m_healthTimer, &QTimer::timeout, this, &ServicesPage::refreshHealth);
