@@ -81,8 +81,11 @@ int main(int argc, char *argv[])
     }
 
     // The admin line comes first: whoever waits for "listening on" then has both.
-    printOut(QStringLiteral("admin API on %1 (store: %2)")
-                 .arg(runtime.adminUrl(), runtime.storeDescription()));
+    const QString admin = runtime.adminUrl();
+    printOut(admin.isEmpty()
+                 ? QStringLiteral("admin API off (store: %1)").arg(runtime.storeDescription())
+                 : QStringLiteral("admin API on %1 (store: %2)")
+                       .arg(admin, runtime.storeDescription()));
     const QStringList urls = runtime.listenerUrls();
     for (const QString &url : urls)
         printOut(QStringLiteral("listening on ") + url);

@@ -70,6 +70,7 @@ private Q_SLOTS:
     void reloadSwitchesRouting();
     void reloadWithErrorsKeepsOldConfig();
     void exampleConfigStarts();
+    void adminApiCanBeOff();
 
 private:
     QString writeConfig(const QString &name, const QByteArray &content);
@@ -330,5 +331,25 @@ void TestPorticodCli::exampleConfigStarts()
     QCOMPARE(daemon.terminate(kExitTimeoutMs), 0);
 }
 
-QTEST_GUILESS_MAIN(TestPorticodCli)
+void TestPorticodCli::adminApiCanBeOff()
+{
+    TestBackend backend;
+    QByteArray yaml = configFor(backend.url(), {QStringLiteral("api")});
+    yaml.replace("settings: {", "settings: {admin_listen: \"\", ");
+    const QString path = writeConfig(QStringLiteral("no-admin.yaml"), yaml);
+    PorticodProcess daemon;
+    // An empty --admin overrides nothing: the file's empty admin_listen turns the API off.
+    QVERIFY2(daemon.start({QStringLiteral("--config"), path, QStringLiteral("--listen"),
+                           QStringLiteral("127.0.0.1:0"), QStringLiteral("--admin"), QString()},
+                          kExitTimeoutMs),
+             qPrintable(daemon.errorString()));
+    QVERIFY2(daemon.stdoutText().contains("admin API off (store: in memory"),
+             daemon.stdoutText().constData());
+    QCOMPARE(daemon.adminPort(), quint16(0));
+    QCOMPARE(statusOf(daemon.port(), "/api/json"), 200);
+    QVERIFY(sendSignal(daemon, SIGTERM));
+    QCOMPARE(daemon.waitForExit(kExitTimeoutMs), 0);
+}
+
+QTEST_MAIN(TestPorticodCli)
 #include "tst_porticod_cli.moc"

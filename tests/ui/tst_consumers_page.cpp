@@ -440,7 +440,8 @@ private Q_SLOTS:
         QVERIFY(quotas->message().isEmpty());
         LimitUsageModel *usage = quotas->model();
         QCOMPARE(usage->rowCount(), 3); // plan minute and day, the route's second
-        QCOMPARE(cell(*usage, 0, LimitUsageModel::Limit), QStringLiteral("Plan free · per minute"));
+        QCOMPARE(cell(*usage, 0, LimitUsageModel::Limit),
+                 QStringLiteral("Plan free · per minute"));
         QCOMPARE(cell(*usage, 0, LimitUsageModel::Usage), QStringLiteral("7 / 100"));
         QCOMPARE(cell(*usage, 0, LimitUsageModel::Remaining), QStringLiteral("93"));
         QCOMPARE(cell(*usage, 1, LimitUsageModel::Usage),

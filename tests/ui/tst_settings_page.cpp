@@ -186,7 +186,9 @@ private Q_SLOTS:
         page.testRedis();
         QVERIFY(finished.wait(10'000));
         QCOMPARE(finished.at(1).at(0).toBool(), false);
-        QVERIFY(field<QLabel>(page, "redisResult")->text().contains(QStringLiteral("cannot connect")));
+        QVERIFY(field<QLabel>(page, "redisResult")
+                    ->text()
+                    .contains(QStringLiteral("cannot connect")));
 
         field<QLineEdit>(page, "redisUrl")->setText(QStringLiteral("http://x"));
         page.testRedis();

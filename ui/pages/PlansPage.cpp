@@ -319,7 +319,8 @@ bool PlansPage::removePlan(const QString &name)
         const qsizetype index = m.hasMatch() ? m.captured(1).toLongLong() : -1;
         lines.append(
             index >= 0 && index < consumers.size()
-                ? tr("• %1 (consumer %2): %3").arg(error.path, consumers[index].name, error.message)
+                ? tr("• %1 (consumer %2): %3")
+                      .arg(error.path, consumers[index].name, error.message)
                 : QStringLiteral("• ") + error.toString());
     }
     if (result.errors.size() > size_t(kShown))
