@@ -1,5 +1,6 @@
 #include "ConsumersPage.h"
 
+#include "dialogs/ConfirmAction.h"
 #include "dialogs/ConsumerDialog.h"
 #include "models/ConsumerTableModel.h"
 #include "views/ConsumerKeysPanel.h"
@@ -389,23 +390,15 @@ void ConsumersPage::deleteConsumer()
         return;
     const QString name = c->name;
     const int keys = int(c->keys.size());
-    m_confirm = new QMessageBox(QMessageBox::Warning, tr("Delete consumer"),
-                                tr("Delete consumer %1?").arg(name), QMessageBox::Cancel, this);
-    m_confirm->setObjectName(QStringLiteral("confirmDeleteConsumer"));
-    m_confirm->setInformativeText(
-        keys == 0 ? tr("It has no API keys. Edit ▸ Undo brings it back.")
-            : keys == 1
-            ? tr("Its API key stops working at once. Edit ▸ Undo brings it back.")
-            : tr("Its %1 API keys stop working at once. Edit ▸ Undo brings it back.").arg(keys));
-    QPushButton *remove = m_confirm->addButton(tr("Delete"), QMessageBox::DestructiveRole);
-    m_confirm->setDefaultButton(QMessageBox::Cancel);
-    m_confirm->setAttribute(Qt::WA_DeleteOnClose);
-    connect(m_confirm, &QMessageBox::buttonClicked, this,
-            [this, name, remove](QAbstractButton *button) {
-                if (button == remove)
-                    removeConsumer(name);
-            });
-    m_confirm->open();
+    m_confirm = askToConfirm(
+        this,
+        {tr("Delete consumer"), tr("Delete consumer %1?").arg(name),
+         keys == 0   ? tr("It has no API keys. Edit ▸ Undo brings it back.")
+         : keys == 1 ? tr("Its API key stops working at once. Edit ▸ Undo brings it back.")
+                     : tr("Its %1 API keys stop working at once. Edit ▸ Undo brings it back.")
+                           .arg(keys),
+         tr("Delete"), QStringLiteral("confirmDeleteConsumer")},
+        [this, name] { removeConsumer(name); });
 }
 
 bool ConsumersPage::removeConsumer(const QString &name)

@@ -1,5 +1,6 @@
 #include "PlansPage.h"
 
+#include "dialogs/ConfirmAction.h"
 #include "models/PlanTableModel.h"
 #include "views/EmptyState.h"
 #include "views/FieldErrorLabel.h"
@@ -261,25 +262,17 @@ void PlansPage::deletePlan()
     if (name.isEmpty())
         return;
     const int users = m_model->consumerCount(name);
-    m_confirm = new QMessageBox(QMessageBox::Warning, tr("Delete plan"),
-                                tr("Delete plan %1?").arg(name), QMessageBox::Cancel, this);
-    m_confirm->setObjectName(QStringLiteral("confirmDeletePlan"));
-    m_confirm->setInformativeText(
-        users == 1  ? tr("1 consumer is on this plan. A plan still in use cannot be deleted: "
-                          "move it to another plan first.")
-            : users ? tr("%1 consumers are on this plan. A plan still in use cannot be deleted: "
-                         "move them to another plan first.")
-                          .arg(users)
-                    : tr("No consumer is on this plan. Edit ▸ Undo brings it back."));
-    QPushButton *remove = m_confirm->addButton(tr("Delete"), QMessageBox::DestructiveRole);
-    m_confirm->setDefaultButton(QMessageBox::Cancel);
-    m_confirm->setAttribute(Qt::WA_DeleteOnClose);
-    connect(m_confirm, &QMessageBox::buttonClicked, this,
-            [this, name, remove](QAbstractButton *button) {
-                if (button == remove)
-                    removePlan(name);
-            });
-    m_confirm->open();
+    const QString consequence =
+        users == 1 ? tr("1 consumer is on this plan. A plan still in use cannot be deleted: "
+                        "move it to another plan first.")
+        : users    ? tr("%1 consumers are on this plan. A plan still in use cannot be deleted: "
+                        "move them to another plan first.")
+                      .arg(users)
+                   : tr("No consumer is on this plan. Edit ▸ Undo brings it back.");
+    m_confirm = askToConfirm(this,
+                             {tr("Delete plan"), tr("Delete plan %1?").arg(name), consequence,
+                              tr("Delete"), QStringLiteral("confirmDeletePlan")},
+                             [this, name] { removePlan(name); });
 }
 
 bool PlansPage::removePlan(const QString &name)

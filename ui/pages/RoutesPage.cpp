@@ -1,6 +1,7 @@
 #include "RoutesPage.h"
 
 #include "LoadDemo.h"
+#include "dialogs/ConfirmAction.h"
 #include "dialogs/RouteEditorDialog.h"
 #include "models/RouteTableModel.h"
 #include "views/EmptyState.h"
@@ -17,7 +18,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
-#include <QMessageBox>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QStackedWidget>
@@ -349,26 +349,15 @@ void RoutesPage::deleteRoutes()
     const QStringList names = selectedRoutes();
     if (names.isEmpty())
         return;
-    auto *box = new QMessageBox(QMessageBox::Warning,
-                                names.size() == 1 ? tr("Delete route") : tr("Delete routes"),
-                                names.size() == 1
-                                    ? tr("Delete the route \u201c%1\u201d?").arg(names.front())
-                                    : tr("Delete %n routes?", nullptr, int(names.size())),
-                                QMessageBox::Cancel, this);
-    box->setObjectName(QStringLiteral("confirmDelete"));
-    box->setInformativeText(
-        tr("Requests it matched will get 404 from now on. Undo (Ctrl+Z) brings it back."));
-    if (names.size() > 1)
-        box->setDetailedText(names.join(u'\n'));
-    QPushButton *remove = box->addButton(tr("Delete"), QMessageBox::DestructiveRole);
-    remove->setObjectName(QStringLiteral("confirmDeleteButton"));
-    box->setDefaultButton(QMessageBox::Cancel);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    connect(box, &QMessageBox::buttonClicked, this, [this, remove, names](QAbstractButton *b) {
-        if (b == remove)
-            removeRoutes(names);
-    });
-    box->open();
+    askToConfirm(
+        this,
+        {names.size() == 1 ? tr("Delete route") : tr("Delete routes"),
+         names.size() == 1 ? tr("Delete the route \u201c%1\u201d?").arg(names.front())
+                           : tr("Delete %n routes?", nullptr, int(names.size())),
+         tr("Requests it matched will get 404 from now on. Undo (Ctrl+Z) brings it back."),
+         tr("Delete"), QStringLiteral("confirmDelete"),
+         names.size() > 1 ? names.join(u'\n') : QString()},
+        [this, names] { removeRoutes(names); });
 }
 
 void RoutesPage::removeRoutes(const QStringList &names)

@@ -1,6 +1,7 @@
 #include "ServicesPage.h"
 
 #include "LoadDemo.h"
+#include "dialogs/ConfirmAction.h"
 #include "dialogs/ServiceEditorDialog.h"
 #include "models/ServiceTableModel.h"
 #include "models/TargetTableModel.h"
@@ -21,7 +22,6 @@
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
-#include <QMessageBox>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSplitter>
@@ -277,25 +277,15 @@ void ServicesPage::deleteService()
     if (name.isEmpty())
         return;
     const QStringList routes = m_model->routesOf(name);
-    auto *box = new QMessageBox(QMessageBox::Warning, tr("Delete service"),
-                                tr("Delete the service \u201c%1\u201d?").arg(name),
-                                QMessageBox::Cancel, this);
-    box->setObjectName(QStringLiteral("confirmDelete"));
-    box->setInformativeText(
-        routes.isEmpty()
-            ? tr("No route sends to it. Undo (Ctrl+Z) brings it back.")
-            : tr("Routes %1 still send to it: the gateway will refuse the change until they "
-                 "send elsewhere or are deleted.")
-                  .arg(routes.join(QStringLiteral(", "))));
-    QPushButton *remove = box->addButton(tr("Delete"), QMessageBox::DestructiveRole);
-    remove->setObjectName(QStringLiteral("confirmDeleteButton"));
-    box->setDefaultButton(QMessageBox::Cancel);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    connect(box, &QMessageBox::buttonClicked, this, [this, remove, name](QAbstractButton *b) {
-        if (b == remove)
-            removeService(name);
-    });
-    box->open();
+    askToConfirm(this,
+                 {tr("Delete service"), tr("Delete the service \u201c%1\u201d?").arg(name),
+                  routes.isEmpty()
+                      ? tr("No route sends to it. Undo (Ctrl+Z) brings it back.")
+                      : tr("Routes %1 still send to it: the gateway will refuse the change "
+                           "until they send elsewhere or are deleted.")
+                            .arg(routes.join(QStringLiteral(", "))),
+                  tr("Delete"), QStringLiteral("confirmDelete")},
+                 [this, name] { removeService(name); });
 }
 
 void ServicesPage::removeService(const QString &name)

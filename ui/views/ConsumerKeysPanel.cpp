@@ -1,5 +1,6 @@
 #include "ConsumerKeysPanel.h"
 
+#include "dialogs/ConfirmAction.h"
 #include "dialogs/NewKeyDialog.h"
 #include "dialogs/RotateKeyDialog.h"
 #include "models/ApiKeyTableModel.h"
@@ -266,21 +267,13 @@ void ConsumerKeysPanel::askRevoke()
     if (!key)
         return;
     const QString id = key->id;
-    m_confirm = new QMessageBox(QMessageBox::Warning, tr("Revoke key"),
-                                tr("Revoke key %1… of %2?").arg(key->prefix, m_consumer),
-                                QMessageBox::Cancel, this);
-    m_confirm->setObjectName(QStringLiteral("confirmRevoke"));
-    m_confirm->setInformativeText(tr("Requests with this key are refused (401) from now on. "
-                                     "Clients still using it need a new key."));
-    QPushButton *revoke = m_confirm->addButton(tr("Revoke"), QMessageBox::DestructiveRole);
-    m_confirm->setDefaultButton(QMessageBox::Cancel);
-    m_confirm->setAttribute(Qt::WA_DeleteOnClose);
-    connect(m_confirm, &QMessageBox::buttonClicked, this,
-            [this, id, revoke](QAbstractButton *button) {
-                if (button == revoke)
-                    revokeKey(id);
-            });
-    m_confirm->open();
+    m_confirm = askToConfirm(this,
+                             {tr("Revoke key"), tr("Revoke key %1… of %2?").arg(key->prefix,
+                                                                               m_consumer),
+                              tr("Requests with this key are refused (401) from now on. "
+                                 "Clients still using it need a new key."),
+                              tr("Revoke"), QStringLiteral("confirmRevoke")},
+                             [this, id] { revokeKey(id); });
 }
 
 } // namespace portico
