@@ -2,6 +2,9 @@
 
 #include "HttpParser.h"
 
+#include <array>
+#include <string_view>
+
 namespace portico {
 
 namespace {
@@ -30,12 +33,23 @@ bool isValidPort(QByteArrayView port)
 
 bool isHttpToken(QByteArrayView bytes)
 {
+    // tchar (RFC 9110 5.6.2) as a table: every header name of every message comes through here.
+    static constexpr std::array<bool, 256> kTokenChar = [] {
+        std::array<bool, 256> table{};
+        for (int c = '0'; c <= '9'; ++c)
+            table[size_t(c)] = true;
+        for (int c = 'a'; c <= 'z'; ++c)
+            table[size_t(c)] = true;
+        for (int c = 'A'; c <= 'Z'; ++c)
+            table[size_t(c)] = true;
+        for (char c : std::string_view("!#$%&'*+-.^_`|~"))
+            table[uchar(c)] = true;
+        return table;
+    }();
     if (bytes.isEmpty())
         return false;
     for (char c : bytes) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-            || QByteArrayView("!#$%&'*+-.^_`|~").contains(c);
-        if (!ok)
+        if (!kTokenChar[uchar(c)])
             return false;
     }
     return true;

@@ -2,6 +2,7 @@
 
 #include "ByteScan.h"
 
+#include <array>
 #include <cstring>
 
 namespace portico {
@@ -10,10 +11,18 @@ namespace {
 
 bool isSafeName(QByteArrayView name)
 {
+    // The bytes that would end a field's name early or split the message, as a table: every
+    // field of every head written passes here.
+    static constexpr std::array<bool, 256> kUnsafe = [] {
+        std::array<bool, 256> table{};
+        for (char c : {':', '\r', '\n', ' ', '\t', '\0'})
+            table[uchar(c)] = true;
+        return table;
+    }();
     if (name.isEmpty())
         return false;
     for (char c : name) {
-        if (c == ':' || c == '\r' || c == '\n' || c == ' ' || c == '\t' || c == '\0')
+        if (kUnsafe[uchar(c)])
             return false;
     }
     return true;
