@@ -37,15 +37,19 @@ public:
     bool isEmpty() const { return m_fields.empty(); }
     void clear() { m_fields.clear(); }
 
-    // Case-insensitive; inline because every header lookup and classification comes here, and
-    // most names differ in length or first letter.
+    // Case-insensitive in ASCII, as field names are (RFC 9110 5.1); inline because every
+    // header lookup and classification comes here, and most names differ in length.
     static bool namesEqual(QByteArrayView a, QByteArrayView b)
     {
-        return a.size() == b.size()
-            && (a.isEmpty()
-                || ((a.front() | 0x20) == (b.front() | 0x20)
-                    && qstrnicmp(a.data(), a.size(), b.data(), b.size()) == 0));
+        if (a.size() != b.size())
+            return false;
+        for (qsizetype i = 0; i < a.size(); ++i) {
+            if (asciiLower(a[i]) != asciiLower(b[i]))
+                return false;
+        }
+        return true;
     }
+    static char asciiLower(char c) { return c >= 'A' && c <= 'Z' ? char(c | 0x20) : c; }
 
 private:
     std::vector<Field> m_fields;

@@ -98,7 +98,8 @@ void stripHopByHopHeaders(HeaderMap &headers)
     auto &fields = headers.fields();
     std::erase_if(fields, [](const HeaderMap::Field &f) {
         return isHopByHopHeader(f.first)
-            || (f.first.size() > 6 && qstrnicmp(f.first.constData(), "Proxy-", 6) == 0);
+            || (f.first.size() > 6
+                && HeaderMap::namesEqual(QByteArrayView(f.first).first(6), "Proxy-"));
     });
 }
 

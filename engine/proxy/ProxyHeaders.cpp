@@ -51,7 +51,7 @@ Role roleOf(QByteArrayView name)
         {"X-Authenticated-Scope", Role::Identity},
     };
     if (isHopByHopHeader(name)
-        || (name.size() > 6 && qstrnicmp(name.data(), 6, "Proxy-", 6) == 0))
+        || (name.size() > 6 && HeaderMap::namesEqual(name.first(6), "Proxy-")))
         return Role::HopByHop;
     for (const Entry &e : kEntries) {
         if (HeaderMap::namesEqual(name, e.name))
@@ -208,7 +208,7 @@ void prepareDownstreamResponseHead(ResponseHead &head, const RequestContext &con
         const QByteArrayView name = field.first;
         // Only the cheap length test runs for most names.
         if (isHopByHopHeader(name)
-            || (name.size() > 6 && qstrnicmp(name.data(), 6, "Proxy-", 6) == 0))
+            || (name.size() > 6 && HeaderMap::namesEqual(name.first(6), "Proxy-")))
             return true;
         if (HeaderMap::namesEqual(name, "Via")) {
             appendListValue(via, field.second);

@@ -51,6 +51,13 @@ void TestHeaderMap::caseInsensitiveLookup()
     QVERIFY(h.value("missing").isNull());
     QVERIFY(HeaderMap::namesEqual("abc", "ABC"));
     QVERIFY(!HeaderMap::namesEqual("abc", "abcd"));
+    QVERIFY(HeaderMap::namesEqual("X-Api-Key9", "x-API-kEY9"));
+    QVERIFY(HeaderMap::namesEqual("", ""));
+    // Only letters fold: token characters one case bit apart stay different.
+    QVERIFY(!HeaderMap::namesEqual("a^b", "a~b"));
+    QVERIFY(!HeaderMap::namesEqual("a@b", "a`b"));
+    QVERIFY(!HeaderMap::namesEqual("a[b", "a{b"));
+    QVERIFY(!HeaderMap::namesEqual("Proxy-", "Proxy_"));
 }
 
 void TestHeaderMap::setReplacesAllInPlace()
