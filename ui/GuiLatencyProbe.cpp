@@ -16,7 +16,6 @@ namespace {
 
 constexpr int kIntervalMs = 10;
 constexpr double kLoadedRequestsPerSecond = 1000; // far above anyone clicking through the app
-constexpr size_t kMaxTicks = 10'000'000;          // 28 hours of ticks: bounded either way
 
 // The calling thread's CPU time: the probe runs on the GUI thread, so it is the GUI's.
 double threadCpuSeconds()
@@ -24,15 +23,6 @@ double threadCpuSeconds()
     timespec ts{};
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
-}
-
-double percentile(std::vector<float> sorted, double q)
-{
-    if (sorted.empty())
-        return 0;
-    const size_t i = std::min(sorted.size() - 1, size_t(q * double(sorted.size())));
-    std::nth_element(sorted.begin(), sorted.begin() + qsizetype(i), sorted.end());
-    return sorted[i];
 }
 
 QJsonObject toJson(const GuiLatencyProbe::Figures &f)
@@ -79,12 +69,11 @@ void GuiLatencyProbe::onTick()
     const qint64 now = m_clock.nsecsElapsed();
     const double cpu = threadCpuSeconds();
     Ticks &ticks = m_underLoad ? m_loaded : m_idle;
-    if (ticks.latenessMs.size() < kMaxTicks) {
-        const double late = double(now - m_lastNs) / 1e6 - kIntervalMs;
-        ticks.latenessMs.push_back(float(std::max(0.0, late)));
-        ticks.cpuSeconds += cpu - m_lastCpu;
-        ticks.wallSeconds += double(now - m_lastNs) / 1e9;
-    }
+    const double lateMs = std::max(0.0, double(now - m_lastNs) / 1e6 - kIntervalMs);
+    ticks.lateness.record(qint64(lateMs * 1000));
+    ticks.maxMs = std::max(ticks.maxMs, lateMs);
+    ticks.cpuSeconds += cpu - m_lastCpu;
+    ticks.wallSeconds += double(now - m_lastNs) / 1e9;
     m_lastNs = now;
     m_lastCpu = cpu;
 }
@@ -92,12 +81,10 @@ void GuiLatencyProbe::onTick()
 GuiLatencyProbe::Figures GuiLatencyProbe::summarize(const Ticks &ticks)
 {
     Figures f;
-    f.ticks = qint64(ticks.latenessMs.size());
-    f.p50Ms = percentile(ticks.latenessMs, 0.50);
-    f.p99Ms = percentile(ticks.latenessMs, 0.99);
-    f.maxMs = ticks.latenessMs.empty()
-        ? 0
-        : *std::max_element(ticks.latenessMs.begin(), ticks.latenessMs.end());
+    f.ticks = qint64(ticks.lateness.count());
+    f.p50Ms = ticks.lateness.percentile(0.50) / 1000;
+    f.p99Ms = ticks.lateness.percentile(0.99) / 1000;
+    f.maxMs = ticks.maxMs;
     f.cpuSeconds = ticks.cpuSeconds;
     f.wallSeconds = ticks.wallSeconds;
     return f;

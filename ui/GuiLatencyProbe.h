@@ -1,12 +1,11 @@
 #pragma once
 
+#include "observe/LatencyHistogram.h"
 #include "observe/TrafficStats.h"
 
 #include <QElapsedTimer>
 #include <QObject>
 #include <QString>
-
-#include <vector>
 
 class QTimer;
 
@@ -30,8 +29,9 @@ public:
     struct Figures
     {
         qint64 ticks = 0;
-        double p50Ms = 0, p99Ms = 0, maxMs = 0; // lateness of the timer's ticks
-        double cpuSeconds = 0;                  // the GUI thread's, over those ticks
+        double p50Ms = 0, p99Ms = 0; // lateness of the timer's ticks, within ~3% (histogram)
+        double maxMs = 0;            // exact
+        double cpuSeconds = 0; // the GUI thread's, over those ticks
         double wallSeconds = 0;
     };
     Figures loaded() const { return summarize(m_loaded); }
@@ -42,7 +42,8 @@ public:
 private:
     struct Ticks
     {
-        std::vector<float> latenessMs;
+        LatencyHistogram lateness; // in µs: bounded memory however long the app runs
+        double maxMs = 0;
         double cpuSeconds = 0;
         double wallSeconds = 0;
     };
