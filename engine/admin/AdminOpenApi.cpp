@@ -105,7 +105,16 @@ TreeValue schemas()
                      {"upstream_pool_size", type("integer")},
                      {"eject_after_failures", type("integer")},
                      {"eject_duration_ms", type("integer")},
-                     {"shutdown_timeout_ms", type("integer")}}));
+                     {"shutdown_timeout_ms", type("integer")},
+                     {"capture_records", type("integer", "0 = capture nothing")},
+                     {"capture_bytes", type("integer")},
+                     {"capture_headers", oneOf({"watched", "always", "off"})},
+                     {"capture_body_kib", type("integer", "0 = no bodies")},
+                     {"redact_headers", arrayOf(type("string"))},
+                     {"metrics_per_consumer", type("boolean")},
+                     {"access_log", type("string", "file path; empty = off")},
+                     {"access_log_max_bytes", type("integer")},
+                     {"access_log_files", type("integer")}}));
     s.insert("Service",
              object({{"name", type("string")},
                      {"url", type("string", "shorthand for one target of weight 100")},

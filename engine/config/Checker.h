@@ -20,6 +20,18 @@ public:
             add(path, QStringLiteral("must be between %1 and %2").arg(min).arg(max));
     }
 
+    // Reports `value` when it is not one of `allowed`, listing them.
+    void oneOf(const QString &path, const QString &value, const QStringList &allowed)
+    {
+        if (allowed.contains(value))
+            return;
+        QStringList quoted;
+        for (const QString &name : allowed)
+            quoted.append(u'"' + name + u'"');
+        add(path, QStringLiteral("unknown value \"%1\" (expected %2)")
+                      .arg(value, quoted.join(QStringLiteral(", "))));
+    }
+
     void name(const FieldPath &path, const QString &value)
     {
         const QString message = checkName(value);

@@ -26,6 +26,26 @@ struct HttpLimitsConfig
     friend bool operator==(const HttpLimitsConfig &, const HttpLimitsConfig &) = default;
 };
 
+// What the gateway keeps of the traffic it serves: the capture ring behind the inspector and
+// GET /traffic, the metrics, the access log.
+struct ObserveConfig
+{
+    int captureRecords = 1000;                 // requests the ring keeps; 0 = capture nothing
+    qint64 captureBytes = 16 * 1024 * 1024;    // and the memory they may take at most
+    // When headers (and bodies, see captureBodyKib) are captured: "watched" (while the desktop
+    // inspector is open or a client read GET /traffic in the last minute), "always" or "off".
+    QString captureHeaders = QStringLiteral("watched");
+    int captureBodyKib = 0;                    // first KiB of each body kept with headers; 0 = none
+    // Header fields redacted in captures and logs besides the ones always redacted
+    // (Authorization, Proxy-Authorization, X-API-Key, Cookie, Set-Cookie).
+    QStringList redactHeaders;
+    bool metricsPerConsumer = false;           // per-consumer series on GET /metrics
+    QString accessLog;                         // JSON-lines file; empty = no access log
+    qint64 accessLogMaxBytes = 64 * 1024 * 1024; // rotated when it would grow past this
+    int accessLogFiles = 5;                    // rotated files kept beside it (.1 is the newest)
+    friend bool operator==(const ObserveConfig &, const ObserveConfig &) = default;
+};
+
 struct SettingsConfig
 {
     QString listen = QStringLiteral("127.0.0.1:8080");
@@ -46,6 +66,7 @@ struct SettingsConfig
     int ejectAfterFailures = 3;         // consecutive connect failures before a target is ejected
     int ejectDurationMs = 10'000;       // how long an ejected target stays out
     int shutdownTimeoutMs = 10'000;     // in-flight requests may finish within this on shutdown
+    ObserveConfig observe;
     friend bool operator==(const SettingsConfig &, const SettingsConfig &) = default;
 };
 

@@ -27,6 +27,16 @@ TreeValue settingsToTree(const SettingsConfig &s)
         .insert("eject_after_failures", s.ejectAfterFailures)
         .insert("eject_duration_ms", s.ejectDurationMs)
         .insert("shutdown_timeout_ms", s.shutdownTimeoutMs);
+    const ObserveConfig &o = s.observe;
+    tree.insert("capture_records", o.captureRecords)
+        .insert("capture_bytes", o.captureBytes)
+        .insert("capture_headers", o.captureHeaders)
+        .insert("capture_body_kib", o.captureBodyKib)
+        .insert("redact_headers", TreeValue::flowList(o.redactHeaders))
+        .insert("metrics_per_consumer", o.metricsPerConsumer)
+        .insert("access_log", o.accessLog)
+        .insert("access_log_max_bytes", o.accessLogMaxBytes)
+        .insert("access_log_files", o.accessLogFiles);
     return tree;
 }
 

@@ -7,6 +7,7 @@
 #include "ConsumerScan.h"
 #include "FieldPath.h"
 #include "NameIndex.h"
+#include "ObserveChecks.h"
 #include "RateLimitChecks.h"
 #include "policy/jwt_auth/JwtKey.h"
 #include "routing/PathNormalizer.h"
@@ -122,6 +123,7 @@ void checkSettings(Checker &check, const SettingsConfig &s)
     check.range(QStringLiteral("settings.eject_after_failures"), s.ejectAfterFailures, 1, 1000);
     check.range(QStringLiteral("settings.eject_duration_ms"), s.ejectDurationMs, 1, kHour);
     check.range(QStringLiteral("settings.shutdown_timeout_ms"), s.shutdownTimeoutMs, 1, kHour);
+    checkObserveSettings(check, s.observe);
 }
 
 void checkService(Checker &check, const FieldPath &base, const ServiceConfig &service)

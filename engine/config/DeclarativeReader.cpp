@@ -274,9 +274,35 @@ void DeclarativeReader::readSettings(const YAML::Node &node, const QString &base
         else if (key == "shutdown_timeout_ms")
             readInteger(value, path, s.shutdownTimeoutMs);
         else
-            return false;
+            return readObserveSetting(key, value, path, s.observe);
         return true;
     });
+}
+
+bool DeclarativeReader::readObserveSetting(const std::string &key, const YAML::Node &value,
+                                           const QString &path, ObserveConfig &o)
+{
+    if (key == "capture_records")
+        readInteger(value, path, o.captureRecords);
+    else if (key == "capture_bytes")
+        readInteger(value, path, o.captureBytes);
+    else if (key == "capture_headers")
+        readString(value, path, o.captureHeaders);
+    else if (key == "capture_body_kib")
+        readInteger(value, path, o.captureBodyKib);
+    else if (key == "redact_headers")
+        readStringList(value, path, o.redactHeaders);
+    else if (key == "metrics_per_consumer")
+        readBool(value, path, o.metricsPerConsumer);
+    else if (key == "access_log")
+        readString(value, path, o.accessLog);
+    else if (key == "access_log_max_bytes")
+        readInteger(value, path, o.accessLogMaxBytes);
+    else if (key == "access_log_files")
+        readInteger(value, path, o.accessLogFiles);
+    else
+        return false;
+    return true;
 }
 
 void DeclarativeReader::readService(const YAML::Node &node, const QString &base,

@@ -28,6 +28,9 @@ public:
     bool readRoot(const YAML::Node &root, Config &config); // false: root is not a mapping
 
     void readSettings(const YAML::Node &node, const QString &path, SettingsConfig &settings);
+    // A settings key of ObserveConfig's; false when `key` is none of them.
+    bool readObserveSetting(const std::string &key, const YAML::Node &value, const QString &path,
+                            ObserveConfig &observe);
     void readService(const YAML::Node &node, const QString &path, ServiceConfig &service);
     void readRoute(const YAML::Node &node, const QString &path, RouteConfig &route);
     void readConsumer(const YAML::Node &node, const QString &path, ConsumerConfig &consumer);

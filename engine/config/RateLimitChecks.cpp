@@ -6,24 +6,6 @@
 
 namespace portico::validation {
 
-namespace {
-
-// Reports `value` when it is not one of `allowed`, listing them.
-void checkOneOf(Checker &check, const QString &path, const QString &value,
-                const QStringList &allowed)
-{
-    if (allowed.contains(value))
-        return;
-    QStringList quoted;
-    for (const QString &name : allowed)
-        quoted.append(u'"' + name + u'"');
-    check.add(path,
-              QStringLiteral("unknown value \"%1\" (expected %2)")
-                  .arg(value, quoted.join(QStringLiteral(", "))));
-}
-
-} // namespace
-
 void checkRateLimitSettings(Checker &check, const SettingsConfig &s)
 {
     // The same reading as the engine's: what passes here is what it connects to.
@@ -32,11 +14,11 @@ void checkRateLimitSettings(Checker &check, const SettingsConfig &s)
         && !RedisEndpoint::parse(s.rateLimitStore, &why))
         check.add(QStringLiteral("settings.rate_limit_store"),
                   QStringLiteral("expected \"local\" or redis://host[:port][/db]; ") + why);
-    checkOneOf(check, QStringLiteral("settings.rate_limit_headers"), s.rateLimitHeaders,
-               {QStringLiteral("ietf"), QStringLiteral("legacy"), QStringLiteral("both"),
-                QStringLiteral("none")});
-    checkOneOf(check, QStringLiteral("settings.rate_limit_redis_down"), s.rateLimitRedisDown,
-               {QStringLiteral("local"), QStringLiteral("open"), QStringLiteral("closed")});
+    check.oneOf(QStringLiteral("settings.rate_limit_headers"), s.rateLimitHeaders,
+                {QStringLiteral("ietf"), QStringLiteral("legacy"), QStringLiteral("both"),
+                 QStringLiteral("none")});
+    check.oneOf(QStringLiteral("settings.rate_limit_redis_down"), s.rateLimitRedisDown,
+                {QStringLiteral("local"), QStringLiteral("open"), QStringLiteral("closed")});
     check.range(QStringLiteral("settings.rate_limit_redis_timeout_ms"), s.rateLimitRedisTimeoutMs,
                 1, 10'000);
     // QTimeZone knows the system's IANA database (and "UTC"); an empty name is no zone.

@@ -292,6 +292,15 @@ settings:
   eject_after_failures: 5
   eject_duration_ms: 4500
   shutdown_timeout_ms: 5500
+  capture_records: 50
+  capture_bytes: 1048576
+  capture_headers: always
+  capture_body_kib: 4
+  redact_headers: [X-Session, X-Card]
+  metrics_per_consumer: true
+  access_log: /tmp/portico-access.log
+  access_log_max_bytes: 100000
+  access_log_files: 2
 services:
   - name: svc
     url: http://backend.test:8443/base
@@ -332,6 +341,16 @@ routes:
     QCOMPARE(c.settings.ejectAfterFailures, 5);
     QCOMPARE(c.settings.ejectDurationMs, 4500);
     QCOMPARE(c.settings.shutdownTimeoutMs, 5500);
+    const ObserveConfig &o = c.settings.observe;
+    QCOMPARE(o.captureRecords, 50);
+    QCOMPARE(o.captureBytes, 1048576);
+    QCOMPARE(o.captureHeaders, QStringLiteral("always"));
+    QCOMPARE(o.captureBodyKib, 4);
+    QCOMPARE(o.redactHeaders, QStringList({QStringLiteral("X-Session"), QStringLiteral("X-Card")}));
+    QCOMPARE(o.metricsPerConsumer, true);
+    QCOMPARE(o.accessLog, QStringLiteral("/tmp/portico-access.log"));
+    QCOMPARE(o.accessLogMaxBytes, 100000);
+    QCOMPARE(o.accessLogFiles, 2);
     const ServiceConfig &s = c.services.at(0);
     QCOMPARE(s.targets.at(0).url, QStringLiteral("http://backend.test:8443/base"));
     QCOMPARE(s.connectTimeoutMs, 100);
