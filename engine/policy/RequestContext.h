@@ -41,6 +41,7 @@ struct RequestContext
     QByteArray normalizedPath;
     qsizetype stripLength = 0;
     QByteArray requestId;
+    QByteArray traceId; // W3C trace context: the trace's id, 32 hex digits; empty = not traced
     // The connection's, which outlives its requests (a QHostAddress of its own would cost an
     // allocation per request: Qt's default constructor makes one).
     const QHostAddress *clientAddress = nullptr;
