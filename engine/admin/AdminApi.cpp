@@ -6,6 +6,7 @@
 #include "AdminOpenApi.h"
 #include "AdminStatus.h"
 #include "AdminSupport.h"
+#include "AdminTraffic.h"
 #include "AdminUsage.h"
 #include "config/ConfigService.h"
 
@@ -86,9 +87,8 @@ AdminResponse AdminApi::route(const AdminRequest &request)
         return *response;
     if (std::optional<AdminResponse> response = handleEntityRequest(context, request))
         return *response;
-    if (s == QStringList{QStringLiteral("traffic")})
-        return AdminResponse::error(501, QStringLiteral("/traffic is not available yet: it "
-                                                        "arrives with the traffic inspector"));
+    if (std::optional<AdminResponse> response = handleTrafficRequest(context, request))
+        return *response;
     return notFound(QStringLiteral("no such endpoint; GET /openapi.json lists them"));
 }
 

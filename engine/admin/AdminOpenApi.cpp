@@ -295,6 +295,11 @@ TreeValue adminOpenApiDocument()
     p = TreeValue::map();
     p.insert("get", operation("Prometheus metrics (text)", nullptr, "200", nullptr, false));
     paths.insert("/metrics", std::move(p));
+    p = TreeValue::map();
+    p.insert("get", operation("recent captured requests, oldest first (?limit=N, ?after=SEQ, "
+                              "?format=har for HAR 1.2)",
+                              nullptr, "200", nullptr, false));
+    paths.insert("/traffic", std::move(p));
 
     TreeValue bearer = TreeValue::map();
     bearer.insert("type", "http").insert("scheme", "bearer");

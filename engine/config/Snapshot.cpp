@@ -29,12 +29,13 @@ CompiledService compileService(const ServiceConfig &service, HealthRegistry &hea
 {
     CompiledService out{service.name, {}, LoadBalancer(weightsOf(service)),
                         service.connectTimeoutMs, service.readTimeoutMs,
-                        service.preserveHost, service.retries};
+                        service.preserveHost, service.retries, service.name.toUtf8()};
     for (const TargetConfig &t : service.targets) {
         const std::optional<TargetUrl> url = parseTargetUrl(t.url);
         Q_ASSERT(url); // validated before
         CompiledTarget target;
         target.url = t.url;
+        target.urlUtf8 = t.url.toUtf8();
         target.host = url->host;
         target.port = url->port;
         const QString hostPort = (url->host.contains(QLatin1Char(':'))
@@ -105,6 +106,7 @@ Snapshot::Snapshot(Config c, quint64 v)
     : version(v)
     , config(std::move(c))
     , router(config.routes)
+    , redactor(config.settings.observe.redactHeaders)
 {
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/Config.h"
+#include "observe/Redactor.h"
 #include "policy/PolicyChain.h"
 #include "proxy/LoadBalancer.h"
 #include "routing/Router.h"
@@ -21,6 +22,7 @@ class TargetHealth;
 struct CompiledTarget
 {
     QString url;
+    QByteArray urlUtf8; // the same, as captures show it
     QString host;
     quint16 port = 80;
     QByteArray hostPort;   // "host:port", the pool key and the Host header when not preserved
@@ -38,6 +40,7 @@ struct CompiledService
     int readTimeoutMs = 30000;
     bool preserveHost = true;
     int retries = 1;
+    QByteArray nameUtf8 = {};
 };
 
 struct CompiledRoute
@@ -60,6 +63,7 @@ struct Snapshot
     std::vector<CompiledRoute> routes; // same indices as config.routes
     std::shared_ptr<const ConsumerDirectory> consumers; // null when no route authenticates
     std::shared_ptr<const RateLimiter> rateLimiter;     // plans, calendar, where counters live
+    Redactor redactor; // what captures and logs must not show (settings.redact_headers)
 
     Snapshot(Config c, quint64 v);
 };

@@ -10,6 +10,7 @@
 #include "net/ResponseFraming.h"
 #include "net/Worker.h"
 #include "observe/RequestId.h"
+#include "observe/TrafficCapture.h"
 #include "proxy/ProxyExchange.h"
 #include "routing/PathNormalizer.h"
 
@@ -243,6 +244,8 @@ HttpParserListener::Action ClientConnection::onRequestHead(RequestHead &head)
     m_context->clientPort = m_peerPort;
     const QByteArray given = m_context->head.headers.value("X-Request-Id");
     m_context->requestId = isAcceptableRequestId(given) ? given : generateRequestId();
+    m_capture.begin(m_worker->capture(), m_context->startedMs);
+    m_context->captureDetails = m_capture.wantsDetails();
     m_pause = Pause::HeadParsed;
     return Action::Pause;
 }
@@ -347,6 +350,7 @@ HttpParserListener::Action ClientConnection::onBody(QByteArrayView data)
     if (m_discardBody)
         return Action::Continue;
     m_bodyBytes += data.size();
+    m_capture.addRequestBody(data);
     if (m_bodyBytes > m_maxBodyBytes) {
         m_pause = Pause::BodyTooLarge;
         return Action::Pause;
@@ -375,6 +379,7 @@ void ClientConnection::sendResponseHead(ResponseHead head)
     Q_ASSERT(m_context);
     m_responseStarted = true;
     m_responseStatus = head.status;
+    m_capture.addResponseHead(head, m_context->snapshot->redactor);
     const ClientFraming framing = frameForClient(head, m_context->head, m_closeAfterResponse);
     m_responseChunked = framing.chunked;
     m_closeAfterResponse = framing.close;
@@ -383,6 +388,7 @@ void ClientConnection::sendResponseHead(ResponseHead head)
 
 void ClientConnection::sendResponseBody(QByteArrayView data)
 {
+    m_capture.addResponseBody(data);
     if (m_responseChunked)
         appendChunk(m_out, data);
     else
@@ -430,6 +436,9 @@ void ClientConnection::countResponse()
     const qint64 micros =
         m_context->startedNs ? (monotonicNowNs() - m_context->startedNs) / 1000 : -1;
     m_worker->traffic().record(*m_context, m_responseStatus, micros);
+    if (std::shared_ptr<CaptureRecord> record =
+            m_capture.finish(*m_context, m_responseStatus, micros))
+        m_worker->capture()->add(std::move(record));
 }
 
 bool ClientConnection::isRestOfBodySmall() const
@@ -520,6 +529,7 @@ void ClientConnection::failProtocol(const HttpError &error)
         m_context = std::make_unique<RequestContext>();
         m_context->requestId = generateRequestId();
         m_context->head.versionMinor = 1;
+        m_capture.begin(m_worker->capture(), monotonicNowMs()); // malformed requests show too
     }
     if (m_exchange) {
         m_exchange->cancel();

@@ -3,6 +3,7 @@
 #include "http/HttpParser.h"
 #include "net/ByteStream.h"
 #include "net/Deadline.h"
+#include "observe/CaptureDraft.h"
 #include "policy/RequestContext.h"
 #include "policy/auth/AuthMemo.h"
 #include "proxy/DownstreamSink.h"
@@ -136,6 +137,8 @@ private:
     bool m_responseDone = false;
     bool m_responseChunked = false;
     int m_responseStatus = 0;
+
+    CaptureDraft m_capture; // what the capture keeps of the request being served
 
     Deadline m_headerTimer;
     Deadline m_idleTimer;

@@ -32,6 +32,7 @@ bool EngineCore::start(const Config &config, ConfigErrors *errors)
     }
     const std::optional<HostPort> address = parseHostPort(config.settings.listen);
     Q_ASSERT(address); // validated
+    m_capture.configure(config.settings.observe);
     m_publisher.publish(snapshot, m_nextVersion++);
     m_aggregator.reset(); // figures since this start
     {
@@ -46,7 +47,7 @@ bool EngineCore::start(const Config &config, ConfigErrors *errors)
         thread->setObjectName(QStringLiteral("portico-worker-%1").arg(i));
         // Qt's own dispatcher would poll every connection of the worker on each iteration.
         thread->setEventDispatcher(new EpollEventDispatcher);
-        auto *worker = new Worker(i, &m_publisher);
+        auto *worker = new Worker(i, &m_publisher, &m_capture);
         worker->moveToThread(thread);
         // Deferred deletion still runs after the loop stops: the worker dies on its own thread.
         QObject::connect(thread, &QThread::finished, worker, &QObject::deleteLater);
@@ -114,6 +115,7 @@ ConfigErrors EngineCore::apply(const Config &config, ConfigCheck check)
         compileSnapshot(config, m_nextVersion, m_registries, &errors, check);
     if (!snapshot)
         return errors;
+    m_capture.configure(config.settings.observe);
     m_publisher.publish(snapshot, m_nextVersion++);
     for (Worker *worker : m_workers)
         QMetaObject::invokeMethod(worker, &Worker::refreshSnapshot, Qt::QueuedConnection);

@@ -4,6 +4,7 @@
 #include "config/EngineRegistries.h"
 #include "net/SnapshotPublisher.h"
 #include "observe/TrafficAggregator.h"
+#include "observe/TrafficCapture.h"
 #include "observe/TrafficStats.h"
 
 #include <QMutex>
@@ -40,6 +41,8 @@ public:
     std::shared_ptr<const Snapshot> snapshot() const;
     KeyUsageRecorder &keyUsage() { return *m_registries.keyUsage; }
     LocalCounters &rateCounters() { return *m_registries.rateCounters; }
+    // The recent requests (kept across restarts of the engine).
+    TrafficCapture &capture() { return m_capture; }
     // Sums the workers' counters; requests/s is measured over about the last second.
     //
     // Per-route and per-consumer figures and latency come as deltas: each sample takes what the
@@ -61,6 +64,7 @@ private:
     mutable QMutex m_mutex; // guards m_lastSample
     TrafficSample m_lastSample;
     TrafficAggregator m_aggregator;
+    TrafficCapture m_capture;
     quint64 m_nextVersion = 1;
 
     std::vector<QThread *> m_workerThreads;

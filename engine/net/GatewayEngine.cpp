@@ -79,6 +79,11 @@ KeyUsageRecorder &GatewayEngine::keyUsage()
     return m_core->keyUsage();
 }
 
+TrafficCapture &GatewayEngine::capture()
+{
+    return m_core->capture();
+}
+
 LocalCounters &GatewayEngine::rateCounters()
 {
     return m_core->rateCounters();

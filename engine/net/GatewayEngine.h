@@ -17,6 +17,7 @@ struct Snapshot;
 class EngineCore;
 class KeyUsageRecorder;
 class LocalCounters;
+class TrafficCapture;
 
 // The one door to the gateway engine for the apps: start it on a configuration, swap in a new
 // one while it runs, read its live figures, stop it. Everything it emits is already aggregated
@@ -50,6 +51,8 @@ public:
     // When API keys were last used, gathered from the workers (see KeyUsageFlusher).
     KeyUsageRecorder &keyUsage();
     LocalCounters &rateCounters();
+    // The recent requests with the gateway's decisions (thread-safe; lives as long as this).
+    TrafficCapture &capture();
     // The latest aggregated figures (also emitted by trafficUpdated).
     TrafficSample traffic() const;
 

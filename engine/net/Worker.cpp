@@ -16,9 +16,10 @@
 
 namespace portico {
 
-Worker::Worker(int index, const SnapshotPublisher *publisher)
+Worker::Worker(int index, const SnapshotPublisher *publisher, TrafficCapture *capture)
     : m_index(index)
     , m_publisher(publisher)
+    , m_capture(capture)
     , m_pool(new UpstreamPool(this))
     , m_mailbox(std::make_shared<ThreadMailbox>(this))
     , m_redisLinks(new RedisLinks(this))

@@ -16,6 +16,7 @@ namespace portico {
 struct Snapshot;
 class ClientConnection;
 class SnapshotPublisher;
+class TrafficCapture;
 class ThreadMailbox;
 class RedisLinks;
 class UpstreamPool;
@@ -28,7 +29,7 @@ class Worker : public QObject
 {
     Q_OBJECT
 public:
-    Worker(int index, const SnapshotPublisher *publisher);
+    Worker(int index, const SnapshotPublisher *publisher, TrafficCapture *capture);
     ~Worker() override;
 
     int index() const { return m_index; }
@@ -44,6 +45,8 @@ public:
     // Per-route and per-consumer figures and latency, recorded here and flushed on request.
     TrafficRecorder &traffic() { return m_traffic; }
     TrafficOutbox &trafficOutbox() { return m_trafficOutbox; }
+    // The engine's recent requests, which finished requests join (thread-safe).
+    TrafficCapture *capture() const { return m_capture; }
 
     // Queued from other threads:
     void addConnection(qintptr descriptor);
@@ -63,6 +66,7 @@ private:
 
     int m_index;
     const SnapshotPublisher *m_publisher;
+    TrafficCapture *m_capture;
     std::shared_ptr<const Snapshot> m_snapshot;
     quint64 m_snapshotVersion = 0;
     UpstreamPool *m_pool;

@@ -28,6 +28,7 @@ struct RequestIdentity
     const CompiledConsumer *consumer = nullptr; // owned by the snapshot; null = anonymous
     QByteArray subject;                          // the token's subject; empty for API keys
     QByteArray scope;                            // space-separated, from the token
+    QByteArray keyPrefix;                        // the API key's display prefix, for captures
 };
 
 // Everything the gateway knows and decided about one request. Policies read the request and
@@ -58,6 +59,11 @@ struct RequestContext
     int failedTarget = -1;          // its try failed (connect, timeout, reset, bad response)
     qint64 upstreamConnectNs = 0;   // 0 when a pooled connection was reused
     qint64 upstreamFirstByteNs = 0; // from sending the request head to reading the response's
+    qint64 upstreamSentNs = 0;      // when the (last try's) request head was sent; 0 = never
+    // Set by the connection when this request's details are captured: the proxy then notes
+    // the URL it sends the request to.
+    bool captureDetails = false;
+    QByteArray upstreamUrl;
     // For policies that pause: the worker's mailbox to resume on, and whether the request is
     // still there when they do (copy it before pausing; the context may be gone by then).
     ThreadMailbox *mailbox = nullptr;

@@ -136,12 +136,16 @@ void ProxyExchange::sendHead()
     const CompiledTarget &target = m_service->targets[size_t(m_targetIndex)];
     // The head and whatever body is already here leave in one write.
     QByteArray out;
-    appendRequestHead(out, makeUpstreamRequestHead(m_context, *m_service, target));
+    const RequestHead head = makeUpstreamRequestHead(m_context, *m_service, target);
+    appendRequestHead(out, head);
+    if (m_context.captureDetails)
+        m_context.upstreamUrl = "http://" + target.hostPort + head.target;
     const qsizetype headSize = out.size();
     out += m_pending;
     m_pending = QByteArray();
     // The send time for the first-byte figure; the read timer shares the clock read.
     m_sentNs = monotonicNowNs();
+    m_context.upstreamSentNs = m_sentNs;
     sendUpstream(out, out.size() - headSize);
     if (m_requestComplete)
         m_readTimer.start(m_sentNs / 1'000'000);

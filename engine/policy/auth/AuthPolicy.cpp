@@ -122,6 +122,7 @@ PolicyResult AuthPolicy::checkKey(RequestContext &context, const Credential &cre
         *memo = AuthMemo::Key{credential.value.toByteArray(), m_consumers, match.key};
     context.identity.authenticated = true;
     context.identity.consumer = &consumer;
+    context.identity.keyPrefix = match.key->prefix;
     // Prepared once per key, and a literal: nothing allocated on the way.
     context.record(QByteArrayLiteral("auth"), match.key->accepted);
     context.record(QByteArrayLiteral("credential"),

@@ -1,0 +1,57 @@
+#pragma once
+
+#include "observe/CaptureRecord.h"
+
+#include <QByteArrayView>
+
+#include <memory>
+
+namespace portico {
+
+class Redactor;
+class TrafficCapture;
+struct RequestContext;
+struct ResponseHead;
+
+// What a client connection gathers for the capture while one request runs: its bodies' sizes
+// and, when details are captured, the response's fields and the bodies' first bytes. At the
+// end it becomes a CaptureRecord with what the request's context holds (the decisions, the
+// route, the consumer, the timings).
+//
+// When nobody captures, begin() leaves it idle and each call below is one test of a bool.
+class CaptureDraft
+{
+public:
+    // A request starts: captured at all, with details or not, as `capture` says now.
+    void begin(const TrafficCapture *capture, qint64 nowMs);
+    bool isActive() const { return m_active; }
+    bool wantsDetails() const { return m_details; }
+
+    void addRequestBody(QByteArrayView data)
+    {
+        if (m_active)
+            keep(m_requestBody, data);
+    }
+    void addResponseHead(const ResponseHead &head, const Redactor &redactor);
+    void addResponseBody(QByteArrayView data)
+    {
+        if (m_active)
+            keep(m_responseBody, data);
+    }
+
+    // The finished record (null when this request was not captured); the draft is idle again.
+    std::shared_ptr<CaptureRecord> finish(const RequestContext &context, int status,
+                                          qint64 totalUs);
+
+private:
+    void keep(CapturedBody &body, QByteArrayView data);
+
+    bool m_active = false;
+    bool m_details = false;
+    int m_bodyLimit = 0;
+    CapturedBody m_requestBody;
+    CapturedBody m_responseBody;
+    std::vector<CapturedField> m_responseHeaders;
+};
+
+} // namespace portico
