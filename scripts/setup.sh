@@ -21,12 +21,13 @@
 # starts, where an init system lets it) is never used: started or not, on 6379 or not, it
 # changes nothing for the tests.
 # libqt6svg6: the plugin that draws the desktop app's SVG icons (found at run time, not linked).
+# curl: tst_curl_command runs the curl commands the inspector copies against a test backend.
 PORTICO_PACKAGES=(
     build-essential cmake ninja-build ccache pkg-config
     qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite qt6-charts-dev qt6-tools-dev libgl-dev
     libqt6svg6
     node-llhttp libyaml-cpp-dev libhiredis-dev libssl-dev libsqlite3-dev
-    valgrind redis-server
+    valgrind redis-server curl
 )
 
 PORTICO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

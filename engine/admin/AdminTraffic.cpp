@@ -3,6 +3,7 @@
 #include "net/Deadline.h"
 #include "net/GatewayEngine.h"
 #include "observe/CaptureJson.h"
+#include "observe/HarFormat.h"
 #include "observe/TrafficCapture.h"
 
 #include <QJsonArray>
@@ -55,6 +56,12 @@ std::optional<AdminResponse> handleTrafficRequest(AdminContext &context,
     capture.noteRead(monotonicNowMs());
     const CaptureRecords records =
         capture.recordsAfter(quint64(*after), int(std::min<qint64>(*limit, INT_MAX)));
+    if (format == QLatin1String("har")) {
+        AdminResponse har;
+        har.contentType = "application/json";
+        har.body = toHar(records, QStringLiteral(PORTICO_VERSION));
+        return har.withHeader("Content-Disposition", "attachment; filename=\"portico.har\"");
+    }
     QJsonArray list;
     for (const CaptureRecordPtr &record : records)
         list.append(captureToJson(*record));

@@ -1,8 +1,9 @@
 #include "CaptureJson.h"
 
+#include "observe/CaptureText.h"
+
 #include <QDateTime>
 #include <QJsonArray>
-#include <QStringDecoder>
 
 namespace portico {
 
@@ -10,14 +11,7 @@ namespace {
 
 QString text(const QByteArray &bytes)
 {
-    return QString::fromUtf8(bytes);
-}
-
-bool isUtf8(const QByteArray &bytes)
-{
-    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-    (void)decoder.decode(bytes);
-    return !decoder.hasError();
+    return captureText(bytes);
 }
 
 QJsonArray fieldsToJson(const std::vector<CapturedField> &fields)

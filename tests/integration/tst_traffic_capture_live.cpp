@@ -6,6 +6,7 @@
 
 #include "AdminHarness.h"
 #include "config/ApiKeys.h"
+#include "observe/HarFormat.h"
 #include "observe/TrafficCapture.h"
 
 #include <QJsonArray>
@@ -303,6 +304,15 @@ void TestTrafficCaptureLive::trafficEndpointPollsAndRefusesBadInput()
     QVERIFY(record.contains("request_headers")); // watched since the first read
     QCOMPARE(m_harness.admin("GET", "/traffic?limit=1").json().value("records").toArray().size(),
              1);
+    const RawResponse har = m_harness.admin("GET", "/traffic?format=har&limit=2");
+    QCOMPARE(har.status, 200);
+    QString error;
+    const CaptureRecords fromHar = portico::fromHar(har.body, &error);
+    QCOMPARE(error, QString());
+    QCOMPARE(fromHar.size(), size_t(2));
+    QCOMPARE(fromHar.back()->sequence, 4u);
+    QCOMPARE(fromHar.back()->route, QByteArray("open"));
+    QCOMPARE(har.json().value("log").toObject().value("version").toString(), QStringLiteral("1.2"));
     QCOMPARE(m_harness.admin("GET", "/traffic?limit=-1").status, 400);
     QCOMPARE(m_harness.admin("GET", "/traffic?after=x").status, 400);
     QCOMPARE(m_harness.admin("GET", "/traffic?format=xml").status, 400);
