@@ -2,7 +2,9 @@
 
 #include "config/ConfigService.h"
 #include "config/Snapshot.h"
+#include "net/Deadline.h"
 #include "net/GatewayEngine.h"
+#include "observe/GatewayMetrics.h"
 
 namespace portico {
 
@@ -51,37 +53,21 @@ AdminResponse statusResponse(AdminContext &context)
 
 AdminResponse metricsResponse(AdminContext &context)
 {
-    QByteArray out;
-    const auto metric = [&out](const char *name, const char *type, const char *help) {
-        out += QByteArray("# HELP ") + name + ' ' + help + '\n';
-        out += QByteArray("# TYPE ") + name + ' ' + type + '\n';
-    };
-    metric("portico_config_revision", "gauge", "Revision of the stored configuration.");
-    out += "portico_config_revision " + QByteArray::number(context.config.revision()) + '\n';
-    const bool running = context.engine && context.engine->isRunning();
-    metric("portico_up", "gauge", "1 while the gateway engine is running.");
-    out += QByteArray("portico_up ") + (running ? "1" : "0") + '\n';
-    if (running) {
-        const TrafficSample traffic = context.engine->traffic();
-        metric("portico_http_requests_total", "counter",
-               "Requests answered by the gateway, by status class.");
-        const char *const classes[] = {"none", "1xx", "2xx", "3xx", "4xx", "5xx"};
-        for (size_t i = 0; i < traffic.byStatusClass.size(); ++i)
-            out += QByteArray("portico_http_requests_total{code=\"") + classes[i] + "\"} "
-                + QByteArray::number(traffic.byStatusClass[i]) + '\n';
-        metric("portico_upstream_errors_total", "counter",
-               "502 and 504 answers the gateway produced for failed upstreams.");
-        out += "portico_upstream_errors_total " + QByteArray::number(traffic.upstreamErrors)
-            + '\n';
-        metric("portico_active_connections", "gauge", "Open client connections.");
-        out += "portico_active_connections " + QByteArray::number(traffic.activeConnections)
-            + '\n';
-        metric("portico_workers", "gauge", "Worker threads.");
-        out += "portico_workers " + QByteArray::number(context.engine->workerCount()) + '\n';
+    GatewayFigures figures;
+    figures.configRevision = context.config.revision();
+    figures.running = context.engine && context.engine->isRunning();
+    if (figures.running) {
+        const std::shared_ptr<const Snapshot> snapshot = context.engine->snapshot();
+        figures.workers = context.engine->workerCount();
+        figures.snapshotVersion = snapshot->version;
+        figures.activeConnections = context.engine->traffic().activeConnections;
+        figures.perConsumer = snapshot->config.settings.observe.metricsPerConsumer;
+        figures.traffic = context.engine->metrics(figures.perConsumer);
+        figures.health = readTargetHealth(*snapshot, monotonicNowMs());
     }
     AdminResponse response;
     response.contentType = "text/plain; version=0.0.4; charset=utf-8";
-    response.body = out;
+    response.body = gatewayMetricsText(figures);
     return response;
 }
 

@@ -34,9 +34,9 @@ bool EngineCore::start(const Config &config, ConfigErrors *errors)
     Q_ASSERT(address); // validated
     m_capture.configure(config.settings.observe);
     m_publisher.publish(snapshot, m_nextVersion++);
-    m_aggregator.reset(); // figures since this start
     {
         QMutexLocker lock(&m_mutex);
+        m_aggregator.reset(); // figures since this start
         m_lastSample = TrafficSample{};
     }
 
@@ -183,13 +183,16 @@ TrafficSample EngineCore::sample()
         s.upstreamErrors += c.upstreamErrors.load(std::memory_order_relaxed);
         s.rateLimited += c.rateLimited.load(std::memory_order_relaxed);
         s.activeConnections += c.activeConnections.load(std::memory_order_relaxed);
+    }
+    // The lock is for metrics(), which another thread may call; nothing else waits on it.
+    QMutexLocker lock(&m_mutex);
+    for (Worker *worker : m_workers) {
         // What it flushed when the last sample asked; this one asks for the next (see header).
         for (const TrafficDelta &delta : worker->trafficOutbox().take())
             m_aggregator.add(delta);
         QMetaObject::invokeMethod(worker, &Worker::flushTraffic, Qt::QueuedConnection);
     }
     m_aggregator.finish(s);
-    QMutexLocker lock(&m_mutex);
     m_lastSample = s;
     return s;
 }
@@ -198,6 +201,12 @@ TrafficSample EngineCore::lastSample() const
 {
     QMutexLocker lock(&m_mutex);
     return m_lastSample;
+}
+
+TrafficMetrics EngineCore::metrics(bool withConsumers) const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_aggregator.metrics(withConsumers);
 }
 
 } // namespace portico

@@ -54,6 +54,8 @@ public:
     // figures are one sample (about 250 ms) behind the status counters.
     TrafficSample sample();
     TrafficSample lastSample() const;
+    // Totals since start for GET /metrics, as of the last sample (see TrafficAggregator).
+    TrafficMetrics metrics(bool withConsumers) const;
 
 private:
     void dispatch(qintptr descriptor);
@@ -61,7 +63,7 @@ private:
 
     EngineRegistries m_registries;
     SnapshotPublisher m_publisher;
-    mutable QMutex m_mutex; // guards m_lastSample
+    mutable QMutex m_mutex; // guards m_lastSample and m_aggregator
     TrafficSample m_lastSample;
     TrafficAggregator m_aggregator;
     TrafficCapture m_capture;

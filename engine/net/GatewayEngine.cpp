@@ -99,4 +99,9 @@ TrafficSample GatewayEngine::traffic() const
     return m_core->lastSample();
 }
 
+TrafficMetrics GatewayEngine::metrics(bool withConsumers) const
+{
+    return m_core->metrics(withConsumers);
+}
+
 } // namespace portico

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/Config.h"
+#include "observe/TrafficMetrics.h"
 #include "observe/TrafficStats.h"
 
 #include <QObject>
@@ -55,6 +56,9 @@ public:
     TrafficCapture &capture();
     // The latest aggregated figures (also emitted by trafficUpdated).
     TrafficSample traffic() const;
+    // Totals since start for GET /metrics, as of the latest sample; per consumer only when
+    // `withConsumers`.
+    TrafficMetrics metrics(bool withConsumers) const;
 
 Q_SIGNALS:
     // About four times a second while running.

@@ -40,8 +40,11 @@ void TrafficAggregator::reset()
 void TrafficAggregator::add(const TrafficDelta &delta)
 {
     m_latency.merge(delta.latency);
+    m_unrouted.merge(delta.unrouted);
     for (const RouteDelta &in : delta.routes) {
-        Record &record = m_routes[size_t(routeRecord(in.route))];
+        const int index = routeRecord(in.route);
+        m_routeCounts[size_t(index)].merge(in.counts);
+        Record &record = m_routes[size_t(index)];
         record.total.requests += in.requests;
         record.total.flagged += in.serverErrors;
         if (in.latency.isEmpty())
@@ -64,6 +67,7 @@ void TrafficAggregator::add(const TrafficDelta &delta)
         record.total.flagged += in.errors;
         record.firstByte.merge(in.firstByte);
         record.connect.merge(in.connect);
+        record.firstByteTotal.merge(in.firstByteBuckets);
     }
     m_routesChanged = m_routesChanged || !delta.routes.empty();
     m_targetsChanged = m_targetsChanged || !delta.targets.empty();
@@ -77,6 +81,7 @@ int TrafficAggregator::routeRecord(const QString &name)
         return *found;
     const int index = int(m_routes.size());
     m_routes.push_back(Record{name, {}, {}, -1});
+    m_routeCounts.emplace_back();
     m_routeByName.insert(name, index);
     m_routeOrder.push_back(index);
     return index;
@@ -214,6 +219,39 @@ void TrafficAggregator::listTargets(TrafficSample &sample, size_t now, size_t ol
         out.connect = record.connectLatency;
         sample.targets.push_back(std::move(out));
     }
+}
+
+TrafficMetrics TrafficAggregator::metrics(bool withConsumers) const
+{
+    TrafficMetrics out;
+    out.unrouted = m_unrouted;
+    out.routes.reserve(m_routes.size());
+    for (size_t i = 0; i < m_routes.size(); ++i)
+        out.routes.push_back(RouteMetrics{m_routes[i].name, m_routeCounts[i]});
+    std::sort(out.routes.begin(), out.routes.end(),
+              [](const RouteMetrics &a, const RouteMetrics &b) { return a.route < b.route; });
+    out.targets.reserve(m_targets.size());
+    for (const TargetRecord &record : m_targets) {
+        out.targets.push_back(TargetMetrics{record.name.first, record.name.second,
+                                            record.total.requests, record.total.flagged,
+                                            record.firstByteTotal});
+    }
+    std::sort(out.targets.begin(), out.targets.end(),
+              [](const TargetMetrics &a, const TargetMetrics &b) {
+                  return a.service != b.service ? a.service < b.service : a.url < b.url;
+              });
+    if (withConsumers) {
+        out.consumers.reserve(m_consumers.size());
+        for (const Record &record : m_consumers) {
+            out.consumers.push_back(
+                ConsumerMetrics{record.name, record.total.requests, record.total.flagged});
+        }
+        std::sort(out.consumers.begin(), out.consumers.end(),
+                  [](const ConsumerMetrics &a, const ConsumerMetrics &b) {
+                      return a.consumer < b.consumer;
+                  });
+    }
+    return out;
 }
 
 } // namespace portico

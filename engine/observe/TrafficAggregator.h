@@ -2,6 +2,7 @@
 
 #include "observe/LatencyHistogram.h"
 #include "observe/TrafficDelta.h"
+#include "observe/TrafficMetrics.h"
 #include "observe/TrafficStats.h"
 
 #include <QByteArray>
@@ -26,6 +27,11 @@ namespace portico {
 // answers; otherwise intervals are pooled until they do or span kTargetLatencySpanMs, and the
 // last pooled figures are shown meanwhile. A canary target taking a few requests a second still
 // gets percentiles worth reading, and a busy one stays as fresh as the routes'.
+//
+// It also keeps what GET /metrics needs, as totals since start: per route answers by method
+// and status class and a duration histogram, the same for requests no route matched, and per
+// target a time-to-first-byte histogram. metrics() copies them out on demand; samples do not
+// carry them.
 class TrafficAggregator
 {
 public:
@@ -35,6 +41,9 @@ public:
     // second, the latency of what the deltas added since the last call brought, the routes and
     // the consumers.
     void finish(TrafficSample &sample);
+    // The totals for GET /metrics, of what add() has brought so far; consumers only when
+    // `withConsumers` (a list as long as the consumers that sent anything).
+    TrafficMetrics metrics(bool withConsumers) const;
 
 private:
     // Samples kept for rates: at 4 samples a second, the one about a second back is within.
@@ -67,6 +76,7 @@ private:
         qint64 windowStartMs = 0;
         LatencySummary latency;
         LatencySummary connectLatency;
+        DurationHistogram firstByteTotal; // since start
     };
 
     int routeRecord(const QString &name);
@@ -77,6 +87,8 @@ private:
     void listTargets(TrafficSample &sample, size_t now, size_t oldest, double spanS);
 
     std::vector<Record> m_routes;
+    std::vector<RequestCounts> m_routeCounts; // since start, by route record
+    RequestCounts m_unrouted;
     std::vector<Record> m_consumers;
     QHash<QString, int> m_routeByName;
     QHash<QByteArray, int> m_consumerByName; // by CompiledConsumer::name, converted once

@@ -1,6 +1,8 @@
 #pragma once
 
+#include "observe/DurationHistogram.h"
 #include "observe/LatencyHistogram.h"
+#include "observe/RequestCounts.h"
 
 #include <QByteArray>
 #include <QString>
@@ -18,6 +20,7 @@ struct RouteDelta
     quint64 requests = 0;
     quint64 serverErrors = 0;
     LatencyHistogram latency;
+    RequestCounts counts; // for GET /metrics
 };
 
 struct ConsumerDelta
@@ -32,22 +35,25 @@ struct TargetDelta
 {
     QString service;
     QString url;
-    quint64 requests = 0; // answered (sent a response head)
-    quint64 errors = 0;   // failed tries
-    LatencyHistogram firstByte; // request head sent to response head read
-    LatencyHistogram connect;   // new connections only
+    quint64 requests = 0;               // answered (sent a response head)
+    quint64 errors = 0;                 // failed tries
+    LatencyHistogram firstByte;         // request head sent to response head read
+    LatencyHistogram connect;           // new connections only
+    DurationHistogram firstByteBuckets; // the same answers as firstByte, for GET /metrics
 };
 
 struct TrafficDelta
 {
     LatencyHistogram latency; // every request, routed or not
+    RequestCounts unrouted;   // requests no route matched (or refused before matching)
     std::vector<RouteDelta> routes;
     std::vector<ConsumerDelta> consumers;
     std::vector<TargetDelta> targets;
 
     bool isEmpty() const
     {
-        return latency.isEmpty() && routes.empty() && consumers.empty() && targets.empty();
+        return latency.isEmpty() && unrouted.total() == 0 && routes.empty() && consumers.empty()
+            && targets.empty();
     }
 };
 

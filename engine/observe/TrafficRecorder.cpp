@@ -30,6 +30,11 @@ void TrafficRecorder::record(const RequestContext &context, int status, qint64 m
 {
     if (micros >= 0)
         m_latency.record(micros);
+    const MethodClass method = methodClassOf(context.head.method);
+    if (!context.route || !context.snapshot) {
+        m_unrouted.count(method, status, micros);
+        m_unroutedTouched = true;
+    }
     const CompiledConsumer *consumer = context.identity.consumer;
     if ((!context.route && !consumer) || !context.snapshot)
         return;
@@ -47,6 +52,7 @@ void TrafficRecorder::record(const RequestContext &context, int status, qint64 m
             ++slot.serverErrors;
         if (micros >= 0)
             slot.latency.record(micros);
+        slot.counts.count(method, status, micros);
     }
     if (consumer) {
         const int index = consumerSlot(*consumer, bound);
@@ -68,6 +74,7 @@ void TrafficRecorder::recordTargets(const RequestContext &context, bool bound)
         TargetSlot &slot = touchTarget(snapshot, service, context.answeringTarget, bound);
         ++slot.requests;
         slot.firstByte.record(context.upstreamFirstByteNs / 1000);
+        slot.firstByteBuckets.record(context.upstreamFirstByteNs / 1000);
         if (context.upstreamConnectNs > 0)
             slot.connect.record(context.upstreamConnectNs / 1000);
     }
@@ -153,7 +160,7 @@ int TrafficRecorder::routeSlotByName(const QString &name)
     if (found != m_routeByName.constEnd())
         return *found;
     const int slot = int(m_routes.size());
-    m_routes.push_back(RouteSlot{name, 0, 0, {}});
+    m_routes.push_back(RouteSlot{name, 0, 0, {}, {}});
     m_routeByName.insert(name, slot);
     return slot;
 }
@@ -175,7 +182,7 @@ int TrafficRecorder::targetSlotByName(const TargetName &name)
     if (found != m_targetByName.constEnd())
         return *found;
     const int slot = int(m_targets.size());
-    m_targets.push_back(TargetSlot{name, 0, 0, false, {}, {}});
+    m_targets.push_back(TargetSlot{name, 0, 0, false, {}, {}, {}});
     m_targetByName.insert(name, slot);
     return slot;
 }
@@ -185,13 +192,19 @@ TrafficDelta TrafficRecorder::takeDelta()
     TrafficDelta delta;
     delta.latency = m_latency;
     m_latency.clear();
+    if (m_unroutedTouched) {
+        delta.unrouted = m_unrouted;
+        m_unrouted = {};
+        m_unroutedTouched = false;
+    }
     delta.routes.reserve(m_touchedRoutes.size());
     for (int index : m_touchedRoutes) {
         RouteSlot &slot = m_routes[size_t(index)];
         delta.routes.push_back(
-            RouteDelta{slot.name, slot.requests, slot.serverErrors, slot.latency});
+            RouteDelta{slot.name, slot.requests, slot.serverErrors, slot.latency, slot.counts});
         slot.requests = slot.serverErrors = 0;
         slot.latency.clear();
+        slot.counts = {};
     }
     m_touchedRoutes.clear();
     delta.consumers.reserve(m_touchedConsumers.size());
@@ -205,11 +218,13 @@ TrafficDelta TrafficRecorder::takeDelta()
     for (int index : m_touchedTargets) {
         TargetSlot &slot = m_targets[size_t(index)];
         delta.targets.push_back(TargetDelta{slot.name.first, slot.name.second, slot.requests,
-                                            slot.errors, slot.firstByte, slot.connect});
+                                            slot.errors, slot.firstByte, slot.connect,
+                                            slot.firstByteBuckets});
         slot.requests = slot.errors = 0;
         slot.touched = false;
         slot.firstByte.clear();
         slot.connect.clear();
+        slot.firstByteBuckets = {};
     }
     m_touchedTargets.clear();
     return delta;

@@ -17,13 +17,14 @@ struct CompiledRoute;
 struct RequestContext;
 struct Snapshot;
 
-// One worker's traffic figures per route, per consumer and per upstream target since its last
-// flush. Used only on
-// its worker's thread, so nothing here is atomic or locked.
+// One worker's traffic figures per route (and for requests no route matched), per consumer and
+// per upstream target since its last flush. Used only on its worker's thread, so nothing here
+// is atomic or locked.
 //
 // Per request it costs a version compare, a vector index (the route's index in the snapshot)
-// and a pointer lookup (the consumer), two histogram records and a few additions (a proxied
-// request: one more index, the target's, and one or two histogram records); names are
+// and a pointer lookup (the consumer), a method classified by length and one compare, three
+// histogram records and a few additions (a proxied request: one more index, the target's, and
+// two or three histogram records); names are
 // looked up only the first time a route or consumer answers after a snapshot swap, and for
 // requests that started on an older snapshot than the last one seen. Only routes and consumers
 // that answer get a slot, so 100,000 configured consumers cost nothing until they send traffic.
@@ -35,8 +36,8 @@ public:
     void record(const RequestContext &context, int status, qint64 micros);
     bool isEmpty() const
     {
-        return m_latency.isEmpty() && m_touchedRoutes.empty() && m_touchedConsumers.empty()
-            && m_touchedTargets.empty();
+        return m_latency.isEmpty() && !m_unroutedTouched && m_touchedRoutes.empty()
+            && m_touchedConsumers.empty() && m_touchedTargets.empty();
     }
     // What was recorded since the last call, by name; the recorder starts over empty.
     TrafficDelta takeDelta();
@@ -48,6 +49,7 @@ private:
         quint64 requests = 0;
         quint64 serverErrors = 0;
         LatencyHistogram latency;
+        RequestCounts counts;
     };
     struct ConsumerSlot
     {
@@ -64,6 +66,7 @@ private:
         bool touched = false;
         LatencyHistogram firstByte;
         LatencyHistogram connect;
+        DurationHistogram firstByteBuckets;
     };
 
     void bind(const Snapshot &snapshot);
@@ -76,6 +79,8 @@ private:
     int targetSlotByName(const TargetName &name);
 
     LatencyHistogram m_latency;
+    RequestCounts m_unrouted; // requests without a route
+    bool m_unroutedTouched = false;
     // Slots, found by name; kept between flushes (only their figures are reset) until the next
     // snapshot swap, which keeps only those holding figures not yet flushed.
     std::vector<RouteSlot> m_routes;

@@ -75,6 +75,7 @@ private Q_SLOTS:
     void resetStartsOver();
     void targetsSumByServiceAndUrl();
     void targetLatencyPoolsThinIntervals();
+    void keepsTotalsForMetrics();
 };
 
 void TestTrafficAggregator::emptyListsNothing()
@@ -267,6 +268,76 @@ void TestTrafficAggregator::targetLatencyPoolsThinIntervals()
     QCOMPARE(s.targets[1].latency.count, quint64(0));
     s = finish(aggregator, 10'000 + 11 * 250 + 10'000, 75);
     QCOMPARE(s.targets[1].latency.count, quint64(2));
+}
+
+// The totals GET /metrics reads: summed over workers and samples (finish() clears only the
+// interval figures), in name order, consumers only when asked for, gone after reset().
+void TestTrafficAggregator::keepsTotalsForMetrics()
+{
+    TrafficAggregator aggregator;
+    QVERIFY(aggregator.metrics(true).routes.empty());
+
+    RouteDelta b = routeDelta("b", 2, 1);
+    b.counts.count(MethodClass::Get, 200, 800);
+    b.counts.count(MethodClass::Post, 503, 40'000);
+    RouteDelta a = routeDelta("a", 1, 0);
+    a.counts.count(MethodClass::Get, 429, 100);
+    TrafficDelta first = delta({b, a}, {{"zed", 1, 1}, {"app", 2, 0}});
+    first.unrouted.count(MethodClass::Other, 404, 50);
+    first.targets = targetDelta("http://t", 1, 0).targets;
+    first.targets[0].firstByteBuckets.record(3000);
+    aggregator.add(first);
+    finish(aggregator, 1000, 4);
+
+    RouteDelta again = routeDelta("b", 1, 0); // another worker, a later sample
+    again.counts.count(MethodClass::Get, 201, 2'000'000);
+    TrafficDelta second = delta({again});
+    second.unrouted.count(MethodClass::Get, 400, -1);
+    second.targets = targetDelta("http://t", 1, 0, 2).targets;
+    second.targets[0].firstByteBuckets.record(20'000);
+    aggregator.add(second);
+    finish(aggregator, 1250, 5);
+
+    TrafficMetrics m = aggregator.metrics(false);
+    QVERIFY(m.consumers.empty());
+    QCOMPARE(m.routes.size(), size_t(2));
+    QCOMPARE(m.routes[0].route, QStringLiteral("a"));
+    QCOMPARE(m.routes[0].counts.rateLimited, quint64(1));
+    QCOMPARE(m.routes[1].route, QStringLiteral("b"));
+    const RequestCounts &bTotal = m.routes[1].counts;
+    QCOMPARE(bTotal.total(), quint64(3));
+    QCOMPARE(bTotal.answers(MethodClass::Get, 2), quint64(2));
+    QCOMPARE(bTotal.answers(MethodClass::Post, 5), quint64(1));
+    QCOMPARE(bTotal.duration.count(), quint64(3));
+    QCOMPARE(bTotal.duration.sumMicros(), quint64(800 + 40'000 + 2'000'000));
+    QCOMPARE(m.unrouted.total(), quint64(2));
+    QCOMPARE(m.unrouted.answers(MethodClass::Other, 4), quint64(1));
+    QCOMPARE(m.unrouted.answers(MethodClass::Get, 4), quint64(1));
+    QCOMPARE(m.unrouted.duration.count(), quint64(1));
+    QCOMPARE(m.targets.size(), size_t(1));
+    QCOMPARE(m.targets[0].requests, quint64(2));
+    QCOMPARE(m.targets[0].errors, quint64(2));
+    QCOMPARE(m.targets[0].firstByte.count(), quint64(2));
+    QCOMPARE(m.targets[0].firstByte.sumMicros(), quint64(23'000));
+
+    m = aggregator.metrics(true);
+    QCOMPARE(m.consumers.size(), size_t(2));
+    QCOMPARE(m.consumers[0].consumer, QStringLiteral("app"));
+    QCOMPARE(m.consumers[0].requests, quint64(2));
+    QCOMPARE(m.consumers[1].consumer, QStringLiteral("zed"));
+    QCOMPARE(m.consumers[1].rateLimited, quint64(1));
+
+    // The samples' figures are unchanged by all this.
+    const TrafficSample s = finish(aggregator, 1500, 5);
+    QCOMPARE(s.routes[0].route, QStringLiteral("b"));
+    QCOMPARE(s.routes[0].requests, quint64(3));
+
+    aggregator.reset();
+    m = aggregator.metrics(true);
+    QVERIFY(m.routes.empty());
+    QVERIFY(m.targets.empty());
+    QVERIFY(m.consumers.empty());
+    QCOMPARE(m.unrouted.total(), quint64(0));
 }
 
 QTEST_APPLESS_MAIN(TestTrafficAggregator)

@@ -119,6 +119,9 @@ private Q_SLOTS:
     void requestFromOlderSnapshotCountsByName();
     void countsTargetsAnswersFailuresAndTimes();
     void targetsAfterSwapCountByName();
+    void countsMethodsStatusClassesAndDurations();
+    void unroutedAloneIsNotEmpty();
+    void classifiesMethods();
 };
 
 void TestTrafficRecorder::countsRoutesConsumersAndLatency()
@@ -133,8 +136,8 @@ void TestTrafficRecorder::countsRoutesConsumersAndLatency()
     recorder.record(request(snapshot, "a", &other), 200, 900);
     recorder.record(request(snapshot, "b"), 502, 40'000);
     recorder.record(request(snapshot, "b"), 500, 30'000);
-    recorder.record(request(snapshot, {}), 404, 10); // no route: latency only
-    recorder.record(RequestContext{}, 400, -1);      // no head: counted nowhere here
+    recorder.record(request(snapshot, {}), 404, 10); // no route: latency and unrouted only
+    recorder.record(RequestContext{}, 400, -1);      // no head: unrouted only
     QVERIFY(!recorder.isEmpty());
 
     const TrafficDelta delta = recorder.takeDelta();
@@ -155,6 +158,103 @@ void TestTrafficRecorder::countsRoutesConsumersAndLatency()
     QCOMPARE(findConsumer(delta, "app")->rateLimited, quint64(1));
     QCOMPARE(findConsumer(delta, "other")->requests, quint64(1));
     QCOMPARE(findConsumer(delta, "other")->rateLimited, quint64(0));
+    QCOMPARE(delta.unrouted.total(), quint64(2));
+    QCOMPARE(delta.unrouted.duration.count(), quint64(1)); // the 400's time is unknown
+}
+
+// What GET /metrics shows: answers by method and status class, 429s and durations per route,
+// the same for requests no route matched, and each target's time to first byte in buckets.
+void TestTrafficRecorder::countsMethodsStatusClassesAndDurations()
+{
+    const auto snapshot = snapshotWith(1, {"r"});
+    addServices(*snapshot, {{"svc", {QStringLiteral("http://t:1")}}});
+    const auto withMethod = [](RequestContext context, const QByteArray &method) {
+        context.head.method = method;
+        return context;
+    };
+    TrafficRecorder recorder;
+    recorder.record(withMethod(request(snapshot, "r"), "GET"), 200, 800);
+    recorder.record(withMethod(request(snapshot, "r"), "GET"), 204, 3000);
+    recorder.record(withMethod(request(snapshot, "r"), "POST"), 429, 50);
+    recorder.record(withMethod(request(snapshot, "r"), "DELETE"), 503, 30'000'000);
+    recorder.record(withMethod(request(snapshot, "r"), "PROPFIND"), 200, 100);
+    recorder.record(withMethod(request(snapshot, "r"), "get"), 200, 100); // case matters
+    recorder.record(withMethod(request(snapshot, "r"), "PATCH"), 0, 100); // no response
+    recorder.record(withMethod(request(snapshot, {}), "OPTIONS"), 404, 20);
+    recorder.record(withMethod(proxied(snapshot, 0, 0, 4000), "PUT"), 201, 5000);
+
+    const TrafficDelta delta = recorder.takeDelta();
+    const RequestCounts &a = findRoute(delta, "r")->counts;
+    QCOMPARE(a.total(), quint64(8));
+    QCOMPARE(a.answers(MethodClass::Get, 2), quint64(2));
+    QCOMPARE(a.answers(MethodClass::Post, 4), quint64(1));
+    QCOMPARE(a.answers(MethodClass::Delete, 5), quint64(1));
+    QCOMPARE(a.answers(MethodClass::Other, 2), quint64(2));
+    QCOMPARE(a.answers(MethodClass::Patch, 0), quint64(1));
+    QCOMPARE(a.answers(MethodClass::Put, 2), quint64(1));
+    QCOMPARE(a.rateLimited, quint64(1));
+    QCOMPARE(a.duration.count(), quint64(8));
+    // 800 µs and the 50/100 µs ones at most 1 ms; 3 ms at most 5 ms; 5 ms at most 5 ms;
+    // 30 s above the last bound.
+    QCOMPARE(a.duration.counts()[0], quint64(5));
+    QCOMPARE(a.duration.counts()[2], quint64(2));
+    QCOMPARE(a.duration.counts()[DurationHistogram::kBuckets - 1], quint64(1));
+    QCOMPARE(a.duration.sumMicros(),
+             quint64(800 + 3000 + 50 + 30'000'000 + 100 + 100 + 100 + 5000));
+    QCOMPARE(delta.unrouted.total(), quint64(1));
+    QCOMPARE(delta.unrouted.answers(MethodClass::Options, 4), quint64(1));
+    QCOMPARE(delta.unrouted.duration.counts()[0], quint64(1));
+    const TargetDelta *target = findTarget(delta, "svc", "http://t:1");
+    QVERIFY(target);
+    QCOMPARE(target->firstByteBuckets.count(), quint64(1));
+    QCOMPARE(target->firstByteBuckets.counts()[2], quint64(1)); // 4 ms: (2.5 ms, 5 ms]
+    QCOMPARE(target->firstByteBuckets.sumMicros(), quint64(4000));
+
+    // All of it starts over.
+    QVERIFY(recorder.isEmpty());
+    recorder.record(withMethod(request(snapshot, "r"), "GET"), 200, 100);
+    const TrafficDelta next = recorder.takeDelta();
+    QCOMPARE(findRoute(next, "r")->counts.total(), quint64(1));
+    QCOMPARE(findRoute(next, "r")->counts.rateLimited, quint64(0));
+    QCOMPARE(findRoute(next, "r")->counts.duration.count(), quint64(1));
+    QCOMPARE(next.unrouted.total(), quint64(0));
+    QVERIFY(next.targets.empty());
+}
+
+// A worker whose only request matched no route still has something to flush.
+void TestTrafficRecorder::unroutedAloneIsNotEmpty()
+{
+    TrafficRecorder recorder;
+    RequestContext context;
+    context.head.method = "GET";
+    recorder.record(context, 400, -1);
+    QVERIFY(!recorder.isEmpty());
+    const TrafficDelta delta = recorder.takeDelta();
+    QVERIFY(!delta.isEmpty());
+    QCOMPARE(delta.unrouted.answers(MethodClass::Get, 4), quint64(1));
+    QVERIFY(recorder.isEmpty());
+    QVERIFY(recorder.takeDelta().isEmpty());
+}
+
+void TestTrafficRecorder::classifiesMethods()
+{
+    const QList<std::pair<QByteArray, MethodClass>> cases{
+        {"GET", MethodClass::Get},         {"HEAD", MethodClass::Head},
+        {"POST", MethodClass::Post},       {"PUT", MethodClass::Put},
+        {"DELETE", MethodClass::Delete},   {"CONNECT", MethodClass::Connect},
+        {"OPTIONS", MethodClass::Options}, {"TRACE", MethodClass::Trace},
+        {"PATCH", MethodClass::Patch},     {"", MethodClass::Other},
+        {"GETS", MethodClass::Other},      {"Get", MethodClass::Other},
+        {"PURGE", MethodClass::Other},     {"PROPFIND", MethodClass::Other},
+        {"OPTION", MethodClass::Other},    {"POS", MethodClass::Other},
+    };
+    for (const auto &[method, expected] : cases)
+        QVERIFY2(methodClassOf(method) == expected, method.constData());
+    QCOMPARE(kMethodClassNames[size_t(MethodClass::Other)], "OTHER");
+    QCOMPARE(kStatusClassNames[size_t(statusClassOf(0))], "none");
+    QCOMPARE(kStatusClassNames[size_t(statusClassOf(429))], "4xx");
+    QCOMPARE(statusClassOf(600), 0);
+    QCOMPARE(statusClassOf(99), 0);
 }
 
 void TestTrafficRecorder::takeDeltaStartsOver()
