@@ -17,10 +17,17 @@ Redactor::Redactor(const QStringList &extraNames)
         if (std::find(m_names.cbegin(), m_names.cend(), lower) == m_names.cend())
             m_names.push_back(std::move(lower));
     }
+    for (const QByteArray &secret : m_names) {
+        if (secret.size() < 64)
+            m_lengths |= quint64(1) << secret.size();
+    }
 }
 
 bool Redactor::isSecret(QByteArrayView name) const
 {
+    // Most fields differ in length from every secret name: one bit test rules them out.
+    if (name.size() < 64 && !(m_lengths & (quint64(1) << name.size())))
+        return false;
     for (const QByteArray &secret : m_names) {
         if (HeaderMap::namesEqual(name, secret))
             return true;
@@ -30,10 +37,12 @@ bool Redactor::isSecret(QByteArrayView name) const
 
 std::vector<CapturedField> Redactor::redactedFields(const HeaderMap &headers) const
 {
+    // Shared static bytes: a redacted field costs no allocation.
+    static const QByteArray redacted = QByteArrayLiteral("[redacted]");
     std::vector<CapturedField> fields;
     fields.reserve(headers.fields().size());
     for (const auto &[name, value] : headers.fields())
-        fields.push_back({name, isSecret(name) ? kRedacted.toByteArray() : value});
+        fields.push_back({name, isSecret(name) ? redacted : value});
     return fields;
 }
 

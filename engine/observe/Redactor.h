@@ -32,6 +32,7 @@ public:
 
 private:
     std::vector<QByteArray> m_names; // lower case
+    quint64 m_lengths = 0;           // bit n set: some name has n characters (n < 64)
 };
 
 } // namespace portico

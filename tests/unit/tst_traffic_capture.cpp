@@ -232,6 +232,8 @@ void TestTrafficCapture::redactsConfiguredFields()
     QVERIFY(redactor.isSecret("Authorization"));
     QVERIFY(!redactor.isSecret("X-Sessions"));
     QVERIFY(!Redactor().isSecret("X-Session"));
+    const QString longName = QStringLiteral("X-") + QString(70, u'a');
+    QVERIFY(Redactor({longName}).isSecret(longName.toUpper().toLatin1()));
 }
 
 void TestTrafficCapture::redactsCredentialQueryParameters()
