@@ -9,7 +9,9 @@
 #include "net/ReadScratch.h"
 #include "net/ResponseFraming.h"
 #include "net/Worker.h"
+#include "observe/AccessLog.h"
 #include "observe/RequestId.h"
+#include "observe/TraceContext.h"
 #include "observe/TrafficCapture.h"
 #include "proxy/ProxyExchange.h"
 #include "routing/PathNormalizer.h"
@@ -244,7 +246,9 @@ HttpParserListener::Action ClientConnection::onRequestHead(RequestHead &head)
     m_context->clientPort = m_peerPort;
     const QByteArray given = m_context->head.headers.value("X-Request-Id");
     m_context->requestId = isAcceptableRequestId(given) ? given : generateRequestId();
-    m_capture.begin(m_worker->capture(), m_context->startedMs);
+    m_context->trace = continueTrace(m_context->head.headers, &m_context->traceId);
+    m_capture.begin(m_worker->capture(), m_worker->accessLog().isEnabled(),
+                    m_context->startedMs);
     m_context->captureDetails = m_capture.wantsDetails();
     m_pause = Pause::HeadParsed;
     return Action::Pause;
@@ -436,9 +440,13 @@ void ClientConnection::countResponse()
     const qint64 micros =
         m_context->startedNs ? (monotonicNowNs() - m_context->startedNs) / 1000 : -1;
     m_worker->traffic().record(*m_context, m_responseStatus, micros);
-    if (std::shared_ptr<CaptureRecord> record =
-            m_capture.finish(*m_context, m_responseStatus, micros))
-        m_worker->capture()->add(std::move(record));
+    std::shared_ptr<CaptureRecord> record = m_capture.finish(*m_context, m_responseStatus, micros);
+    if (!record)
+        return;
+    const CaptureRecordPtr finished = record;
+    m_worker->capture()->add(std::move(record)); // numbers it first: the log reads it after
+    if (AccessLog &log = m_worker->accessLog(); log.isEnabled())
+        log.append(finished);
 }
 
 bool ClientConnection::isRestOfBodySmall() const
@@ -529,7 +537,8 @@ void ClientConnection::failProtocol(const HttpError &error)
         m_context = std::make_unique<RequestContext>();
         m_context->requestId = generateRequestId();
         m_context->head.versionMinor = 1;
-        m_capture.begin(m_worker->capture(), monotonicNowMs()); // malformed requests show too
+        // Malformed requests show too.
+        m_capture.begin(m_worker->capture(), m_worker->accessLog().isEnabled(), monotonicNowMs());
     }
     if (m_exchange) {
         m_exchange->cancel();

@@ -63,7 +63,8 @@ private:
     void rejectRequest(const LocalReply &reply, bool close);
     void failProtocol(const HttpError &error);
     void completeRequest();
-    // Counts the answered request in the worker's figures (status, route, consumer, latency).
+    // Counts the answered request in the worker's figures (status, route, consumer, latency),
+    // and logs it while the access log is on.
     void countResponse();
     void retireExchange();
     bool isRestOfBodySmall() const;

@@ -13,6 +13,16 @@
 
 namespace portico {
 
+namespace {
+
+AccessLogOptions accessLogOptions(const SettingsConfig &settings)
+{
+    const ObserveConfig &o = settings.observe;
+    return AccessLogOptions{o.accessLog, o.accessLogMaxBytes, o.accessLogFiles};
+}
+
+} // namespace
+
 EngineCore::~EngineCore()
 {
     stop();
@@ -34,6 +44,8 @@ bool EngineCore::start(const Config &config, ConfigErrors *errors)
     Q_ASSERT(address); // validated
     m_capture.configure(config.settings.observe);
     m_publisher.publish(snapshot, m_nextVersion++);
+    m_accessLog.configure(accessLogOptions(config.settings));
+    m_aggregator.reset(); // figures since this start
     {
         QMutexLocker lock(&m_mutex);
         m_aggregator.reset(); // figures since this start
@@ -47,7 +59,7 @@ bool EngineCore::start(const Config &config, ConfigErrors *errors)
         thread->setObjectName(QStringLiteral("portico-worker-%1").arg(i));
         // Qt's own dispatcher would poll every connection of the worker on each iteration.
         thread->setEventDispatcher(new EpollEventDispatcher);
-        auto *worker = new Worker(i, &m_publisher, &m_capture);
+        auto *worker = new Worker(i, &m_publisher, &m_capture, &m_accessLog);
         worker->moveToThread(thread);
         // Deferred deletion still runs after the loop stops: the worker dies on its own thread.
         QObject::connect(thread, &QThread::finished, worker, &QObject::deleteLater);
@@ -117,6 +129,8 @@ ConfigErrors EngineCore::apply(const Config &config, ConfigCheck check)
         return errors;
     m_capture.configure(config.settings.observe);
     m_publisher.publish(snapshot, m_nextVersion++);
+    // Requests still finishing on the old snapshot log to the new file: none is lost.
+    m_accessLog.configure(accessLogOptions(config.settings));
     for (Worker *worker : m_workers)
         QMetaObject::invokeMethod(worker, &Worker::refreshSnapshot, Qt::QueuedConnection);
     return {};
@@ -138,6 +152,7 @@ void EngineCore::stop()
 
     const int timeoutMs = snapshot()->config.settings.shutdownTimeoutMs;
     stopThreads(timeoutMs);
+    m_accessLog.close(); // after the workers: their last lines are in
     m_running = false;
     m_port = 0;
 }

@@ -3,6 +3,7 @@
 #include "config/Config.h"
 #include "config/EngineRegistries.h"
 #include "net/SnapshotPublisher.h"
+#include "observe/AccessLog.h"
 #include "observe/TrafficAggregator.h"
 #include "observe/TrafficCapture.h"
 #include "observe/TrafficStats.h"
@@ -40,6 +41,10 @@ public:
     int workerCount() const { return int(m_workers.size()); }
     std::shared_ptr<const Snapshot> snapshot() const;
     KeyUsageRecorder &keyUsage() { return *m_registries.keyUsage; }
+    // The access log, following settings.access_log* on start and apply. Lives as long as the
+    // core; append() is safe from any thread (workers call it when a request completes), and
+    // isEnabled() says whether a record is wanted at all.
+    AccessLog *accessLog() { return &m_accessLog; }
     LocalCounters &rateCounters() { return *m_registries.rateCounters; }
     // The recent requests (kept across restarts of the engine).
     TrafficCapture &capture() { return m_capture; }
@@ -62,6 +67,7 @@ private:
     void stopThreads(int timeoutMs);
 
     EngineRegistries m_registries;
+    AccessLog m_accessLog; // before the workers, which hold a pointer to it
     SnapshotPublisher m_publisher;
     mutable QMutex m_mutex; // guards m_lastSample and m_aggregator
     TrafficSample m_lastSample;

@@ -16,10 +16,12 @@
 
 namespace portico {
 
-Worker::Worker(int index, const SnapshotPublisher *publisher, TrafficCapture *capture)
+Worker::Worker(int index, const SnapshotPublisher *publisher, TrafficCapture *capture,
+               AccessLog *accessLog)
     : m_index(index)
     , m_publisher(publisher)
     , m_capture(capture)
+    , m_accessLog(accessLog)
     , m_pool(new UpstreamPool(this))
     , m_mailbox(std::make_shared<ThreadMailbox>(this))
     , m_redisLinks(new RedisLinks(this))

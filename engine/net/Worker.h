@@ -14,6 +14,7 @@ class QTimer;
 namespace portico {
 
 struct Snapshot;
+class AccessLog;
 class ClientConnection;
 class SnapshotPublisher;
 class TrafficCapture;
@@ -29,7 +30,8 @@ class Worker : public QObject
 {
     Q_OBJECT
 public:
-    Worker(int index, const SnapshotPublisher *publisher, TrafficCapture *capture);
+    Worker(int index, const SnapshotPublisher *publisher, TrafficCapture *capture,
+           AccessLog *accessLog);
     ~Worker() override;
 
     int index() const { return m_index; }
@@ -47,6 +49,8 @@ public:
     TrafficOutbox &trafficOutbox() { return m_trafficOutbox; }
     // The engine's recent requests, which finished requests join (thread-safe).
     TrafficCapture *capture() const { return m_capture; }
+    // The engine's access log (outlives the worker); append() only when isEnabled().
+    AccessLog &accessLog() const { return *m_accessLog; }
 
     // Queued from other threads:
     void addConnection(qintptr descriptor);
@@ -67,6 +71,7 @@ private:
     int m_index;
     const SnapshotPublisher *m_publisher;
     TrafficCapture *m_capture;
+    AccessLog *m_accessLog;
     std::shared_ptr<const Snapshot> m_snapshot;
     quint64 m_snapshotVersion = 0;
     UpstreamPool *m_pool;

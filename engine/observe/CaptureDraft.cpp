@@ -42,10 +42,11 @@ QByteArray httpVersion(const RequestHead &head)
 
 } // namespace
 
-void CaptureDraft::begin(const TrafficCapture *capture, qint64 nowMs)
+void CaptureDraft::begin(const TrafficCapture *capture, bool forAccessLog, qint64 nowMs)
 {
-    m_active = capture && capture->isOn();
-    m_details = m_active && capture->wantsDetails(nowMs);
+    const bool captured = capture && capture->isOn();
+    m_active = captured || forAccessLog;
+    m_details = captured && capture->wantsDetails(nowMs);
     m_bodyLimit = m_details ? capture->bodyLimitBytes() : 0;
     m_requestBody = {};
     m_responseBody = {};

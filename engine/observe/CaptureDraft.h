@@ -22,8 +22,9 @@ struct ResponseHead;
 class CaptureDraft
 {
 public:
-    // A request starts: captured at all, with details or not, as `capture` says now.
-    void begin(const TrafficCapture *capture, qint64 nowMs);
+    // A request starts: recorded when `capture` is on or the access log wants it, with
+    // details or not as `capture` says now.
+    void begin(const TrafficCapture *capture, bool forAccessLog, qint64 nowMs);
     bool isActive() const { return m_active; }
     bool wantsDetails() const { return m_details; }
 

@@ -4,6 +4,26 @@
 
 namespace portico {
 
+namespace {
+
+// Names compared case-insensitively, after percent-decoding (api%5Fkey is api_key).
+bool isSecretParameter(QByteArrayView name)
+{
+    QByteArray decoded;
+    if (name.contains('%')) { // rare: only then is a copy made
+        decoded = QByteArray::fromPercentEncoding(name.toByteArray());
+        name = decoded;
+    }
+    for (QByteArrayView secret :
+         {QByteArrayView("apikey"), QByteArrayView("api_key"), QByteArrayView("access_token")}) {
+        if (name.compare(secret, Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
 Redactor::Redactor()
     : Redactor(QStringList{})
 {
@@ -51,29 +71,26 @@ QByteArray Redactor::redactedTarget(const QByteArray &target)
     const qsizetype query = target.indexOf('?');
     if (query < 0)
         return target;
-    static const QByteArrayView kSecretParameters[] = {"apikey", "api_key", "access_token"};
-    QByteArray out = target.first(query + 1);
+    QByteArray out;
+    out.reserve(target.size());
+    out.append(QByteArrayView(target).first(query + 1));
     bool changed = false;
     qsizetype start = query + 1;
     while (start <= target.size()) {
         qsizetype end = target.indexOf('&', start);
         if (end < 0)
             end = target.size();
-        const QByteArrayView parameter = QByteArrayView(target).sliced(start, end - start);
-        const qsizetype equals = parameter.indexOf('=');
-        const QByteArrayView name = equals < 0 ? parameter : parameter.first(equals);
-        const bool secret = std::any_of(std::begin(kSecretParameters), std::end(kSecretParameters),
-                                        [&](QByteArrayView s) { return name.compare(s, Qt::CaseInsensitive) == 0; });
-        if (start > query + 1)
-            out += '&';
-        if (secret && equals >= 0) {
-            out += name;
-            out += '=';
-            out += kRedacted;
+        const QByteArrayView part = QByteArrayView(target).sliced(start, end - start);
+        const qsizetype equals = part.indexOf('=');
+        if (equals >= 0 && isSecretParameter(part.first(equals))) {
+            out.append(part.first(equals + 1));
+            out.append(kRedacted);
             changed = true;
         } else {
-            out += parameter;
+            out.append(part);
         }
+        if (end < target.size())
+            out += '&';
         start = end + 1;
     }
     return changed ? out : target;

@@ -27,7 +27,9 @@ public:
     // The fields with secret values replaced, in order.
     std::vector<CapturedField> redactedFields(const HeaderMap &headers) const;
     // A request target with the values of credential query parameters (apikey, api_key,
-    // access_token) replaced; the same bytes, shared, when it has none.
+    // access_token; names compared case-insensitively, after percent-decoding) replaced;
+    // everything else, order and separators included, kept byte for byte. The same bytes,
+    // shared, when it has none.
     static QByteArray redactedTarget(const QByteArray &target);
 
 private:

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/HttpMessage.h"
+#include "observe/TraceContext.h"
 
 #include <QByteArray>
 #include <QHostAddress>
@@ -43,6 +44,9 @@ struct RequestContext
     qsizetype stripLength = 0;
     QByteArray requestId;
     QByteArray traceId; // W3C trace context: the trace's id, 32 hex digits; empty = not traced
+    // The gateway's span in that trace (the parent id sent upstream in traceparent), and
+    // whether the client's tracestate goes along. Set with traceId when the head is parsed.
+    GatewaySpan trace;
     // The connection's, which outlives its requests (a QHostAddress of its own would cost an
     // allocation per request: Qt's default constructor makes one).
     const QHostAddress *clientAddress = nullptr;

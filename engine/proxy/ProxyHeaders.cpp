@@ -27,6 +27,8 @@ enum class Role {
     RequestId,
     Via,            // appended to
     Identity,       // X-Consumer-*, X-Authenticated-*: only the gateway may set them
+    TraceParent,    // replaced by the gateway's (same trace, its own span as parent)
+    TraceState,     // kept only with a valid incoming traceparent
 };
 
 Role roleOf(QByteArrayView name)
@@ -49,6 +51,8 @@ Role roleOf(QByteArrayView name)
         {"X-Consumer-Id", Role::Identity},
         {"X-Authenticated-Subject", Role::Identity},
         {"X-Authenticated-Scope", Role::Identity},
+        {"traceparent", Role::TraceParent},
+        {"tracestate", Role::TraceState},
     };
     if (isHopByHopHeader(name)
         || (name.size() > 6 && HeaderMap::namesEqual(name.first(6), "Proxy-")))
@@ -143,7 +147,8 @@ RequestHead makeUpstreamRequestHead(const RequestContext &context, const Compile
     QByteArray via;
     bool hadContentLength = false;
     std::vector<HeaderMap::Field> &out = up.headers.fields();
-    out.reserve(client.headers.fields().size() + 12); // the gateway's own, identity included
+    // The gateway's own (traceparent and identity included) and the framing field.
+    out.reserve(client.headers.fields().size() + 12);
     for (const HeaderMap::Field &field : client.headers.fields()) {
         switch (roleOf(field.first)) {
         case Role::HopByHop:
@@ -152,6 +157,11 @@ RequestHead makeUpstreamRequestHead(const RequestContext &context, const Compile
         case Role::ForwardedHost:
         case Role::RequestId:
         case Role::Identity: // a client claiming to be someone (set below from what was proven)
+        case Role::TraceParent:
+            continue;
+        case Role::TraceState:
+            if (context.trace.keepTraceState)
+                out.push_back(field);
             continue;
         case Role::ContentLength:
             hadContentLength = true;
@@ -185,6 +195,11 @@ RequestHead makeUpstreamRequestHead(const RequestContext &context, const Compile
     appendListValue(via, viaValue(client.isHttp10()));
     out.emplace_back(QByteArrayLiteral("Via"), via);
     out.emplace_back(QByteArrayLiteral("X-Request-Id"), context.requestId);
+    if (!context.traceId.isEmpty()) {
+        out.emplace_back(QByteArrayLiteral("traceparent"),
+                         formatTraceParent(context.traceId, context.trace.spanId,
+                                           context.trace.flags));
+    }
     appendIdentityHeaders(out, context.identity);
 
     if (up.framing == BodyFraming::ContentLength) {

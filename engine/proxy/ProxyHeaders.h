@@ -9,7 +9,9 @@ struct CompiledService;
 struct CompiledTarget;
 
 // The request head sent upstream (RFC 9110 7.6): hop-by-hop headers removed, X-Forwarded-*,
-// Via and X-Request-Id set, path stripped/rebased, framing chosen for the body.
+// Via, X-Request-Id and traceparent (W3C Trace Context: the request's trace, the gateway's span
+// as parent) set, tracestate kept only with a valid incoming traceparent, path
+// stripped/rebased, framing chosen for the body.
 RequestHead makeUpstreamRequestHead(const RequestContext &context, const CompiledService &service,
                                     const CompiledTarget &target);
 

@@ -1,10 +1,7 @@
-// The capture ring and redaction: bounds by count and by bytes (also while four threads add
-// at once), reading after a sequence, shrinking on reconfiguration, when details are wanted
-// (watch tokens, a reader's minute, always/off), and which header fields and query parameters
-// never reach a record.
+// The capture ring: bounds by count and by bytes (also while four threads add at once),
+// reading after a sequence, shrinking on reconfiguration, and when details are wanted (watch
+// tokens, a reader's minute, always/off).
 
-#include "http/HeaderMap.h"
-#include "observe/Redactor.h"
 #include "observe/TrafficCapture.h"
 
 #include <QTest>
@@ -55,9 +52,6 @@ private Q_SLOTS:
     void boundsHoldWithFourWriters();
     void detailsFollowWatchers();
     void detailsAlwaysAndOff();
-    void redactsCredentialFields();
-    void redactsConfiguredFields();
-    void redactsCredentialQueryParameters();
 };
 
 void TestTrafficCapture::offCapturesNothing()
@@ -199,56 +193,6 @@ void TestTrafficCapture::detailsAlwaysAndOff()
     capture.configure(o);
     const std::shared_ptr<void> watching = capture.watch();
     QVERIFY(!capture.wantsDetails(0));
-}
-
-void TestTrafficCapture::redactsCredentialFields()
-{
-    HeaderMap headers;
-    headers.add("Host", "api.test");
-    headers.add("authorization", "Bearer secret-token");
-    headers.add("X-Api-Key", "pk_secret");
-    headers.add("Cookie", "session=abc");
-    headers.add("Proxy-Authorization", "Basic c2VjcmV0");
-    headers.add("Accept", "application/json");
-    const std::vector<CapturedField> fields = Redactor().redactedFields(headers);
-    QCOMPARE(fields.size(), size_t(6));
-    const QByteArray redacted = Redactor::kRedacted.toByteArray();
-    QCOMPARE(fields[0].value, QByteArray("api.test"));
-    QCOMPARE(fields[1].name, QByteArray("authorization")); // names stay as sent
-    for (size_t i = 1; i <= 4; ++i)
-        QCOMPARE(fields[i].value, redacted);
-    QCOMPARE(fields[5].value, QByteArray("application/json"));
-
-    HeaderMap response;
-    response.add("Set-Cookie", "id=1");
-    QCOMPARE(Redactor().redactedFields(response)[0].value, redacted);
-}
-
-void TestTrafficCapture::redactsConfiguredFields()
-{
-    const Redactor redactor({QStringLiteral("X-Session"), QStringLiteral("x-card")});
-    QVERIFY(redactor.isSecret("x-session"));
-    QVERIFY(redactor.isSecret("X-CARD"));
-    QVERIFY(redactor.isSecret("Authorization"));
-    QVERIFY(!redactor.isSecret("X-Sessions"));
-    QVERIFY(!Redactor().isSecret("X-Session"));
-    const QString longName = QStringLiteral("X-") + QString(70, u'a');
-    QVERIFY(Redactor({longName}).isSecret(longName.toUpper().toLatin1()));
-}
-
-void TestTrafficCapture::redactsCredentialQueryParameters()
-{
-    const auto r = [](const QByteArray &target) { return Redactor::redactedTarget(target); };
-    QCOMPARE(r("/users?apikey=pk_1&page=2"), QByteArray("/users?apikey=[redacted]&page=2"));
-    QCOMPARE(r("/a?page=2&API_KEY=x"), QByteArray("/a?page=2&API_KEY=[redacted]"));
-    QCOMPARE(r("/a?access_token=t&apikey=k"),
-             QByteArray("/a?access_token=[redacted]&apikey=[redacted]"));
-    QCOMPARE(r("/a?apikeys=x&myapikey=y"), QByteArray("/a?apikeys=x&myapikey=y"));
-    QCOMPARE(r("/a?apikey"), QByteArray("/a?apikey")); // no value, nothing to hide
-    QCOMPARE(r("/a"), QByteArray("/a"));
-    QCOMPARE(r("/a?"), QByteArray("/a?"));
-    QCOMPARE(r("/a?x=1&&apikey=2"), QByteArray("/a?x=1&&apikey=[redacted]"));
-    QCOMPARE(r("http://h/a?apikey=2"), QByteArray("http://h/a?apikey=[redacted]"));
 }
 
 QTEST_GUILESS_MAIN(TestTrafficCapture)
