@@ -33,4 +33,15 @@ std::shared_ptr<RedisCounters> EngineRegistries::redisCountersFor(const Settings
     return redisCounters;
 }
 
+std::unique_ptr<EngineRegistries> EngineRegistries::forDryRun() const
+{
+    auto out = std::make_unique<EngineRegistries>();
+    out->health.shareFrom(health);
+    out->consumers = consumers; // reused while the tested consumers are the same
+    out->jwks.shareFrom(jwks);
+    out->rateCounters = rateCounters;
+    out->redisCounters = redisCounters;
+    return out;
+}
+
 } // namespace portico

@@ -36,6 +36,12 @@ struct EngineRegistries
     std::shared_ptr<const ConsumerDirectory> consumersFor(const QList<ConsumerConfig> &list);
     // The Redis counters these settings name, or null for local counting.
     std::shared_ptr<RedisCounters> redisCountersFor(const SettingsConfig &settings);
+
+    // Registries for the route tester's dry run: the same counters, key sets, target health and
+    // consumers as these, so its verdicts reflect what the engine has counted and cached.
+    // Compiling a snapshot into them changes nothing here (their maps are their own, and a dry
+    // run writes to none of what they share). On the engine's owner thread, like compiles.
+    std::unique_ptr<EngineRegistries> forDryRun() const;
 };
 
 } // namespace portico

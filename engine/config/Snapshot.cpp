@@ -106,7 +106,7 @@ Snapshot::Snapshot(Config c, quint64 v)
     : version(v)
     , config(std::move(c))
     , router(config.routes)
-    , redactor(config.settings.observe.redactHeaders)
+    , redactor(Redactor::forConfig(config))
 {
 }
 

@@ -1,7 +1,6 @@
 #include "ClientConnection.h"
 
 #include "config/Snapshot.h"
-#include "http/RequestTarget.h"
 #include "http/Serializer.h"
 #include "net/Deadline.h"
 #include "net/FlowControl.h"
@@ -14,7 +13,7 @@
 #include "observe/TraceContext.h"
 #include "observe/TrafficCapture.h"
 #include "proxy/ProxyExchange.h"
-#include "routing/PathNormalizer.h"
+#include "routing/RequestRouting.h"
 
 #include <QTimer>
 
@@ -265,41 +264,15 @@ void ClientConnection::dispatchRequest()
 
     RequestContext &ctx = *m_context;
     ctx.snapshot = m_worker->snapshot();
-    const Snapshot &snapshot = *ctx.snapshot;
     if (!ctx.head.keepAlive || m_shutdownRequested)
         m_closeAfterResponse = true;
 
-    if (ctx.head.method == "CONNECT") {
-        rejectRequest(LocalReply{405, "CONNECT is not supported", {}}, true);
+    // Shared with the route tester (see RequestRouting.h).
+    if (const std::optional<EarlyReply> early = routeRequest(ctx)) {
+        rejectRequest(early->reply, early->close);
         return;
     }
-    if (!toOriginForm(ctx.head)) {
-        rejectRequest(LocalReply{400, "unsupported request-target form", {}}, true);
-        return;
-    }
-    const QByteArray path = ctx.head.path();
-    const std::optional<QByteArray> normalized = normalizePath(path);
-    if (!normalized) {
-        rejectRequest(LocalReply{400, "invalid request path", {}}, false);
-        return;
-    }
-    ctx.normalizedPath = *normalized;
-    const std::optional<RouteMatch> match =
-        snapshot.router.match(ctx.head.method, ctx.head.headers.value("Host"), ctx.normalizedPath);
-    if (!match) {
-        ctx.record(QByteArrayLiteral("route"), QByteArrayLiteral("none"));
-        rejectRequest(LocalReply{404, "no route matched", {}}, ctx.head.expectContinue);
-        return;
-    }
-    ctx.routeIndex = match->routeIndex;
-    ctx.stripLength = match->stripLength;
-    ctx.route = &snapshot.routes[size_t(match->routeIndex)];
-    ctx.record(QByteArrayLiteral("route"), ctx.route->nameUtf8);
     m_maxBodyBytes = ctx.route->maxBodyBytes;
-    if (ctx.head.framing == BodyFraming::ContentLength && ctx.head.contentLength > m_maxBodyBytes) {
-        rejectRequest(LocalReply{413, "request body too large", {}}, true);
-        return;
-    }
 
     m_wait = Wait::Dispatch;
     // Only a chain that can pause needs to learn later whether the request is still here. The

@@ -48,6 +48,10 @@ public:
     LocalCounters &rateCounters() { return *m_registries.rateCounters; }
     // The recent requests (kept across restarts of the engine).
     TrafficCapture &capture() { return m_capture; }
+    std::unique_ptr<EngineRegistries> dryRunRegistries() const
+    {
+        return m_registries.forDryRun();
+    }
     // Sums the workers' counters; requests/s is measured over about the last second.
     //
     // Per-route and per-consumer figures and latency come as deltas: each sample takes what the

@@ -89,6 +89,11 @@ LocalCounters &GatewayEngine::rateCounters()
     return m_core->rateCounters();
 }
 
+std::unique_ptr<EngineRegistries> GatewayEngine::dryRunRegistries() const
+{
+    return m_core->dryRunRegistries();
+}
+
 std::shared_ptr<const Snapshot> GatewayEngine::snapshot() const
 {
     return m_core->snapshot();

@@ -15,6 +15,7 @@ class QTimer;
 namespace portico {
 
 struct Snapshot;
+struct EngineRegistries;
 class EngineCore;
 class KeyUsageRecorder;
 class LocalCounters;
@@ -54,6 +55,9 @@ public:
     LocalCounters &rateCounters();
     // The recent requests with the gateway's decisions (thread-safe; lives as long as this).
     TrafficCapture &capture();
+    // For the route tester (RouteTester): registries sharing this engine's counters, cached
+    // key sets, target health and consumers, to read. Works whether or not it runs.
+    std::unique_ptr<EngineRegistries> dryRunRegistries() const;
     // The latest aggregated figures (also emitted by trafficUpdated).
     TrafficSample traffic() const;
     // Totals since start for GET /metrics, as of the latest sample; per consumer only when

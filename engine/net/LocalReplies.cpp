@@ -16,22 +16,29 @@ QByteArray localReplyBody(const LocalReply &reply, const QByteArray &requestId)
     return QJsonDocument(body).toJson(QJsonDocument::Compact) + '\n';
 }
 
-QByteArray serializeLocalReply(const LocalReply &reply, const QByteArray &requestId, bool close,
-                               bool http10, bool headOnly)
+ResponseHead localReplyHead(const LocalReply &reply, const QByteArray &requestId, bool close,
+                            bool http10, qsizetype bodySize)
 {
-    const QByteArray body = localReplyBody(reply, requestId);
     ResponseHead head;
     head.status = reply.status;
     head.versionMinor = http10 ? 0 : 1;
     head.headers = reply.headers;
     head.headers.set("Content-Type", "application/json");
-    head.headers.set("Content-Length", QByteArray::number(body.size()));
+    head.headers.set("Content-Length", QByteArray::number(bodySize));
     if (!requestId.isEmpty())
         head.headers.set("X-Request-Id", requestId);
     if (close)
         head.headers.set("Connection", "close");
     else if (http10)
         head.headers.set("Connection", "keep-alive");
+    return head;
+}
+
+QByteArray serializeLocalReply(const LocalReply &reply, const QByteArray &requestId, bool close,
+                               bool http10, bool headOnly)
+{
+    const QByteArray body = localReplyBody(reply, requestId);
+    const ResponseHead head = localReplyHead(reply, requestId, close, http10, body.size());
     return serializeResponse(head, headOnly ? QByteArrayView() : QByteArrayView(body));
 }
 

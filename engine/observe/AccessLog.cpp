@@ -197,13 +197,19 @@ void AccessLog::run()
         // While the file cannot be written, lines wait in the bounded queue (which drops and
         // counts what does not fit) instead of being lost here.
         quint64 dropped = 0;
+        bool tookQueue = false;
         if (file.isOpen() || stopping) {
             QMutexLocker lock(&m_mutex);
-            batch.swap(m_pending);
-            dropped = std::exchange(m_droppedUnreported, 0);
+            // After a change since this round began, what is queued now belongs to the newer
+            // options (and lines handed over go before it): the next round takes it.
+            if (m_handovers.empty() && !m_optionsChanged) {
+                batch.swap(m_pending);
+                dropped = std::exchange(m_droppedUnreported, 0);
+                tookQueue = true;
+            }
         }
         writeBatch(batch, dropped);
-        if (stopping) {
+        if (stopping && tookQueue) {
             file.close();
             return;
         }

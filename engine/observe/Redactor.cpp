@@ -1,10 +1,18 @@
 #include "Redactor.h"
 
+#include "config/Config.h"
 #include "http/HeaderMap.h"
 
 namespace portico {
 
 namespace {
+
+// Shared static bytes: a redacted field costs no allocation.
+const QByteArray &redactedValue()
+{
+    static const QByteArray value = QByteArrayLiteral("[redacted]");
+    return value;
+}
 
 // Names compared case-insensitively, after percent-decoding (api%5Fkey is api_key).
 bool isSecretParameter(QByteArrayView name)
@@ -43,6 +51,16 @@ Redactor::Redactor(const QStringList &extraNames)
     }
 }
 
+Redactor Redactor::forConfig(const Config &config)
+{
+    QStringList names = config.settings.observe.redactHeaders;
+    for (const RouteConfig &route : config.routes) {
+        if (route.auth.contains(QLatin1String("key")) && !names.contains(route.keyHeader))
+            names.append(route.keyHeader);
+    }
+    return Redactor(names);
+}
+
 bool Redactor::isSecret(QByteArrayView name) const
 {
     // Most fields differ in length from every secret name: one bit test rules them out.
@@ -57,13 +75,19 @@ bool Redactor::isSecret(QByteArrayView name) const
 
 std::vector<CapturedField> Redactor::redactedFields(const HeaderMap &headers) const
 {
-    // Shared static bytes: a redacted field costs no allocation.
-    static const QByteArray redacted = QByteArrayLiteral("[redacted]");
     std::vector<CapturedField> fields;
     fields.reserve(headers.fields().size());
     for (const auto &[name, value] : headers.fields())
-        fields.push_back({name, isSecret(name) ? redacted : value});
+        fields.push_back({name, isSecret(name) ? redactedValue() : value});
     return fields;
+}
+
+void Redactor::redact(HeaderMap &headers) const
+{
+    for (auto &[name, value] : headers.fields()) {
+        if (isSecret(name))
+            value = redactedValue();
+    }
 }
 
 QByteArray Redactor::redactedTarget(const QByteArray &target)

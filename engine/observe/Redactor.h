@@ -6,15 +6,18 @@
 #include <QByteArrayView>
 #include <QStringList>
 
+
 #include <vector>
 
 namespace portico {
 
 class HeaderMap;
+struct Config;
 
-// Keeps secrets out of captures and logs: the values of credential header fields are replaced
-// before a record is built. Authorization, Proxy-Authorization, X-API-Key, Cookie and
-// Set-Cookie always; more names from settings.redact_headers. Compiled once per snapshot.
+// Keeps secrets out of captures, logs and the route tester's verdicts: the values of
+// credential header fields are replaced before anyone sees them. Authorization,
+// Proxy-Authorization, X-API-Key, Cookie and Set-Cookie always; the key header of every route
+// that takes keys, and settings.redact_headers. Compiled once per snapshot.
 class Redactor
 {
 public:
@@ -22,10 +25,14 @@ public:
 
     Redactor();
     explicit Redactor(const QStringList &extraNames);
+    // The names settings.redact_headers gives, and every key auth route's key header.
+    static Redactor forConfig(const Config &config);
 
     bool isSecret(QByteArrayView name) const;
     // The fields with secret values replaced, in order.
     std::vector<CapturedField> redactedFields(const HeaderMap &headers) const;
+    // The same, in place.
+    void redact(HeaderMap &headers) const;
     // A request target with the values of credential query parameters (apikey, api_key,
     // access_token; names compared case-insensitively, after percent-decoding) replaced;
     // everything else, order and separators included, kept byte for byte. The same bytes,

@@ -74,6 +74,10 @@ struct RequestContext
     std::weak_ptr<void> alive;
     AuthMemo *authMemo = nullptr; // the connection's (see AuthMemo)
     RedisLinks *redisLinks = nullptr; // the worker's connections to Redis
+    // The route tester's request: policies decide as for a real one but change nothing (no
+    // key use noted, rate-limit counters peeked instead of counted, no JWKS fetched; a policy
+    // that would wait says so in its decision and pauses without resuming).
+    bool dryRun = false;
 
     // Fields a policy adds to the response the client gets (e.g. RateLimit). Stored inline, as
     // are the decisions: the context is allocated anyway, a vector would be one more per request.

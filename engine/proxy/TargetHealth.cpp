@@ -23,4 +23,13 @@ std::shared_ptr<TargetHealth> HealthRegistry::healthFor(const QString &hostPort)
     return slot;
 }
 
+void HealthRegistry::shareFrom(const HealthRegistry &other)
+{
+    QMutexLocker theirs(&other.m_mutex);
+    const QHash<QString, std::shared_ptr<TargetHealth>> copy = other.m_health;
+    theirs.unlock();
+    QMutexLocker lock(&m_mutex);
+    m_health = copy;
+}
+
 } // namespace portico

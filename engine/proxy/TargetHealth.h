@@ -40,9 +40,11 @@ class HealthRegistry
 {
 public:
     std::shared_ptr<TargetHealth> healthFor(const QString &hostPort);
+    // Starts with the same health objects as `other` (a dry run's registry reads the engine's).
+    void shareFrom(const HealthRegistry &other);
 
 private:
-    QMutex m_mutex;
+    mutable QMutex m_mutex;
     QHash<QString, std::shared_ptr<TargetHealth>> m_health;
 };
 

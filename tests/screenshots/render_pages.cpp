@@ -1,4 +1,5 @@
-// Renders every page of the desktop window with realistic data and writes them as PNGs:
+// Renders every page of the desktop window (and the route tester) with realistic data and writes
+// them as PNGs:
 //   render_pages OUTPUT_DIR [--dark]
 // --dark renders them in a dark palette, as on a desktop with a dark theme.
 // The demo services and configuration, more consumers, keys and plans, and about twenty seconds
@@ -8,6 +9,8 @@
 
 #include "ControlRoom.h"
 #include "MainWindow.h"
+#include "dialogs/RouteTesterDialog.h"
+#include "pages/RoutesPage.h"
 
 #include "config/ApiKeys.h"
 #include "config/ConfigService.h"
@@ -243,6 +246,24 @@ int main(int argc, char *argv[])
             qFatal("cannot write %s", qPrintable(path));
         qInfo("wrote %s", qPrintable(path));
     }
+
+    // The route tester over the routes page, as a user tries a keyed request to orders.
+    window.showPage(MainWindow::Page::Routes);
+    auto *routes = qobject_cast<RoutesPage *>(window.page(MainWindow::Page::Routes));
+    RouteTesterDialog *tester = routes->testRequest();
+    tester->setRequest(QStringLiteral("GET"),
+                       engine.listenerUrls().value(0) + QStringLiteral("/orders/42?expand=items"),
+                       QStringLiteral("X-API-Key: web-key-4f2a\nAccept: application/json"));
+    QEventLoop tested;
+    QObject::connect(tester, &RouteTesterDialog::tested, &tested, &QEventLoop::quit);
+    tester->runTest();
+    tested.exec();
+    wait(300);
+    const QString testerPath = out.filePath(QStringLiteral("route-tester.png"));
+    if (!tester->grab().save(testerPath))
+        qFatal("cannot write %s", qPrintable(testerPath));
+    qInfo("wrote %s", qPrintable(testerPath));
+    tester->close();
     engine.stop();
     mocks.stop();
     return 0;

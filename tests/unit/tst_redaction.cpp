@@ -1,6 +1,7 @@
 // What logs and captures never show: credential header fields (always, and configured ones)
 // and credential query parameters, everything else kept byte for byte.
 
+#include "config/Config.h"
 #include "http/HeaderMap.h"
 #include "observe/Redactor.h"
 
@@ -17,6 +18,7 @@ private Q_SLOTS:
     void redactsQueryCredentials();
     void redactsCredentialFields();
     void redactsConfiguredFields();
+    void redactsEveryRoutesKeyHeader();
 };
 
 void TestRedaction::redactsQueryCredentials_data()
@@ -94,6 +96,29 @@ void TestRedaction::redactsConfiguredFields()
     QVERIFY(!Redactor().isSecret("X-Session"));
     const QString longName = QStringLiteral("X-") + QString(70, u'a');
     QVERIFY(Redactor({longName}).isSecret(longName.toUpper().toLatin1()));
+}
+
+void TestRedaction::redactsEveryRoutesKeyHeader()
+{
+    Config config;
+    RouteConfig keyed;
+    keyed.auth = {QStringLiteral("key")};
+    keyed.keyHeader = QStringLiteral("X-Token");
+    RouteConfig open;
+    open.keyHeader = QStringLiteral("X-Not-A-Key"); // no key auth: an ordinary field
+    config.routes = {keyed, open};
+    config.settings.observe.redactHeaders = {QStringLiteral("X-Session")};
+    const Redactor redactor = Redactor::forConfig(config);
+    QVERIFY(redactor.isSecret("x-token"));
+    QVERIFY(redactor.isSecret("X-Session"));
+    QVERIFY(redactor.isSecret("X-API-Key"));
+    QVERIFY(!redactor.isSecret("X-Not-A-Key"));
+    HeaderMap headers;
+    headers.add("X-Token", "secret");
+    headers.add("Accept", "*/*");
+    redactor.redact(headers);
+    QCOMPARE(headers.value("X-Token"), QByteArray("[redacted]"));
+    QCOMPARE(headers.value("Accept"), QByteArray("*/*"));
 }
 
 QTEST_APPLESS_MAIN(TestRedaction)

@@ -1,6 +1,7 @@
 #include "RouteEditorDialog.h"
 
 #include "NotAppliedNotice.h"
+#include "RouteTesterDialog.h"
 #include "views/FieldErrorLabel.h"
 
 #include "config/ConfigService.h"
@@ -48,6 +49,23 @@ QString itemText(const QStringList &items, int index, const QString &message)
     return QStringLiteral("\u201c%1\u201d: %2").arg(items[index], message);
 }
 
+// Puts the edited route where applying it puts it: in place of the original (its position
+// decides ties in matching), or last when it is new. -1: the original is gone.
+qsizetype placeRoute(Config &c, const QString &original, const RouteConfig &edited)
+{
+    if (original.isEmpty()) {
+        c.routes.push_back(edited);
+        return qsizetype(c.routes.size()) - 1;
+    }
+    for (size_t i = 0; i < c.routes.size(); ++i) {
+        if (c.routes[i].name == original) {
+            c.routes[i] = edited;
+            return qsizetype(i);
+        }
+    }
+    return -1;
+}
+
 } // namespace
 
 RouteEditorDialog::RouteEditorDialog(ControlRoom room, const RouteConfig *original,
@@ -81,6 +99,11 @@ RouteEditorDialog::RouteEditorDialog(ControlRoom room, const RouteConfig *origin
 
     m_buttons->setObjectName(QStringLiteral("buttons"));
     m_buttons->button(QDialogButtonBox::Ok)->setText(original ? tr("Apply") : tr("Add route"));
+    QPushButton *test = m_buttons->addButton(tr("&Test\u2026"), QDialogButtonBox::ActionRole);
+    test->setObjectName(QStringLiteral("testRoute"));
+    test->setIcon(portIcon("test"));
+    test->setToolTip(tr("Try a request against the route as edited here, before applying it"));
+    connect(test, &QPushButton::clicked, this, &RouteEditorDialog::openTester);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &RouteEditorDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &RouteEditorDialog::reject);
 
@@ -412,6 +435,31 @@ void RouteEditorDialog::showErrors(const ConfigErrors &errors, const QString &pr
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(m_errorCount == 0);
 }
 
+Config RouteEditorDialog::editedConfig() const
+{
+    Config edited = m_room.config->config();
+    if (placeRoute(edited, m_originalName, route()) < 0)
+        edited.routes.push_back(route()); // removed meanwhile: tested as if added again
+    return edited;
+}
+
+RouteTesterDialog *RouteEditorDialog::openTester()
+{
+    const RouteConfig edited = route();
+    const QString name = edited.name.isEmpty() ? tr("the new route") : edited.name;
+    auto *tester = new RouteTesterDialog(
+        m_room, editedConfig(),
+        m_originalName.isEmpty() ? tr("the configuration with your unsaved route %1").arg(name)
+                                 : tr("your unsaved edit of route %1").arg(name),
+        this);
+    tester->setAttribute(Qt::WA_DeleteOnClose);
+    tester->setRequest(edited.methods.isEmpty() ? QStringLiteral("GET") : edited.methods.front(),
+                       RouteTesterDialog::suggestedUrl(m_room.config->config(), &edited,
+                                                       m_room.engine));
+    tester->open();
+    return tester;
+}
+
 QString RouteEditorDialog::notice() const
 {
     return m_notice->text();
@@ -436,18 +484,9 @@ void RouteEditorDialog::accept()
     qsizetype index = -1;
     const StoreResult result = m_room.config->edit(
         ConfigSource::Gui, summary, m_revision, [&](Config &c) {
-            if (original.isEmpty()) {
-                index = qsizetype(c.routes.size());
-                c.routes.push_back(edited);
+            index = placeRoute(c, original, edited);
+            if (index >= 0)
                 return EditOutcome{};
-            }
-            for (size_t i = 0; i < c.routes.size(); ++i) {
-                if (c.routes[i].name == original) {
-                    index = qsizetype(i);
-                    c.routes[i] = edited;
-                    return EditOutcome{};
-                }
-            }
             return EditOutcome{StoreResult::Status::NotFound,
                                {{QString(), tr("route %1 no longer exists").arg(original)}},
                                {}};

@@ -19,6 +19,8 @@ class QTimer;
 
 namespace portico {
 
+class RouteTesterDialog;
+
 // Adds or edits one route. The fields are checked as the user types (debounced): the route is
 // put into a copy of the stored configuration and the validator's errors appear under the
 // fields they name; OK stays disabled while any remains. OK applies the change as one edit
@@ -33,6 +35,10 @@ public:
 
     // The route as the fields describe it now (fields the editor does not show are kept).
     RouteConfig route() const;
+    // The stored configuration with route() where applying would put it: unsaved, for a test.
+    Config editedConfig() const;
+    // Opens the route tester on editedConfig(), its URL set for the edited route ("Test…").
+    RouteTesterDialog *openTester();
     // The name the route was stored under, once OK applied it.
     QString appliedName() const { return m_appliedName; }
     // Runs the pending check at once (tests; OK does it too).

@@ -3,6 +3,7 @@
 #include "LoadDemo.h"
 #include "dialogs/ConfirmAction.h"
 #include "dialogs/RouteEditorDialog.h"
+#include "dialogs/RouteTesterDialog.h"
 #include "models/RouteTableModel.h"
 #include "views/EmptyState.h"
 #include "views/FieldErrorLabel.h"
@@ -104,6 +105,9 @@ RoutesPage::RoutesPage(ControlRoom room, QWidget *parent)
                           QKeySequence(Qt::CTRL | Qt::Key_T), &RoutesPage::toggleRoutes, this);
     m_delete = makeAction("delete", tr("De&lete"), QStringLiteral("deleteRoute"),
                           QKeySequence::Delete, &RoutesPage::deleteRoutes, m_view);
+    m_test = pageAction(this, "test", tr("Test &request\u2026"), QStringLiteral("testRequest"),
+                        QKeySequence(Qt::CTRL | Qt::Key_R), this);
+    connect(m_test, &QAction::triggered, this, &RoutesPage::testRequest);
     m_edit->setShortcuts({QKeySequence(Qt::Key_Return), QKeySequence(Qt::Key_Enter)});
     auto *find = new QAction(this);
     find->setShortcut(QKeySequence::Find);
@@ -117,7 +121,7 @@ RoutesPage::RoutesPage(ControlRoom room, QWidget *parent)
     auto *pageHeader = new PageHeader(
         tr("Routes"), tr("Which requests go to which service, with each route's live traffic."));
     pageHeader->addWidget(m_filter);
-    for (QAction *action : {m_add, m_edit, m_duplicate, m_toggle, m_delete})
+    for (QAction *action : {m_add, m_edit, m_duplicate, m_toggle, m_delete, m_test})
         pageHeader->addAction(action);
 
     m_empty->setObjectName(QStringLiteral("routesEmpty"));
@@ -242,6 +246,7 @@ void RoutesPage::showContextMenu(const QPoint &pos)
     menu.addAction(m_toggle);
     menu.addAction(m_delete);
     menu.addSeparator();
+    menu.addAction(m_test);
     menu.addAction(m_add);
     menu.exec(m_view->viewport()->mapToGlobal(pos));
 }
@@ -291,6 +296,23 @@ void RoutesPage::openEditor(const RouteConfig *route)
         selectRoute(dialog->appliedName());
     });
     dialog->open();
+}
+
+RouteTesterDialog *RoutesPage::testRequest()
+{
+    const QStringList names = selectedRoutes();
+    const RouteConfig *route =
+        names.size() == 1 ? m_model->routeAt(m_model->rowOf(names.front())) : nullptr;
+    const Config &config = m_room.config->config();
+    auto *dialog = new RouteTesterDialog(
+        m_room, config, tr("the stored configuration (revision %1)").arg(m_room.config->revision()),
+        this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setRequest(route && !route->methods.isEmpty() ? route->methods.front()
+                                                          : QStringLiteral("GET"),
+                       RouteTesterDialog::suggestedUrl(config, route, m_room.engine));
+    dialog->open();
+    return dialog;
 }
 
 void RoutesPage::duplicateRoute()

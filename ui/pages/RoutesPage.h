@@ -16,6 +16,7 @@ namespace portico {
 class EmptyState;
 class FieldErrorLabel;
 class RouteTableModel;
+class RouteTesterDialog;
 struct RouteConfig;
 struct StoreResult;
 
@@ -43,6 +44,8 @@ public:
     void toggleRoutes();
     void deleteRoutes(); // asks first
     void loadDemo();
+    // The route tester on the stored configuration, set for the selected route (if one).
+    RouteTesterDialog *testRequest();
 
 private:
     void reload();
@@ -71,6 +74,7 @@ private:
     QAction *m_duplicate = nullptr;
     QAction *m_toggle = nullptr;
     QAction *m_delete = nullptr;
+    QAction *m_test = nullptr;
     QWidget *m_loadDemo = nullptr;
     QWidget *m_clearFilter = nullptr;
 };

@@ -93,9 +93,14 @@ PolicyResult AuthPolicy::onRequest(RequestContext &context, const PolicyResumer 
         && memo->authenticator.lock() == m_tokens)
         return finishToken(context, memo->outcome);
     const Wait wait(*this, context, resume);
-    const std::optional<TokenOutcome> outcome = m_tokens->verify(credential.value, nowMs, &wait);
+    const std::optional<TokenOutcome> outcome = m_tokens->verify(
+        credential.value, nowMs, &wait, context.dryRun ? VerifyMode::DryRun : VerifyMode::Live);
     if (!outcome)
         return PolicyResult::pause();
+    if (outcome->wouldWait) { // a dry run: the outcome depends on keys not fetched yet
+        context.record(QByteArrayLiteral("auth"), outcome->decision);
+        return PolicyResult::pause();
+    }
     if (memo && outcome->accepted && outcome->validUntilMs)
         *memo = AuthMemo::Token{credential.value.toByteArray(), m_tokens, *outcome};
     return finishToken(context, *outcome);
@@ -117,7 +122,8 @@ PolicyResult AuthPolicy::checkKey(RequestContext &context, const Credential &cre
         return refuse(context, std::move(reason), Refused::Key);
     }
     const CompiledConsumer &consumer = m_consumers->consumer(match.key->consumerIndex);
-    m_consumers->noteUse(*match.key, nowMs);
+    if (!context.dryRun)
+        m_consumers->noteUse(*match.key, nowMs);
     if (memo && !remembered)
         *memo = AuthMemo::Key{credential.value.toByteArray(), m_consumers, match.key};
     context.identity.authenticated = true;

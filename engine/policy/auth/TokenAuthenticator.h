@@ -20,9 +20,13 @@ struct TokenOutcome
     QByteArray scope;
     QByteArray decision; // for the request's record: provider, key id, or why it failed
     qint64 validUntilMs = 0; // accepted: the same token may pass again until then, unchecked
+    // A dry run only: a real request would wait for a key set to be fetched (`decision` says
+    // from where), so the outcome is not known yet.
+    bool wouldWait = false;
 };
 
-
+// Whether a verification may act (fetch key sets, remember a verified token) or only decide.
+enum class VerifyMode { Live, DryRun };
 
 // How a verification that has to wait (for a key set being fetched) gets back to its request.
 // Asked only when it does wait, so the common path builds no callback.
@@ -46,9 +50,11 @@ class TokenAuthenticator
 public:
     virtual ~TokenAuthenticator() = default;
     // The outcome now, or nullopt when it waits on a key set being fetched: `wait->done()` is
-    // then called later on the request's worker. With no `wait` it never waits.
+    // then called later on the request's worker. With no `wait` it never waits. DryRun
+    // changes nothing anywhere and never waits: see TokenOutcome::wouldWait.
     virtual std::optional<TokenOutcome> verify(QByteArrayView token, qint64 nowMs,
-                                               const TokenWait *wait) const = 0;
+                                               const TokenWait *wait,
+                                               VerifyMode mode) const = 0;
 };
 
 } // namespace portico

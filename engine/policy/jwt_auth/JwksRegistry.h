@@ -21,6 +21,9 @@ public:
     std::shared_ptr<JwksSource> sourceFor(const JwksSource::Settings &settings);
     // Forgets the sources not in `used` (providers removed or changed).
     void keepOnly(const std::vector<std::shared_ptr<JwksSource>> &used);
+    // Starts with `other`'s sources and the keys they hold (a dry run's registry reads the
+    // engine's). Both on the thread that compiles snapshots with `other`.
+    void shareFrom(const JwksRegistry &other) { m_sources = other.m_sources; }
 
 private:
     std::shared_ptr<JwksFetcher> m_fetcher;

@@ -47,7 +47,7 @@ bool JwksSource::refetchForUnknownKid(qint64 nowMs, Ready ready)
     QMutexLocker lock(&m_mutex);
     if (!m_inFlight) {
         // A flood of tokens with made-up kids must not become a flood of fetches.
-        if (m_lastKidRefetchMs && nowMs - m_lastKidRefetchMs < kUnknownKidRefetchS * 1000)
+        if (kidRefetchLimitedLocked(nowMs))
             return false;
         m_lastKidRefetchMs = nowMs;
         if (!startFetchLocked(nowMs))
@@ -57,12 +57,36 @@ bool JwksSource::refetchForUnknownKid(qint64 nowMs, Ready ready)
     return true;
 }
 
+bool JwksSource::wouldWaitForKeys(qint64 nowMs) const
+{
+    QMutexLocker lock(&m_mutex);
+    return !m_keys && (m_inFlight || (!failedRecentlyLocked(nowMs) && !m_fetcher.expired()));
+}
+
+bool JwksSource::wouldRefetchForUnknownKid(qint64 nowMs) const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_inFlight
+        || (!kidRefetchLimitedLocked(nowMs) && !failedRecentlyLocked(nowMs)
+            && !m_fetcher.expired());
+}
+
+bool JwksSource::failedRecentlyLocked(qint64 nowMs) const
+{
+    return m_status.lastAttemptMs && !m_status.lastError.isEmpty()
+        && nowMs - m_status.lastAttemptMs < kRetryAfterFailureS * 1000;
+}
+
+bool JwksSource::kidRefetchLimitedLocked(qint64 nowMs) const
+{
+    return m_lastKidRefetchMs && nowMs - m_lastKidRefetchMs < kUnknownKidRefetchS * 1000;
+}
+
 bool JwksSource::startFetchLocked(qint64 nowMs)
 {
     if (m_inFlight)
         return true;
-    if (m_status.lastAttemptMs && !m_status.lastError.isEmpty()
-        && nowMs - m_status.lastAttemptMs < kRetryAfterFailureS * 1000)
+    if (failedRecentlyLocked(nowMs))
         return false;
     const std::shared_ptr<JwksFetcher> fetcher = m_fetcher.lock();
     if (!fetcher)

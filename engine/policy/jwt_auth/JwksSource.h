@@ -61,9 +61,16 @@ public:
     // limited): `ready` runs once it ends; false: refuse the token.
     bool refetchForUnknownKid(qint64 nowMs, Ready ready);
 
+    // What waitForKeys() and refetchForUnknownKid() would answer now, doing nothing (the route
+    // tester's dry run).
+    bool wouldWaitForKeys(qint64 nowMs) const;
+    bool wouldRefetchForUnknownKid(qint64 nowMs) const;
+
 private:
     // With m_mutex held.
     bool startFetchLocked(qint64 nowMs);
+    bool failedRecentlyLocked(qint64 nowMs) const;
+    bool kidRefetchLimitedLocked(qint64 nowMs) const;
     void onFetched(const JwksResponse &response);
     qint64 lifetimeMs(const QByteArray &cacheControl) const;
 

@@ -17,6 +17,15 @@ TokenOutcome refused(QByteArray why)
     return outcome;
 }
 
+// A dry run's answer where a request would wait for the provider's key set.
+TokenOutcome wouldFetch(const JwksSource &source)
+{
+    TokenOutcome outcome;
+    outcome.wouldWait = true;
+    outcome.decision = "would fetch JWKS from " + source.settings().url.toEncoded();
+    return outcome;
+}
+
 } // namespace
 
 JwtAuthenticator::JwtAuthenticator(
@@ -29,8 +38,9 @@ JwtAuthenticator::JwtAuthenticator(
 }
 
 std::optional<TokenOutcome> JwtAuthenticator::verify(QByteArrayView token, qint64 nowMs,
-                                                     const TokenWait *wait) const
+                                                     const TokenWait *wait, VerifyMode mode) const
 {
+    const bool dryRun = mode == VerifyMode::DryRun;
     const qint64 nowS = nowMs / 1000;
     // The common case: this token passed before and has not expired. One hash serves every
     // provider's cache and the insert below.
@@ -52,21 +62,29 @@ std::optional<TokenOutcome> JwtAuthenticator::verify(QByteArrayView token, qint6
     JwtVerdict verdict;
     if (provider->jwks) {
         JwksSource &source = *provider->jwks;
-        const bool mayWait = wait && !wait->mailbox().expired();
+        // A dry run asks what a worker (which can always wait) would do, and does none of it.
+        const bool mayWait = !dryRun && wait && !wait->mailbox().expired();
         std::shared_ptr<const JwkSet> keys = source.keys();
-        if (keys)
+        if (dryRun) {
+            if (!keys && source.wouldWaitForKeys(nowMs))
+                return wouldFetch(source);
+        } else if (keys) {
             source.refreshIfStale(nowMs);
-        else if (mayWait && source.waitForKeys(nowMs, resumer(token, *wait)))
+        } else if (mayWait && source.waitForKeys(nowMs, resumer(token, *wait))) {
             return std::nullopt; // the first fetch of the provider's keys is under way
-        else
+        } else {
             keys = source.keys();
+        }
         if (!keys)
             return refused(provider->accepted + ": signing keys unavailable ("
                            + source.status().lastError.toUtf8() + ')');
         verdict = verifyJwt(*parsed, allowed, *keys, provider->rules, nowS);
-        if (verdict.error.code == JwtError::Code::UnknownKey && mayWait
-            && source.refetchForUnknownKid(nowMs, resumer(token, *wait)))
-            return std::nullopt; // the provider may have rotated its keys
+        if (verdict.error.code == JwtError::Code::UnknownKey) {
+            if (dryRun && source.wouldRefetchForUnknownKid(nowMs))
+                return wouldFetch(source);
+            if (mayWait && source.refetchForUnknownKid(nowMs, resumer(token, *wait)))
+                return std::nullopt; // the provider may have rotated its keys
+        }
     } else if (provider->key) {
         verdict = verifyJwt(*parsed, allowed, provider->key, provider->rules, nowS);
     } else {
@@ -77,7 +95,8 @@ std::optional<TokenOutcome> JwtAuthenticator::verify(QByteArrayView token, qint6
 
     const VerifiedToken verified = VerifiedToken::fromClaims(parsed->claims,
                                                              provider->consumerClaim);
-    provider->verified->insert(digest, verified, nowS);
+    if (!dryRun)
+        provider->verified->insert(digest, verified, nowS);
     QByteArray how;
     if (!parsed->kid.isEmpty())
         how = "kid " + parsed->kid;
@@ -93,7 +112,8 @@ std::function<void()> JwtAuthenticator::resumer(QByteArrayView token,
     return [self, token = token.toByteArray(), mailbox = wait.mailbox(), done = wait.done()] {
         postTo(mailbox, [self, token, done] {
             const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
-            std::optional<TokenOutcome> outcome = self->verify(token, nowMs, nullptr);
+            std::optional<TokenOutcome> outcome =
+                self->verify(token, nowMs, nullptr, VerifyMode::Live);
             Q_ASSERT(outcome); // without a wait it never waits
             done(std::move(*outcome));
         });

@@ -23,8 +23,8 @@ public:
     JwtAuthenticator(std::vector<std::shared_ptr<const CompiledJwtProvider>> providers,
                      std::shared_ptr<const ConsumerDirectory> consumers, bool anonymousAllowed);
 
-    std::optional<TokenOutcome> verify(QByteArrayView token, qint64 nowMs,
-                                       const TokenWait *wait) const override;
+    std::optional<TokenOutcome> verify(QByteArrayView token, qint64 nowMs, const TokenWait *wait,
+                                       VerifyMode mode) const override;
 
 private:
     // Verifies `token` again on the request's worker once a fetch ended (never waiting again).

@@ -67,6 +67,11 @@ PolicyResult RateLimitPolicy::onRequest(RequestContext &context,
     const RateQuery query = queryFor(context);
     if (query.size() == 0)
         return PolicyResult::proceed();
+    if (context.dryRun) { // counts nothing: how the counters stand, with this request in them
+        RateDecision decision = m_limiter->peek(query);
+        decision.countAsDecided();
+        return finish(context, query, decision);
+    }
     RedisCounters *redis = m_limiter->redis();
     if (!redis)
         return finish(context, query,

@@ -1,5 +1,7 @@
 #include "RateQuery.h"
 
+#include <algorithm>
+
 namespace portico {
 
 void RateDecision::chooseTightest()
@@ -20,6 +22,20 @@ void RateDecision::chooseTightest()
             || (o.remaining == best->remaining && o.resetMs > best->resetMs))
             tightest = i;
     }
+}
+
+void RateDecision::countAsDecided()
+{
+    if (!admitted || basis != Basis::Counted)
+        return;
+    for (int i = 0; i < count; ++i) {
+        LimitOutcome &o = outcomes[size_t(i)];
+        ++o.used;
+        o.remaining = std::max<qint64>(0, o.check->limit - o.used);
+        if (o.used == 1 && !isQuotaWindow(o.check->window))
+            o.resetMs = slidingWindowUs(o.check->window) / 1000; // it starts the window
+    }
+    chooseTightest();
 }
 
 } // namespace portico

@@ -83,6 +83,9 @@ struct RateDecision
     // The tightest limit: when refused, the refusing one with the longest wait; otherwise the
     // one with the fewest remaining (on a tie, the one that resets last).
     void chooseTightest();
+    // Turns a peek (nothing counted) into the decision counting would have made: when admitted,
+    // the request counts in every limit, as LocalCounters::decide() counts it.
+    void countAsDecided();
 };
 
 } // namespace portico
