@@ -108,7 +108,7 @@ TreeValue schemas()
                      {"shutdown_timeout_ms", type("integer")},
                      {"capture_records", type("integer", "0 = capture nothing")},
                      {"capture_bytes", type("integer")},
-                     {"capture_headers", oneOf({"watched", "always", "off"})},
+                     {"capture", oneOf({"watched", "always", "off"})},
                      {"capture_body_kib", type("integer", "0 = no bodies")},
                      {"redact_headers", arrayOf(type("string"))},
                      {"metrics_per_consumer", type("boolean")},

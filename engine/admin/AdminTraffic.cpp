@@ -53,7 +53,8 @@ std::optional<AdminResponse> handleTrafficRequest(AdminContext &context,
         return AdminResponse::error(503, QStringLiteral("the gateway is not running"));
 
     TrafficCapture &capture = context.engine->capture();
-    capture.noteRead(monotonicNowMs());
+    const qint64 nowMs = monotonicNowMs();
+    capture.noteRead(nowMs);
     const CaptureRecords records =
         capture.recordsAfter(quint64(*after), int(std::min<qint64>(*limit, INT_MAX)));
     if (format == QLatin1String("har")) {
@@ -67,7 +68,7 @@ std::optional<AdminResponse> handleTrafficRequest(AdminContext &context,
         list.append(captureToJson(*record));
     const QJsonObject body{{"records", list},
                            {"last_sequence", qint64(capture.lastSequence())},
-                           {"capturing", capture.isOn()}};
+                           {"capturing", capture.isCapturing(nowMs)}};
     AdminResponse response;
     response.body = QJsonDocument(body).toJson(QJsonDocument::Indented);
     return response;

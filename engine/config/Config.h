@@ -30,12 +30,12 @@ struct HttpLimitsConfig
 // GET /traffic, the metrics, the access log.
 struct ObserveConfig
 {
+    // When requests are captured, headers included: "watched" (while the desktop inspector is
+    // open or a client read GET /traffic in the last minute), "always" or "off".
+    QString capture = QStringLiteral("watched");
     int captureRecords = 1000;                 // requests the ring keeps; 0 = capture nothing
     qint64 captureBytes = 16 * 1024 * 1024;    // and the memory they may take at most
-    // When headers (and bodies, see captureBodyKib) are captured: "watched" (while the desktop
-    // inspector is open or a client read GET /traffic in the last minute), "always" or "off".
-    QString captureHeaders = QStringLiteral("watched");
-    int captureBodyKib = 0;                    // first KiB of each body kept with headers; 0 = none
+    int captureBodyKib = 0;                    // first KiB of each body kept too; 0 = none
     // Header fields redacted in captures and logs besides the ones always redacted
     // (Authorization, Proxy-Authorization, X-API-Key, Cookie, Set-Cookie).
     QStringList redactHeaders;

@@ -30,7 +30,7 @@ TreeValue settingsToTree(const SettingsConfig &s)
     const ObserveConfig &o = s.observe;
     tree.insert("capture_records", o.captureRecords)
         .insert("capture_bytes", o.captureBytes)
-        .insert("capture_headers", o.captureHeaders)
+        .insert("capture", o.capture)
         .insert("capture_body_kib", o.captureBodyKib)
         .insert("redact_headers", TreeValue::flowList(o.redactHeaders))
         .insert("metrics_per_consumer", o.metricsPerConsumer)

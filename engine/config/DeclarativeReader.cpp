@@ -286,8 +286,8 @@ bool DeclarativeReader::readObserveSetting(const std::string &key, const YAML::N
         readInteger(value, path, o.captureRecords);
     else if (key == "capture_bytes")
         readInteger(value, path, o.captureBytes);
-    else if (key == "capture_headers")
-        readString(value, path, o.captureHeaders);
+    else if (key == "capture")
+        readString(value, path, o.capture);
     else if (key == "capture_body_kib")
         readInteger(value, path, o.captureBodyKib);
     else if (key == "redact_headers")

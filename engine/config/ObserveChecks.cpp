@@ -11,7 +11,7 @@ void checkObserveSettings(Checker &check, const ObserveConfig &o)
     constexpr qint64 kMiB = 1024 * 1024;
     check.range(QStringLiteral("settings.capture_records"), o.captureRecords, 0, 1'000'000);
     check.range(QStringLiteral("settings.capture_bytes"), o.captureBytes, 64 * 1024, 4096 * kMiB);
-    check.oneOf(QStringLiteral("settings.capture_headers"), o.captureHeaders,
+    check.oneOf(QStringLiteral("settings.capture"), o.capture,
                 {QStringLiteral("watched"), QStringLiteral("always"), QStringLiteral("off")});
     check.range(QStringLiteral("settings.capture_body_kib"), o.captureBodyKib, 0, 1024);
     for (qsizetype i = 0; i < o.redactHeaders.size(); ++i) {

@@ -248,7 +248,7 @@ HttpParserListener::Action ClientConnection::onRequestHead(RequestHead &head)
     m_context->trace = continueTrace(m_context->head.headers, &m_context->traceId);
     m_capture.begin(m_worker->capture(), m_worker->accessLog().isEnabled(),
                     m_context->startedMs);
-    m_context->captureDetails = m_capture.wantsDetails();
+    m_context->captureDetails = m_capture.isCaptured();
     m_pause = Pause::HeadParsed;
     return Action::Pause;
 }
@@ -413,11 +413,13 @@ void ClientConnection::countResponse()
     const qint64 micros =
         m_context->startedNs ? (monotonicNowNs() - m_context->startedNs) / 1000 : -1;
     m_worker->traffic().record(*m_context, m_responseStatus, micros);
+    const bool captured = m_capture.isCaptured();
     std::shared_ptr<CaptureRecord> record = m_capture.finish(*m_context, m_responseStatus, micros);
     if (!record)
         return;
     const CaptureRecordPtr finished = record;
-    m_worker->capture()->add(std::move(record)); // numbers it first: the log reads it after
+    if (captured) // numbered first: the log reads it after
+        m_worker->capture()->add(std::move(record));
     if (AccessLog &log = m_worker->accessLog(); log.isEnabled())
         log.append(finished);
 }

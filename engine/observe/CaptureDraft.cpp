@@ -44,9 +44,9 @@ QByteArray httpVersion(const RequestHead &head)
 
 void CaptureDraft::begin(const TrafficCapture *capture, bool forAccessLog, qint64 nowMs)
 {
-    const bool captured = capture && capture->isOn();
+    const bool captured = capture && capture->isCapturing(nowMs);
     m_active = captured || forAccessLog;
-    m_details = captured && capture->wantsDetails(nowMs);
+    m_details = captured;
     m_bodyLimit = m_details ? capture->bodyLimitBytes() : 0;
     m_requestBody = {};
     m_responseBody = {};

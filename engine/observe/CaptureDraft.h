@@ -22,11 +22,12 @@ struct ResponseHead;
 class CaptureDraft
 {
 public:
-    // A request starts: recorded when `capture` is on or the access log wants it, with
-    // details or not as `capture` says now.
+    // A request starts: recorded when `capture` captures now (with its headers) or the
+    // access log wants it (a summary).
     void begin(const TrafficCapture *capture, bool forAccessLog, qint64 nowMs);
     bool isActive() const { return m_active; }
-    bool wantsDetails() const { return m_details; }
+    // For the capture (with headers), not only for the access log.
+    bool isCaptured() const { return m_details; }
 
     void addRequestBody(QByteArrayView data)
     {

@@ -69,7 +69,7 @@ struct CaptureRecord
     // ("connect_failed", ...), ("ejected", ...), ("local_reply", "429 ...").
     std::vector<std::pair<QByteArray, QByteArray>> decisions;
 
-    // Captured only while headers are captured (settings.capture_headers).
+    // With every captured request; not in records made for the access log alone.
     bool hasHeaders = false;
     std::vector<CapturedField> requestHeaders;
     std::vector<CapturedField> responseHeaders;

@@ -9,10 +9,10 @@ namespace portico {
 void TrafficCapture::configure(const ObserveConfig &observe)
 {
     m_bodyLimit.store(observe.captureBodyKib * 1024, std::memory_order_relaxed);
-    m_details.store(observe.captureHeaders == QLatin1String("always") ? Details::Always
-                    : observe.captureHeaders == QLatin1String("off")  ? Details::Off
-                                                                       : Details::Watched,
-                    std::memory_order_relaxed);
+    m_mode.store(observe.capture == QLatin1String("always") ? Mode::Always
+                 : observe.capture == QLatin1String("off")  ? Mode::Off
+                                                             : Mode::Watched,
+                 std::memory_order_relaxed);
     std::vector<CaptureRecordPtr> dropped;
     {
         QMutexLocker lock(&m_mutex);
@@ -22,12 +22,14 @@ void TrafficCapture::configure(const ObserveConfig &observe)
     }
 }
 
-bool TrafficCapture::wantsDetails(qint64 nowMs) const
+bool TrafficCapture::isCapturing(qint64 nowMs) const
 {
-    switch (m_details.load(std::memory_order_relaxed)) {
-    case Details::Always: return true;
-    case Details::Off: return false;
-    case Details::Watched: break;
+    if (m_maxRecords.load(std::memory_order_relaxed) <= 0)
+        return false;
+    switch (m_mode.load(std::memory_order_relaxed)) {
+    case Mode::Always: return true;
+    case Mode::Off: return false;
+    case Mode::Watched: break;
     }
     return m_watchers.load(std::memory_order_relaxed) > 0
         || nowMs < m_readUntilMs.load(std::memory_order_relaxed);

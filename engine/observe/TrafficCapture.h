@@ -19,9 +19,14 @@ namespace portico {
 // shared pointers. One mutex guards the ring: it is held only to link a record in or copy
 // pointers out, never while a record is built or freed, so workers barely contend on it.
 //
-// Headers and bodies cost more to capture than the summary, so with capture_headers "watched"
-// they are captured only while someone watches: a holder of a watch() token (the inspector
-// while it is open), or for a minute after a client read records (GET /traffic).
+// Capturing costs a worker a good part of what proxying a small request does (a record of
+// a few hundred bytes, its headers, the oldest record freed), so with settings.capture
+// "watched" (the default) requests are captured only while someone watches: a holder of a
+// watch() token (the desktop inspector while it is open), or for a minute after a client read
+// records (GET /traffic). Unwatched, a request costs two relaxed loads.
+//
+// A captured record always has its headers (and, with capture_body_kib, its bodies' start);
+// records the access log alone asks for have none (see CaptureDraft).
 class TrafficCapture
 {
 public:
@@ -31,11 +36,9 @@ public:
     // snapshot is published; workers may be adding meanwhile.
     void configure(const ObserveConfig &observe);
 
-    // Whether requests are captured at all (a relaxed load: read once per request).
-    bool isOn() const { return m_maxRecords.load(std::memory_order_relaxed) > 0; }
-    // Whether a request starting now (monotonic ms) gets its headers and bodies captured.
-    bool wantsDetails(qint64 nowMs) const;
-    // How much of each body is kept with the details; 0 = none.
+    // Whether a request starting now (monotonic ms) is captured.
+    bool isCapturing(qint64 nowMs) const;
+    // How much of each body is kept; 0 = none.
     int bodyLimitBytes() const { return m_bodyLimit.load(std::memory_order_relaxed); }
 
     // Links a finished record in, giving it the next sequence number.
@@ -51,13 +54,13 @@ public:
     qint64 bytes() const;
     void clear();
 
-    // Details are captured while the returned token lives (capture_headers "watched").
+    // Requests are captured while the returned token lives (capture "watched").
     std::shared_ptr<void> watch();
-    // A client read records at `nowMs`: details are captured for kReaderWatchMs more.
+    // A client read records at `nowMs`: requests are captured for kReaderWatchMs more.
     void noteRead(qint64 nowMs);
 
 private:
-    enum class Details { Watched, Always, Off };
+    enum class Mode { Watched, Always, Off };
     struct Entry
     {
         CaptureRecordPtr record;
@@ -69,7 +72,7 @@ private:
 
     std::atomic<int> m_maxRecords{0};
     std::atomic<int> m_bodyLimit{0};
-    std::atomic<Details> m_details{Details::Watched};
+    std::atomic<Mode> m_mode{Mode::Watched};
     std::atomic<int> m_watchers{0};
     std::atomic<qint64> m_readUntilMs{0};
 

@@ -77,7 +77,7 @@ class TestTrafficCaptureLive : public QObject
 
 private Q_SLOTS:
     void recordsWhatTheGatewayDecided();
-    void detailsOnlyWhileWatched();
+    void capturesOnlyWhileWatched();
     void noSecretInRecordsOrTheAdminApi();
     void malformedRequestsAreRecorded();
     void ringStaysBoundedUnderLoad();
@@ -93,6 +93,7 @@ void TestTrafficCaptureLive::recordsWhatTheGatewayDecided()
     GatewayEngine engine;
     START_ENGINE(engine, captureConfig(backend.url()));
     TrafficCapture &capture = engine.capture();
+    const std::shared_ptr<void> watching = capture.watch(); // as the open inspector does
 
     RawHttpClient client(engine.listenPort());
     const RawHeaders key{{"X-API-Key", kAppKey}, {"X-Request-Id", "req-one"}};
@@ -151,12 +152,13 @@ void TestTrafficCaptureLive::recordsWhatTheGatewayDecided()
     QCOMPARE(records[5]->method, QByteArray("POST"));
     QCOMPARE(records[5]->requestBytes, 5);
     QCOMPARE(records[5]->responseBytes, 5);
-    // Nobody watched: the summary only.
+    // Headers come with every captured record; bodies only with capture_body_kib.
     for (const CaptureRecordPtr &r : records)
-        QVERIFY(!r->hasHeaders && r->requestHeaders.empty() && r->requestBody.bytes.isEmpty());
+        QVERIFY(r->hasHeaders && !r->requestHeaders.empty() && r->requestBody.bytes.isEmpty());
+    QCOMPARE(field(first.requestHeaders, "x-request-id")->value, QByteArray("req-one"));
 }
 
-void TestTrafficCaptureLive::detailsOnlyWhileWatched()
+void TestTrafficCaptureLive::capturesOnlyWhileWatched()
 {
     TestBackend backend(QStringLiteral("svc"));
     GatewayEngine engine;
@@ -184,18 +186,22 @@ void TestTrafficCaptureLive::detailsOnlyWhileWatched()
     QCOMPARE(watched->responseBody.bytes, big.first(1024));
     QVERIFY(watched->responseBody.truncated);
 
-    // The inspector closed: the next request has its summary only.
+    // The inspector closed: nothing more is captured.
     watching.reset();
     QCOMPARE(client.get("/open/json").status, 200);
+    QCOMPARE(client.get("/open/json").status, 200);
+    watching = capture.watch();
+    QCOMPARE(client.get("/open/json?third").status, 200);
     QTRY_COMPARE(capture.lastSequence(), 2u);
-    QVERIFY(!capture.latest(1).front()->hasHeaders);
+    QCOMPARE(capture.latest(1).front()->target, QByteArray("/open/json?third"));
+    QCOMPARE(capture.size(), 2);
 }
 
 void TestTrafficCaptureLive::noSecretInRecordsOrTheAdminApi()
 {
     TestBackend backend(QStringLiteral("svc"));
     Config config = captureConfig(backend.url());
-    config.settings.observe.captureHeaders = QStringLiteral("always");
+    config.settings.observe.capture = QStringLiteral("always");
     config.settings.observe.captureBodyKib = 4;
     config.settings.observe.redactHeaders = {QStringLiteral("X-Session")};
     QCOMPARE(m_harness.start(config), QString());
@@ -242,6 +248,7 @@ void TestTrafficCaptureLive::malformedRequestsAreRecorded()
     TestBackend backend(QStringLiteral("svc"));
     GatewayEngine engine;
     START_ENGINE(engine, captureConfig(backend.url()));
+    const std::shared_ptr<void> watching = engine.capture().watch();
     RawHttpClient client(engine.listenPort());
     QVERIFY(client.send("GET /open/json HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n"));
     QCOMPARE(client.readResponse().status, 400);
@@ -258,6 +265,7 @@ void TestTrafficCaptureLive::ringStaysBoundedUnderLoad()
     GatewayEngine engine;
     Config config = captureConfig(backend.url(), 50);
     config.settings.workers = 2;
+    config.settings.observe.capture = QStringLiteral("always");
     START_ENGINE(engine, config);
     constexpr int kClients = 4;
     constexpr int kEach = 250;
@@ -285,14 +293,14 @@ void TestTrafficCaptureLive::trafficEndpointPollsAndRefusesBadInput()
     QCOMPARE(m_harness.start(captureConfig(backend.url())), QString());
     for (int i = 0; i < 3; ++i)
         QCOMPARE(m_harness.get("/open/json").status, 200);
-    QTRY_COMPARE(m_harness.engine->capture().lastSequence(), 3u);
-    // Before any read nobody watched: no headers. Reading marks the capture watched.
+    // Before any read nobody watched: nothing was captured. Reading marks the capture watched.
     RawResponse first = m_harness.admin("GET", "/traffic");
     QCOMPARE(first.status, 200);
-    QCOMPARE(first.json().value("last_sequence").toInt(), 3);
-    QCOMPARE(first.json().value("records").toArray().size(), 3);
-    QVERIFY(!first.body.contains("request_headers"));
-    QCOMPARE(m_harness.get("/open/json").status, 200);
+    QCOMPARE(first.json().value("last_sequence").toInt(), 0);
+    QCOMPARE(first.json().value("records").toArray().size(), 0);
+    QCOMPARE(first.json().value("capturing").toBool(), true);
+    for (int i = 0; i < 4; ++i)
+        QCOMPARE(m_harness.get("/open/json").status, 200);
     QTRY_COMPARE(m_harness.engine->capture().lastSequence(), 4u);
     const RawResponse next = m_harness.admin("GET", "/traffic?after=3");
     const QJsonArray records = next.json().value("records").toArray();
@@ -301,7 +309,7 @@ void TestTrafficCaptureLive::trafficEndpointPollsAndRefusesBadInput()
     QCOMPARE(record.value("sequence").toInt(), 4);
     QCOMPARE(record.value("route").toString(), QStringLiteral("open"));
     QCOMPARE(record.value("status").toInt(), 200);
-    QVERIFY(record.contains("request_headers")); // watched since the first read
+    QVERIFY(record.contains("request_headers"));
     QCOMPARE(m_harness.admin("GET", "/traffic?limit=1").json().value("records").toArray().size(),
              1);
     const RawResponse har = m_harness.admin("GET", "/traffic?format=har&limit=2");

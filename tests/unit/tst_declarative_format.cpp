@@ -294,7 +294,7 @@ settings:
   shutdown_timeout_ms: 5500
   capture_records: 50
   capture_bytes: 1048576
-  capture_headers: always
+  capture: always
   capture_body_kib: 4
   redact_headers: [X-Session, X-Card]
   metrics_per_consumer: true
@@ -344,7 +344,7 @@ routes:
     const ObserveConfig &o = c.settings.observe;
     QCOMPARE(o.captureRecords, 50);
     QCOMPARE(o.captureBytes, 1048576);
-    QCOMPARE(o.captureHeaders, QStringLiteral("always"));
+    QCOMPARE(o.capture, QStringLiteral("always"));
     QCOMPARE(o.captureBodyKib, 4);
     QCOMPARE(o.redactHeaders, QStringList({QStringLiteral("X-Session"), QStringLiteral("X-Card")}));
     QCOMPARE(o.metricsPerConsumer, true);

@@ -50,15 +50,16 @@ private Q_SLOTS:
     void byteCapDropsOldest();
     void shrinkingDropsAtOnce();
     void boundsHoldWithFourWriters();
-    void detailsFollowWatchers();
-    void detailsAlwaysAndOff();
+    void capturesWhileWatched();
+    void capturesAlwaysOrNever();
 };
 
 void TestTrafficCapture::offCapturesNothing()
 {
     TrafficCapture capture;
     capture.configure(observe(0));
-    QVERIFY(!capture.isOn());
+    const std::shared_ptr<void> watching = capture.watch();
+    QVERIFY(!capture.isCapturing(0));
     capture.add(recordWithPath("/a"));
     QCOMPARE(capture.size(), 0);
     QCOMPARE(capture.lastSequence(), 0u);
@@ -68,7 +69,6 @@ void TestTrafficCapture::keepsTheNewestByCount()
 {
     TrafficCapture capture;
     capture.configure(observe(3));
-    QVERIFY(capture.isOn());
     for (const char *p : {"/1", "/2", "/3", "/4", "/5"})
         capture.add(recordWithPath(p));
     QCOMPARE(capture.size(), 3);
@@ -163,36 +163,36 @@ void TestTrafficCapture::boundsHoldWithFourWriters()
     QCOMPARE(kept.front()->sequence, quint64(4 * kPerThread) - kept.size() + 1);
 }
 
-void TestTrafficCapture::detailsFollowWatchers()
+void TestTrafficCapture::capturesWhileWatched()
 {
     TrafficCapture capture;
-    capture.configure(observe(10)); // capture_headers: watched
-    QVERIFY(!capture.wantsDetails(1000));
+    capture.configure(observe(10)); // capture: watched
+    QVERIFY(!capture.isCapturing(1000));
     {
         const std::shared_ptr<void> first = capture.watch();
         const std::shared_ptr<void> second = capture.watch();
         QVERIFY(first);
-        QVERIFY(capture.wantsDetails(1000));
+        QVERIFY(capture.isCapturing(1000));
     }
-    QVERIFY(!capture.wantsDetails(1000));
-    capture.noteRead(1000); // a client read GET /traffic: a minute of details
-    QVERIFY(capture.wantsDetails(1000 + TrafficCapture::kReaderWatchMs - 1));
-    QVERIFY(!capture.wantsDetails(1000 + TrafficCapture::kReaderWatchMs));
+    QVERIFY(!capture.isCapturing(1000));
+    capture.noteRead(1000); // a client read GET /traffic: a minute of capture
+    QVERIFY(capture.isCapturing(1000 + TrafficCapture::kReaderWatchMs - 1));
+    QVERIFY(!capture.isCapturing(1000 + TrafficCapture::kReaderWatchMs));
 }
 
-void TestTrafficCapture::detailsAlwaysAndOff()
+void TestTrafficCapture::capturesAlwaysOrNever()
 {
     TrafficCapture capture;
     ObserveConfig o = observe(10);
-    o.captureHeaders = QStringLiteral("always");
+    o.capture = QStringLiteral("always");
     o.captureBodyKib = 2;
     capture.configure(o);
-    QVERIFY(capture.wantsDetails(0));
+    QVERIFY(capture.isCapturing(0));
     QCOMPARE(capture.bodyLimitBytes(), 2048);
-    o.captureHeaders = QStringLiteral("off");
+    o.capture = QStringLiteral("off");
     capture.configure(o);
     const std::shared_ptr<void> watching = capture.watch();
-    QVERIFY(!capture.wantsDetails(0));
+    QVERIFY(!capture.isCapturing(0));
 }
 
 QTEST_GUILESS_MAIN(TestTrafficCapture)
