@@ -112,6 +112,7 @@ std::shared_ptr<CaptureRecord> CaptureDraft::finish(const RequestContext &contex
         r.requestBody = std::move(m_requestBody);
         r.responseBody = std::move(m_responseBody);
     }
+    r.pack();
     return record;
 }
 

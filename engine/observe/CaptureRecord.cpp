@@ -22,4 +22,39 @@ qint64 CaptureRecord::approximateBytes() const
     return total;
 }
 
+template<typename F>
+void CaptureRecord::forEachText(F f)
+{
+    for (QByteArray *a : {&id, &traceId, &clientIp, &scheme, &method, &host, &target,
+                          &httpVersion, &route, &consumer, &keyPrefix, &upstreamService,
+                          &upstreamTarget, &upstreamUrl})
+        f(*a);
+    for (auto &[stage, decision] : decisions) {
+        f(stage);
+        f(decision);
+    }
+    for (auto *fields : {&requestHeaders, &responseHeaders}) {
+        for (CapturedField &field : *fields) {
+            f(field.name);
+            f(field.value);
+        }
+    }
+}
+
+void CaptureRecord::pack()
+{
+    qsizetype total = 0;
+    forEachText([&total](QByteArray &a) { total += a.size(); });
+    m_storage = QByteArray(total, Qt::Uninitialized);
+    char *out = m_storage.data();
+    forEachText([&out](QByteArray &a) {
+        if (a.isEmpty())
+            return;
+        const qsizetype size = a.size();
+        memcpy(out, a.constData(), size_t(size));
+        a = QByteArray::fromRawData(out, size);
+        out += size;
+    });
+}
+
 } // namespace portico

@@ -79,6 +79,19 @@ struct CaptureRecord
 
     // About how much memory the record holds, for the capture ring's byte cap.
     qint64 approximateBytes() const;
+
+    // Copies every text field (not the bodies) into one block the record owns, the fields then
+    // pointing into it (QByteArray::fromRawData). A record the ring keeps for a while then
+    // holds one allocation instead of references to a dozen buffers of other owners, which are
+    // let go at once, while still in cache; dropping the record later frees one block. Copy a
+    // field of a packed record (QByteArray(f.constData(), f.size())) to keep it beyond the
+    // record's life.
+    void pack();
+
+private:
+    template<typename F>
+    void forEachText(F f);
+    QByteArray m_storage; // what a packed record's fields point into
 };
 
 using CaptureRecordPtr = std::shared_ptr<const CaptureRecord>;
