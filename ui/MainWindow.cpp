@@ -8,6 +8,7 @@
 #include "pages/RoutesPage.h"
 #include "pages/ServicesPage.h"
 #include "pages/SettingsPage.h"
+#include "pages/TrafficPage.h"
 #include "views/StatusText.h"
 
 #include "config/ConfigService.h"
@@ -61,6 +62,8 @@ MainWindow::MainWindow(ControlRoom room, QWidget *parent)
     m_history = new HistoryNavigator(room.config, this);
     m_dashboard = new DashboardPage(room);
     addPage(Page::Dashboard, "dashboard", tr("Dashboard"), m_dashboard);
+    m_traffic = new TrafficPage(room);
+    addPage(Page::Traffic, "traffic", tr("Traffic"), m_traffic);
     addPage(Page::Routes, "routes", tr("Routes"), new RoutesPage(room));
     addPage(Page::Services, "services", tr("Services"), new ServicesPage(room));
     addPage(Page::Consumers, "consumers", tr("Consumers"), new ConsumersPage(room));

@@ -12,18 +12,20 @@ namespace portico {
 
 class DashboardPage;
 class HistoryNavigator;
+class TrafficPage;
 class TransferActions;
 
-// The desktop control room: a navigation list of pages (dashboard, routes, services, consumers,
-// plans, settings), the File menu's import and export, undo and redo over the store's history,
-// and a status bar with the engine's state, its requests/s and the configuration's revision.
+// The desktop control room: a navigation list of pages (dashboard, traffic, routes, services,
+// consumers, plans, settings), the File menu's import and export, undo and redo over the store's
+// history, and a status bar with the engine's state, its requests/s and the configuration's
+// revision.
 // It only reads from the engine (cheap, non-blocking calls) and reacts to its signals; starting
 // and stopping the engine is the caller's business.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    enum class Page { Dashboard, Routes, Services, Consumers, Plans, Settings };
+    enum class Page { Dashboard, Traffic, Routes, Services, Consumers, Plans, Settings };
 
     explicit MainWindow(ControlRoom room, QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -37,6 +39,7 @@ public:
     Page currentPage() const;
     QWidget *page(Page page) const;
     HistoryNavigator *history() const { return m_history; }
+    TrafficPage *trafficPage() const { return m_traffic; }
     // What the status bar says, for tests: "Running · 1,234 req/s · config r12".
     QString statusText() const;
 
@@ -55,6 +58,7 @@ private:
     QListWidget *m_navigation = nullptr;
     QStackedWidget *m_pages = nullptr;
     DashboardPage *m_dashboard = nullptr;
+    TrafficPage *m_traffic = nullptr;
     HistoryNavigator *m_history = nullptr;
     TransferActions *m_transfer = nullptr;
     QLabel *m_stateLabel = nullptr;

@@ -248,6 +248,7 @@ HttpParserListener::Action ClientConnection::onRequestHead(RequestHead &head)
     m_context->trace = continueTrace(m_context->head.headers, &m_context->traceId);
     m_capture.begin(m_worker->capture(), m_worker->accessLog().isEnabled(),
                     m_context->startedMs);
+    m_capture.addRequestHead(m_context->head);
     m_context->captureDetails = m_capture.isCaptured();
     m_pause = Pause::HeadParsed;
     return Action::Pause;

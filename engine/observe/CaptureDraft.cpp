@@ -51,6 +51,17 @@ void CaptureDraft::begin(const TrafficCapture *capture, bool forAccessLog, qint6
     m_requestBody = {};
     m_responseBody = {};
     m_responseHeaders.clear();
+    m_requestTarget = QByteArray();
+    m_requestFields.clear();
+}
+
+void CaptureDraft::addRequestHead(const RequestHead &head)
+{
+    if (!m_active)
+        return;
+    m_requestTarget = head.target;
+    if (m_details)
+        m_requestFields = head.headers;
 }
 
 void CaptureDraft::keep(CapturedBody &body, QByteArrayView data)
@@ -84,7 +95,7 @@ std::shared_ptr<CaptureRecord> CaptureDraft::finish(const RequestContext &contex
     r.clientPort = context.clientPort;
     r.method = head.method;
     r.host = head.headers.value("Host");
-    r.target = Redactor::redactedTarget(head.target);
+    r.target = Redactor::redactedTarget(m_requestTarget.isNull() ? head.target : m_requestTarget);
     r.httpVersion = httpVersion(head);
     if (context.route)
         r.route = context.route->nameUtf8;
@@ -106,13 +117,16 @@ std::shared_ptr<CaptureRecord> CaptureDraft::finish(const RequestContext &contex
     r.decisions.assign(context.decisions.cbegin(), context.decisions.cend());
     if (m_details && context.snapshot) {
         r.hasHeaders = true;
-        r.requestHeaders = context.snapshot->redactor.redactedFields(head.headers);
+        r.requestHeaders = context.snapshot->redactor.redactedFields(
+            m_requestFields.isEmpty() ? head.headers : m_requestFields);
         r.responseHeaders = std::move(m_responseHeaders);
         r.upstreamUrl = Redactor::redactedTarget(context.upstreamUrl);
         r.requestBody = std::move(m_requestBody);
         r.responseBody = std::move(m_responseBody);
     }
     r.pack();
+    m_requestTarget = QByteArray();
+    m_requestFields.clear();
     return record;
 }
 

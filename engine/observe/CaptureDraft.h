@@ -1,5 +1,6 @@
 #pragma once
 
+#include "http/HeaderMap.h"
 #include "observe/CaptureRecord.h"
 
 #include <QByteArrayView>
@@ -11,6 +12,7 @@ namespace portico {
 class Redactor;
 class TrafficCapture;
 struct RequestContext;
+struct RequestHead;
 struct ResponseHead;
 
 // What a client connection gathers for the capture while one request runs: its bodies' sizes
@@ -28,6 +30,12 @@ public:
     bool isActive() const { return m_active; }
     // For the capture (with headers), not only for the access log.
     bool isCaptured() const { return m_details; }
+
+    // The request's head as the client sent it, before policies take credentials out of it (a
+    // key's field, an apikey parameter): the record shows them redacted rather than not at all,
+    // so the inspector and a replay know they were there. The target costs a shared copy; the
+    // fields are copied only with details.
+    void addRequestHead(const RequestHead &head);
 
     void addRequestBody(QByteArrayView data)
     {
@@ -51,6 +59,8 @@ private:
     bool m_active = false;
     bool m_details = false;
     int m_bodyLimit = 0;
+    QByteArray m_requestTarget;
+    HeaderMap m_requestFields;
     CapturedBody m_requestBody;
     CapturedBody m_responseBody;
     std::vector<CapturedField> m_responseHeaders;

@@ -240,6 +240,15 @@ void TestTrafficCaptureLive::noSecretInRecordsOrTheAdminApi()
         for (const QByteArray &secret : secrets)
             QVERIFY2(!all.contains(secret), secret.constData());
     }
+    // The credentials the gateway took out of the request (the key's field and query
+    // parameter, the bearer token) show as the client sent them, redacted: the inspector and
+    // a replay know they were there.
+    const CaptureRecordPtr keyed = capture.latest(10).front();
+    QCOMPARE(keyed->target, QByteArray("/keyed/json?apikey=[redacted]&page=1"));
+    QVERIFY(field(keyed->requestHeaders, "x-api-key"));
+    QCOMPARE(field(keyed->requestHeaders, "x-api-key")->value, QByteArray("[redacted]"));
+    QVERIFY(field(keyed->requestHeaders, "authorization"));
+    QCOMPARE(field(keyed->requestHeaders, "authorization")->value, QByteArray("[redacted]"));
     m_harness.stop();
 }
 

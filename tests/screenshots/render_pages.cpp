@@ -10,7 +10,9 @@
 #include "ControlRoom.h"
 #include "MainWindow.h"
 #include "dialogs/RouteTesterDialog.h"
+#include "models/TrafficTableModel.h"
 #include "pages/RoutesPage.h"
+#include "pages/TrafficPage.h"
 
 #include "config/ApiKeys.h"
 #include "config/ConfigService.h"
@@ -32,6 +34,7 @@
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStyleFactory>
+#include <QTableView>
 #include <QPalette>
 #include <QTimer>
 
@@ -62,6 +65,7 @@ Config screenshotConfig(const MockServices &mocks)
     c.settings.listen = QStringLiteral("127.0.0.1:0");
     c.settings.adminListen = QString();
     c.settings.workers = 2;
+    c.settings.observe.captureBodyKib = 4; // the Traffic page's details show bodies
     const QDateTime created = QDateTime::currentDateTimeUtc().addDays(-12);
     c.plans.push_back({QStringLiteral("pro"), {20, 1000, 0, 200'000, 0}});
     c.plans.push_back({QStringLiteral("partner"), {0, 600, 20'000, 0, 1'000'000}});
@@ -164,6 +168,23 @@ void wait(int ms)
     loop.exec();
 }
 
+// The newest request of mobile-app or web-app that went through (its key redacted, its
+// decisions and timing), as a user would click on it in the Traffic page.
+void selectInterestingRequest(TrafficPage *page)
+{
+    const QAbstractItemModel *rows = page->view()->model();
+    for (int row = rows->rowCount() - 1; row >= 0; --row) {
+        const auto record = rows->index(row, 0)
+                                .data(TrafficTableModel::RecordRole)
+                                .value<CaptureRecordPtr>();
+        if (record && record->hasHeaders && record->status == 200 && !record->consumer.isEmpty()
+            && record->route == "orders") {
+            page->selectRow(row);
+            return;
+        }
+    }
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -220,6 +241,7 @@ int main(int argc, char *argv[])
         const char *select; // the row whose details show, as after a click
     };
     const Shot shots[] = {{MainWindow::Page::Dashboard, "dashboard.png", nullptr},
+                          {MainWindow::Page::Traffic, "traffic.png", nullptr},
                           {MainWindow::Page::Routes, "routes.png", "orders"},
                           {MainWindow::Page::Services, "services.png", "payments"},
                           {MainWindow::Page::Consumers, "consumers.png", "mobile-app"},
@@ -241,6 +263,11 @@ int main(int argc, char *argv[])
             }
         }
         wait(2'200); // live figures and quota bars refresh about once a second
+        if (shot.page == MainWindow::Page::Traffic) {
+            // Requests since the page opened have their headers: pick one, as after a click.
+            selectInterestingRequest(window.trafficPage());
+            wait(600);
+        }
         const QString path = out.filePath(QLatin1String(shot.file));
         if (!window.grab().save(path))
             qFatal("cannot write %s", qPrintable(path));

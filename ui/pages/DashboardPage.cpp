@@ -45,7 +45,7 @@ DashboardPage::DashboardPage(ControlRoom room, QWidget *parent)
     connect(m_range, &QComboBox::currentIndexChanged, this,
             [this] { m_traffic->setSpanMs(m_range->currentData().toLongLong()); });
     m_emptyHint->setObjectName(QStringLiteral("emptyHint"));
-    m_emptyHint->setText(tr("No routes yet: add one on the <b>Routes</b> page (Ctrl+2), or "
+    m_emptyHint->setText(tr("No routes yet: add one on the <b>Routes</b> page (Ctrl+3), or "
                             "import a configuration (File ▸ Import, Ctrl+I). Start with "
                             "<code>--demo</code> to try the demo services."));
     m_emptyHint->setWordWrap(true);
