@@ -2,6 +2,7 @@
 
 #include "HistoryNavigator.h"
 #include "TransferActions.h"
+#include "dialogs/RouteTesterDialog.h"
 #include "pages/ConsumersPage.h"
 #include "pages/DashboardPage.h"
 #include "pages/PlansPage.h"
@@ -13,6 +14,7 @@
 
 #include "config/ConfigService.h"
 #include "net/GatewayEngine.h"
+#include "observe/CaptureText.h"
 
 #include <QAction>
 #include <QApplication>
@@ -64,6 +66,7 @@ MainWindow::MainWindow(ControlRoom room, QWidget *parent)
     addPage(Page::Dashboard, "dashboard", tr("Dashboard"), m_dashboard);
     m_traffic = new TrafficPage(room);
     addPage(Page::Traffic, "traffic", tr("Traffic"), m_traffic);
+    connect(m_traffic, &TrafficPage::testRequestRequested, this, &MainWindow::testTrafficRequest);
     addPage(Page::Routes, "routes", tr("Routes"), new RoutesPage(room));
     addPage(Page::Services, "services", tr("Services"), new ServicesPage(room));
     addPage(Page::Consumers, "consumers", tr("Consumers"), new ConsumersPage(room));
@@ -168,6 +171,32 @@ void MainWindow::createMenus()
                               "routes, keys, quotas and live traffic in one place.</p>")
                                .arg(QApplication::applicationVersion()));
     });
+}
+
+RouteTesterDialog *MainWindow::testTrafficRequest()
+{
+    const Config &config = m_room.config->config();
+    auto *dialog = new RouteTesterDialog(
+        m_room, config, tr("the stored configuration (revision %1)").arg(m_room.config->revision()),
+        this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    // The selected request, as its client sent it: "why did this get its answer?"
+    const CaptureRecords selected = m_traffic->selectedRecords();
+    if (selected.size() == 1) {
+        const CaptureRecord &r = *selected.front();
+        QStringList headers;
+        for (const CapturedField &field : r.requestHeaders) {
+            if (field.name.compare("Host", Qt::CaseInsensitive) != 0)
+                headers << captureText(field.name) + QStringLiteral(": ") + captureText(field.value);
+        }
+        dialog->setRequest(captureText(r.method), captureText(requestUrl(r)),
+                           headers.join(QLatin1Char('\n')));
+    } else {
+        dialog->setRequest(QStringLiteral("GET"),
+                           RouteTesterDialog::suggestedUrl(config, nullptr, m_room.engine));
+    }
+    dialog->open();
+    return dialog;
 }
 
 void MainWindow::setStartError(const QString &message)

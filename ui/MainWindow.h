@@ -12,6 +12,7 @@ namespace portico {
 
 class DashboardPage;
 class HistoryNavigator;
+class RouteTesterDialog;
 class TrafficPage;
 class TransferActions;
 
@@ -40,6 +41,9 @@ public:
     QWidget *page(Page page) const;
     HistoryNavigator *history() const { return m_history; }
     TrafficPage *trafficPage() const { return m_traffic; }
+    // The route tester on the stored configuration, with the selected captured request in it
+    // (method, URL, headers) when there is one.
+    RouteTesterDialog *testTrafficRequest();
     // What the status bar says, for tests: "Running · 1,234 req/s · config r12".
     QString statusText() const;
 

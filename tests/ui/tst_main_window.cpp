@@ -4,13 +4,19 @@
 #include "ControlRoomFixture.h"
 #include "HistoryNavigator.h"
 #include "MainWindow.h"
+#include "RawHttpClient.h"
+#include "dialogs/RouteTesterDialog.h"
 #include "pages/DashboardPage.h"
+#include "pages/TrafficPage.h"
+#include "TrafficActions.h"
 #include "models/RouteTableModel.h"
+#include "models/TrafficTableModel.h"
 #include "views/TrafficChartView.h"
 
 #include "net/GatewayEngine.h"
 
 #include <QAbstractItemModelTester>
+#include <QSignalSpy>
 #include <QAction>
 #include <QTemporaryDir>
 #include <QUndoStack>
@@ -187,6 +193,36 @@ private Q_SLOTS:
 
         fixture.engine.stop();
         QTRY_VERIFY(window.statusText().contains(QStringLiteral("Stopped")));
+    }
+
+    // "Test a request…" on the Traffic page puts the selected request in the route tester.
+    void trafficRequestOpensInTheTester()
+    {
+        ControlRoomFixture fixture(sampleConfig());
+        QVERIFY(fixture.start());
+        MainWindow window(fixture.room());
+        window.show();
+        window.showPage(MainWindow::Page::Traffic);
+        TrafficPage *traffic = window.trafficPage();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        test::RawHttpClient client(fixture.engine.listenPort());
+        // The service is down (port 1): the gateway answers 502, the request is captured.
+        QCOMPARE(client.get("/users/7?page=2", {{"X-Demo", "1"}}).status, 502);
+        QTRY_COMPARE(traffic->liveModel()->rowCount(), 1);
+        traffic->selectRow(0);
+        QVERIFY(traffic->actions()->testRequest()->isEnabled());
+
+        RouteTesterDialog *dialog = window.testTrafficRequest();
+        QVERIFY(dialog);
+        QSignalSpy tested(dialog, &RouteTesterDialog::tested);
+        dialog->runTest();
+        QTRY_COMPARE(tested.count(), 1);
+        QCOMPARE(dialog->verdict().route, QStringLiteral("users"));
+        QCOMPARE(dialog->verdict().outcome, RouteVerdict::Outcome::Forwarded);
+        const QByteArray head = dialog->verdict().upstreamHead.headers.value("X-Demo");
+        QCOMPARE(head, QByteArray("1")); // the captured header came along
+        QCOMPARE(dialog->verdict().upstreamHead.target, QByteArray("/users/7?page=2"));
+        dialog->close();
     }
 
     void iconsDrawFromSvg()
