@@ -187,7 +187,8 @@ RouteTesterDialog *MainWindow::testTrafficRequest()
         QStringList headers;
         for (const CapturedField &field : r.requestHeaders) {
             if (field.name.compare("Host", Qt::CaseInsensitive) != 0)
-                headers << captureText(field.name) + QStringLiteral(": ") + captureText(field.value);
+                headers << captureText(field.name) + QStringLiteral(": ")
+                        + captureText(field.value);
         }
         dialog->setRequest(captureText(r.method), captureText(requestUrl(r)),
                            headers.join(QLatin1Char('\n')));

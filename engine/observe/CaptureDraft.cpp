@@ -106,7 +106,8 @@ std::shared_ptr<CaptureRecord> CaptureDraft::finish(const RequestContext &contex
     r.requestBytes = m_requestBody.size;
     r.responseBytes = m_responseBody.size;
     if (context.snapshot && context.upstreamService >= 0) {
-        const CompiledService &service = context.snapshot->services[size_t(context.upstreamService)];
+        const CompiledService &service =
+            context.snapshot->services[size_t(context.upstreamService)];
         r.upstreamService = service.nameUtf8;
         const int target = context.answeringTarget >= 0 ? context.answeringTarget
                                                         : context.failedTarget;

@@ -80,17 +80,15 @@ void PrometheusText::appendSeries(QByteArrayView suffix, Labels labels, const La
 
 void PrometheusText::sample(Labels labels, quint64 value)
 {
-    Q_ASSERT(m_current >= 0 && m_families[size_t(m_current)].type != Type::Histogram);
-    if (m_current < 0)
-        return;
-    appendSeries({}, labels);
-    QByteArray &out = m_families[size_t(m_current)].lines;
-    out += ' ';
-    out += QByteArray::number(value);
-    out += '\n';
+    appendSample(labels, QByteArray::number(value));
 }
 
 void PrometheusText::sample(Labels labels, double value)
+{
+    appendSample(labels, formatValue(value));
+}
+
+void PrometheusText::appendSample(Labels labels, const QByteArray &value)
 {
     Q_ASSERT(m_current >= 0 && m_families[size_t(m_current)].type != Type::Histogram);
     if (m_current < 0)
@@ -98,7 +96,7 @@ void PrometheusText::sample(Labels labels, double value)
     appendSeries({}, labels);
     QByteArray &out = m_families[size_t(m_current)].lines;
     out += ' ';
-    out += formatValue(value);
+    out += value;
     out += '\n';
 }
 

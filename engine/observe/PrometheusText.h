@@ -66,6 +66,8 @@ private:
 
     // Appends `name{labels,extra}` (no braces when there are no labels) to the current family.
     void appendSeries(QByteArrayView suffix, Labels labels, const Label *extra = nullptr);
+    // A sample line of the current (counter or gauge) family: `name{labels} value`.
+    void appendSample(Labels labels, const QByteArray &value);
 
     std::vector<Family> m_families;
     QHash<QByteArray, int> m_familyByName;

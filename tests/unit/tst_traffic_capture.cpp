@@ -105,7 +105,8 @@ void TestTrafficCapture::byteCapDropsOldest()
     for (int i = 0; i < 20; ++i)
         capture.add(recordWithPath("/" + QByteArray::number(i), 10 * 1024));
     QVERIFY(capture.bytes() <= 64 * 1024);
-    QVERIFY2(capture.size() >= 5 && capture.size() <= 6, qPrintable(QString::number(capture.size())));
+    QVERIFY2(capture.size() >= 5 && capture.size() <= 6,
+             qPrintable(QString::number(capture.size())));
     QCOMPARE(capture.latest(1).front()->target, QByteArray("/19"));
     // A record bigger than the cap is not kept at all.
     capture.add(recordWithPath("/huge", 100 * 1024));
