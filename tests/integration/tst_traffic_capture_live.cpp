@@ -1,7 +1,7 @@
 // The capture behind the inspector and GET /traffic, on a real gateway: each request's record
 // holds what the gateway decided (route, consumer and key prefix, rate limit, upstream, local
-// replies, timings); headers and bodies only while someone watches; no secret reaches a
-// record or the Admin API's answer; malformed requests are recorded too; the ring stays
+// replies, timings) and its headers; capture only while someone watches; no secret reaches a
+// record, the Admin API's JSON or its HAR; malformed requests are recorded too; the ring stays
 // within its bounds under load.
 
 #include "AdminHarness.h"
@@ -229,6 +229,12 @@ void TestTrafficCaptureLive::noSecretInRecordsOrTheAdminApi()
     QVERIFY(traffic.body.contains("X-Session"));
     for (const QByteArray &secret : secrets)
         QVERIFY2(!traffic.body.contains(secret), secret.constData());
+    // The same records as HAR (what a browser opens, and a saved capture).
+    const RawResponse har = m_harness.admin("GET", "/traffic?format=har");
+    QCOMPARE(har.status, 200);
+    QVERIFY(har.body.contains("[redacted]"));
+    for (const QByteArray &secret : secrets)
+        QVERIFY2(!har.body.contains(secret), secret.constData());
     // The records themselves, every field of them.
     for (const CaptureRecordPtr &r : capture.latest(10)) {
         QByteArray all = r->target + r->upstreamUrl + r->requestBody.bytes
