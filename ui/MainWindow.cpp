@@ -175,29 +175,22 @@ void MainWindow::createMenus()
 
 RouteTesterDialog *MainWindow::testTrafficRequest()
 {
-    const Config &config = m_room.config->config();
-    auto *dialog = new RouteTesterDialog(
-        m_room, config, tr("the stored configuration (revision %1)").arg(m_room.config->revision()),
-        this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
     // The selected request, as its client sent it: "why did this get its answer?"
     const CaptureRecords selected = m_traffic->selectedRecords();
-    if (selected.size() == 1) {
-        const CaptureRecord &r = *selected.front();
-        QStringList headers;
-        for (const CapturedField &field : r.requestHeaders) {
-            if (field.name.compare("Host", Qt::CaseInsensitive) != 0)
-                headers << captureText(field.name) + QStringLiteral(": ")
-                        + captureText(field.value);
-        }
-        dialog->setRequest(captureText(r.method), captureText(requestUrl(r)),
-                           headers.join(QLatin1Char('\n')));
-    } else {
-        dialog->setRequest(QStringLiteral("GET"),
-                           RouteTesterDialog::suggestedUrl(config, nullptr, m_room.engine));
+    if (selected.size() != 1)
+        return RouteTesterDialog::openOnStored(
+            m_room, QStringLiteral("GET"),
+            RouteTesterDialog::suggestedUrl(m_room.config->config(), nullptr, m_room.engine), {},
+            this);
+    const CaptureRecord &r = *selected.front();
+    QStringList headers;
+    for (const CapturedField &field : r.requestHeaders) {
+        if (field.name.compare("Host", Qt::CaseInsensitive) != 0)
+            headers << captureText(field.name) + QStringLiteral(": ") + captureText(field.value);
     }
-    dialog->open();
-    return dialog;
+    return RouteTesterDialog::openOnStored(m_room, captureText(r.method),
+                                           captureText(requestUrl(r)),
+                                           headers.join(QLatin1Char('\n')), this);
 }
 
 void MainWindow::setStartError(const QString &message)

@@ -11,7 +11,6 @@
 #include "observe/AccessLog.h"
 #include "observe/RequestId.h"
 #include "observe/TraceContext.h"
-#include "observe/TrafficCapture.h"
 #include "proxy/ProxyExchange.h"
 #include "routing/RequestRouting.h"
 
@@ -415,14 +414,9 @@ void ClientConnection::countResponse()
         m_context->startedNs ? (monotonicNowNs() - m_context->startedNs) / 1000 : -1;
     m_worker->traffic().record(*m_context, m_responseStatus, micros);
     const bool captured = m_capture.isCaptured();
-    std::shared_ptr<CaptureRecord> record = m_capture.finish(*m_context, m_responseStatus, micros);
-    if (!record)
-        return;
-    const CaptureRecordPtr finished = record;
-    if (captured) // numbered first: the log reads it after
-        m_worker->capture()->add(std::move(record));
-    if (AccessLog &log = m_worker->accessLog(); log.isEnabled())
-        log.append(finished);
+    if (std::shared_ptr<CaptureRecord> record =
+            m_capture.finish(*m_context, m_responseStatus, micros))
+        m_worker->publish(std::move(record), captured);
 }
 
 bool ClientConnection::isRestOfBodySmall() const

@@ -6,6 +6,8 @@
 #include "net/SnapshotPublisher.h"
 #include "net/ThreadMailbox.h"
 #include "net/TcpStream.h"
+#include "observe/AccessLog.h"
+#include "observe/TrafficCapture.h"
 #include "policy/rate_limit/RedisLinks.h"
 #include "proxy/UpstreamPool.h"
 
@@ -31,6 +33,15 @@ Worker::Worker(int index, const SnapshotPublisher *publisher, TrafficCapture *ca
     m_sweepTimer->setInterval(kDeadlineSweepMs);
     connect(m_sweepTimer, &QTimer::timeout, this, &Worker::sweepDeadlines);
     m_sweepTimer->start();
+}
+
+void Worker::publish(std::shared_ptr<CaptureRecord> record, bool captured)
+{
+    const CaptureRecordPtr finished = record;
+    if (captured) // numbered first: the log reads it after
+        m_capture->add(std::move(record));
+    if (m_accessLog->isEnabled())
+        m_accessLog->append(finished);
 }
 
 void Worker::sweepDeadlines()

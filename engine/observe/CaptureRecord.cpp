@@ -2,52 +2,42 @@
 
 namespace portico {
 
-qint64 CaptureRecord::approximateBytes() const
+template<typename Record, typename F>
+void CaptureRecord::forEachText(Record &r, F f)
 {
-    // The fixed part, plus each byte array's bytes and bookkeeping (about 32 bytes for Qt's
-    // shared header and the allocation).
-    constexpr qint64 kPerArray = 32;
-    const auto bytesOf = [](const QByteArray &a) { return a.isEmpty() ? 0 : a.size() + kPerArray; };
-    qint64 total = sizeof(CaptureRecord);
-    for (const QByteArray *a : {&id, &traceId, &clientIp, &method, &host, &target, &route,
-                                &consumer, &keyPrefix, &upstreamService, &upstreamTarget,
-                                &upstreamUrl, &requestBody.bytes, &responseBody.bytes})
-        total += bytesOf(*a);
-    for (const auto &[stage, decision] : decisions)
-        total += sizeof(decisions[0]) + bytesOf(stage) + bytesOf(decision);
-    for (const auto *fields : {&requestHeaders, &responseHeaders}) {
-        for (const CapturedField &field : *fields)
-            total += sizeof(CapturedField) + bytesOf(field.name) + bytesOf(field.value);
-    }
-    return total;
-}
-
-template<typename F>
-void CaptureRecord::forEachText(F f)
-{
-    for (QByteArray *a : {&id, &traceId, &clientIp, &scheme, &method, &host, &target,
-                          &httpVersion, &route, &consumer, &keyPrefix, &upstreamService,
-                          &upstreamTarget, &upstreamUrl})
+    for (auto *a : {&r.id, &r.traceId, &r.clientIp, &r.scheme, &r.method, &r.host, &r.target,
+                    &r.httpVersion, &r.route, &r.consumer, &r.keyPrefix, &r.upstreamService,
+                    &r.upstreamTarget, &r.upstreamUrl})
         f(*a);
-    for (auto &[stage, decision] : decisions) {
+    for (auto &[stage, decision] : r.decisions) {
         f(stage);
         f(decision);
     }
-    for (auto *fields : {&requestHeaders, &responseHeaders}) {
-        for (CapturedField &field : *fields) {
+    for (auto *fields : {&r.requestHeaders, &r.responseHeaders}) {
+        for (auto &field : *fields) {
             f(field.name);
             f(field.value);
         }
     }
 }
 
+qint64 CaptureRecord::approximateBytes() const
+{
+    // The fixed part, the bodies, each text's bytes and, per field and decision, its slot.
+    qint64 total = sizeof(CaptureRecord) + requestBody.bytes.size() + responseBody.bytes.size()
+        + qint64(decisions.size() * sizeof(decisions[0]))
+        + qint64((requestHeaders.size() + responseHeaders.size()) * sizeof(CapturedField));
+    forEachText(*this, [&total](const QByteArray &a) { total += a.size(); });
+    return total;
+}
+
 void CaptureRecord::pack()
 {
     qsizetype total = 0;
-    forEachText([&total](QByteArray &a) { total += a.size(); });
+    forEachText(*this, [&total](const QByteArray &a) { total += a.size(); });
     m_storage = QByteArray(total, Qt::Uninitialized);
     char *out = m_storage.data();
-    forEachText([&out](QByteArray &a) {
+    forEachText(*this, [&out](QByteArray &a) {
         if (a.isEmpty())
             return;
         const qsizetype size = a.size();

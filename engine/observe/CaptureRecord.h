@@ -89,8 +89,10 @@ struct CaptureRecord
     void pack();
 
 private:
-    template<typename F>
-    void forEachText(F f);
+    // Calls f on every text field (this record's, const or not): what pack() and
+    // approximateBytes() go over.
+    template<typename Record, typename F>
+    static void forEachText(Record &record, F f);
     QByteArray m_storage; // what a packed record's fields point into
 };
 

@@ -19,4 +19,13 @@ QString notAppliedNotice(const StoreResult &result, qint64 revision, QString app
     return QObject::tr("Not applied: %1").arg(messages.join(u'\n'));
 }
 
+QString editSummary(const QString &kind, const QString &original, const QString &name)
+{
+    if (original.isEmpty())
+        return QObject::tr("%1 %2 added").arg(kind, name);
+    if (original != name)
+        return QObject::tr("%1 %2 renamed to %3").arg(kind, original, name);
+    return QObject::tr("%1 %2 updated").arg(kind, name);
+}
+
 } // namespace portico

@@ -11,4 +11,8 @@ namespace portico {
 // fields and `applyText` applies them over it), or the store's own refusal.
 QString notAppliedNotice(const StoreResult &result, qint64 revision, QString applyText);
 
+// The history's summary of an editor's change to one `kind` ("route", "service"): "route users
+// added", "route users renamed to people", "route users updated" (`original` empty: added).
+QString editSummary(const QString &kind, const QString &original, const QString &name);
+
 } // namespace portico

@@ -447,17 +447,13 @@ RouteTesterDialog *RouteEditorDialog::openTester()
 {
     const RouteConfig edited = route();
     const QString name = edited.name.isEmpty() ? tr("the new route") : edited.name;
-    auto *tester = new RouteTesterDialog(
+    return RouteTesterDialog::openOn(
         m_room, editedConfig(),
         m_originalName.isEmpty() ? tr("the configuration with your unsaved route %1").arg(name)
                                  : tr("your unsaved edit of route %1").arg(name),
+        edited.methods.isEmpty() ? QStringLiteral("GET") : edited.methods.front(),
+        RouteTesterDialog::suggestedUrl(m_room.config->config(), &edited, m_room.engine), {},
         this);
-    tester->setAttribute(Qt::WA_DeleteOnClose);
-    tester->setRequest(edited.methods.isEmpty() ? QStringLiteral("GET") : edited.methods.front(),
-                       RouteTesterDialog::suggestedUrl(m_room.config->config(), &edited,
-                                                       m_room.engine));
-    tester->open();
-    return tester;
 }
 
 QString RouteEditorDialog::notice() const
@@ -473,13 +469,7 @@ void RouteEditorDialog::accept()
         return;
     const RouteConfig edited = route();
     const QString original = m_originalName;
-    QString summary;
-    if (original.isEmpty())
-        summary = tr("route %1 added").arg(edited.name);
-    else if (original != edited.name)
-        summary = tr("route %1 renamed to %2").arg(original, edited.name);
-    else
-        summary = tr("route %1 updated").arg(edited.name);
+    const QString summary = editSummary(QStringLiteral("route"), original, edited.name);
 
     qsizetype index = -1;
     const StoreResult result = m_room.config->edit(

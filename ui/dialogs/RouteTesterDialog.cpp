@@ -4,6 +4,7 @@
 #include "views/VerdictView.h"
 
 #include "config/Addresses.h"
+#include "config/ConfigService.h"
 #include "config/EngineRegistries.h"
 #include "net/GatewayEngine.h"
 
@@ -46,6 +47,27 @@ QString gatewayBase(const Config &config, const GatewayEngine *engine)
 }
 
 } // namespace
+
+RouteTesterDialog *RouteTesterDialog::openOn(ControlRoom room, Config config,
+                                             const QString &against, const QString &method,
+                                             const QString &url, const QString &headers,
+                                             QWidget *parent)
+{
+    auto *dialog = new RouteTesterDialog(room, std::move(config), against, parent);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setRequest(method, url, headers);
+    dialog->open();
+    return dialog;
+}
+
+RouteTesterDialog *RouteTesterDialog::openOnStored(ControlRoom room, const QString &method,
+                                                   const QString &url, const QString &headers,
+                                                   QWidget *parent)
+{
+    return openOn(room, room.config->config(),
+                  tr("the stored configuration (revision %1)").arg(room.config->revision()),
+                  method, url, headers, parent);
+}
 
 QString RouteTesterDialog::suggestedUrl(const Config &config, const RouteConfig *route,
                                         const GatewayEngine *engine)

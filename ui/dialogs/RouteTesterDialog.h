@@ -45,6 +45,15 @@ public:
 
     // Where a test of `route` starts: the gateway's address (its first host instead, when
     // it lists one) and the route's first path. Null route: the gateway's root.
+    // Opens a tester (deleted on close) on `config` with the request filled in.
+    static RouteTesterDialog *openOn(ControlRoom room, Config config, const QString &against,
+                                     const QString &method, const QString &url,
+                                     const QString &headers, QWidget *parent);
+    // The same on the stored configuration ("the stored configuration (revision N)").
+    static RouteTesterDialog *openOnStored(ControlRoom room, const QString &method,
+                                           const QString &url, const QString &headers,
+                                           QWidget *parent);
+
     static QString suggestedUrl(const Config &config, const RouteConfig *route,
                                 const GatewayEngine *engine);
 

@@ -256,13 +256,7 @@ void ServiceEditorDialog::accept()
         return;
     const ServiceConfig edited = service();
     const QString original = m_originalName;
-    QString summary;
-    if (original.isEmpty())
-        summary = tr("service %1 added").arg(edited.name);
-    else if (original != edited.name)
-        summary = tr("service %1 renamed to %2").arg(original, edited.name);
-    else
-        summary = tr("service %1 updated").arg(edited.name);
+    const QString summary = editSummary(QStringLiteral("service"), original, edited.name);
 
     qsizetype index = -1;
     const StoreResult result =

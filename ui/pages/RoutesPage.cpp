@@ -303,16 +303,11 @@ RouteTesterDialog *RoutesPage::testRequest()
     const QStringList names = selectedRoutes();
     const RouteConfig *route =
         names.size() == 1 ? m_model->routeAt(m_model->rowOf(names.front())) : nullptr;
-    const Config &config = m_room.config->config();
-    auto *dialog = new RouteTesterDialog(
-        m_room, config, tr("the stored configuration (revision %1)").arg(m_room.config->revision()),
+    return RouteTesterDialog::openOnStored(
+        m_room,
+        route && !route->methods.isEmpty() ? route->methods.front() : QStringLiteral("GET"),
+        RouteTesterDialog::suggestedUrl(m_room.config->config(), route, m_room.engine), {},
         this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setRequest(route && !route->methods.isEmpty() ? route->methods.front()
-                                                          : QStringLiteral("GET"),
-                       RouteTesterDialog::suggestedUrl(config, route, m_room.engine));
-    dialog->open();
-    return dialog;
 }
 
 void RoutesPage::duplicateRoute()
