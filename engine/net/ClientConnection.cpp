@@ -247,7 +247,7 @@ HttpParserListener::Action ClientConnection::onRequestHead(RequestHead &head)
     m_context->trace = continueTrace(m_context->head.headers, &m_context->traceId);
     m_capture.begin(m_worker->capture(), m_worker->accessLog().isEnabled(),
                     m_context->startedMs);
-    m_capture.addRequestHead(m_context->head);
+    m_capture.addRequestHead(m_context->head, m_worker->snapshot()->redactor);
     m_context->captureDetails = m_capture.isCaptured();
     m_pause = Pause::HeadParsed;
     return Action::Pause;
@@ -356,11 +356,13 @@ void ClientConnection::sendResponseHead(ResponseHead head)
     Q_ASSERT(m_context);
     m_responseStarted = true;
     m_responseStatus = head.status;
-    m_capture.addResponseHead(head, m_context->snapshot->redactor);
     const ClientFraming framing = frameForClient(head, m_context->head, m_closeAfterResponse);
     m_responseChunked = framing.chunked;
     m_closeAfterResponse = framing.close;
+    const qsizetype headStart = m_out.size();
     appendResponseHead(m_out, head);
+    m_capture.addResponseHead(head, QByteArrayView(m_out).sliced(headStart),
+                              m_context->snapshot->redactor);
 }
 
 void ClientConnection::sendResponseBody(QByteArrayView data)
@@ -413,10 +415,8 @@ void ClientConnection::countResponse()
     const qint64 micros =
         m_context->startedNs ? (monotonicNowNs() - m_context->startedNs) / 1000 : -1;
     m_worker->traffic().record(*m_context, m_responseStatus, micros);
-    const bool captured = m_capture.isCaptured();
-    if (std::shared_ptr<CaptureRecord> record =
-            m_capture.finish(*m_context, m_responseStatus, micros))
-        m_worker->publish(std::move(record), captured);
+    if (QByteArray *record = m_capture.finish(*m_context, m_responseStatus, micros))
+        m_worker->publish(*record, m_capture.isCaptured());
 }
 
 bool ClientConnection::isRestOfBodySmall() const

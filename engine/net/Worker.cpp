@@ -35,13 +35,12 @@ Worker::Worker(int index, const SnapshotPublisher *publisher, TrafficCapture *ca
     m_sweepTimer->start();
 }
 
-void Worker::publish(std::shared_ptr<CaptureRecord> record, bool captured)
+void Worker::publish(QByteArray &record, bool captured)
 {
-    const CaptureRecordPtr finished = record;
-    if (captured) // numbered first: the log reads it after
-        m_capture->add(std::move(record));
-    if (m_accessLog->isEnabled())
-        m_accessLog->append(finished);
+    if (m_accessLog->isEnabled()) // shared with the ring's copy, or handed over
+        m_accessLog->append(captured ? record : std::exchange(record, QByteArray()));
+    if (captured)
+        m_capture->add(record);
 }
 
 void Worker::sweepDeadlines()

@@ -18,7 +18,6 @@ class AccessLog;
 class ClientConnection;
 class SnapshotPublisher;
 class TrafficCapture;
-struct CaptureRecord;
 class ThreadMailbox;
 class RedisLinks;
 class UpstreamPool;
@@ -50,9 +49,10 @@ public:
     TrafficOutbox &trafficOutbox() { return m_trafficOutbox; }
     // The engine's recent requests, which finished requests join (thread-safe).
     TrafficCapture *capture() const { return m_capture; }
-    // A finished request's record: into the capture when it was captured for it, and to the
-    // access log while that is on.
-    void publish(std::shared_ptr<CaptureRecord> record, bool captured);
+    // A finished request's record (a blob, see CaptureBlob): into the capture when it was
+    // captured for it, and to the access log while that is on. Leaves in `record` a buffer
+    // for the next one.
+    void publish(QByteArray &record, bool captured);
     // The engine's access log (outlives the worker); append() only when isEnabled().
     AccessLog &accessLog() const { return *m_accessLog; }
 

@@ -1,6 +1,7 @@
 #include "AccessLog.h"
 
 #include "observe/AccessLogLine.h"
+#include "observe/CaptureBlob.h"
 
 #include <QDateTime>
 #include <QDeadlineTimer>
@@ -78,7 +79,7 @@ void AccessLog::close()
     m_progress.wakeAll();
 }
 
-void AccessLog::append(CaptureRecordPtr record)
+void AccessLog::append(QByteArray record)
 {
     QMutexLocker lock(&m_mutex);
     if (!m_running)
@@ -129,18 +130,20 @@ void AccessLog::countDroppedLocked(quint64 lines)
 void AccessLog::run()
 {
     AccessLogFile file;
-    std::vector<CaptureRecordPtr> batch; // swapped with m_pending: both keep their capacity
+    std::vector<QByteArray> batch; // swapped with m_pending: both keep their capacity
     QByteArray buffer;
     QElapsedTimer sinceCheck;
 
     // Formats the lines (and the report of lines dropped before this point) and writes them;
     // what cannot be written is counted as dropped and reported once the file works again.
-    const auto writeBatch = [&](std::vector<CaptureRecordPtr> &lines, quint64 &dropped) {
+    const auto writeBatch = [&](std::vector<QByteArray> &lines, quint64 &dropped) {
         if (lines.empty() && dropped == 0)
             return;
         buffer.resize(0); // keeps the capacity
-        for (const CaptureRecordPtr &record : lines)
-            appendAccessLogLine(buffer, *record);
+        for (const QByteArray &blob : lines) {
+            if (const std::shared_ptr<CaptureRecord> record = decodeCaptureRecord(blob, 0))
+                appendAccessLogLine(buffer, *record);
+        }
         if (dropped)
             appendDroppedLine(buffer, QDateTime::currentMSecsSinceEpoch(), dropped);
         const qint64 lost = file.writeLines(buffer); // lines lost are the last ones

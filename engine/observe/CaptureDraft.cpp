@@ -2,11 +2,14 @@
 
 #include "config/Snapshot.h"
 #include "http/HttpMessage.h"
+#include "observe/Redactor.h"
 #include "observe/TrafficCapture.h"
 #include "policy/RequestContext.h"
 #include "policy/auth/ConsumerDirectory.h"
 
 #include <QDateTime>
+
+#include <cstring>
 
 namespace portico {
 
@@ -35,9 +38,29 @@ CaptureTimings timingsOf(const RequestContext &context, qint64 totalUs)
     return t;
 }
 
-QByteArray httpVersion(const RequestHead &head)
+QByteArrayView httpVersion(const RequestHead &head)
 {
-    return head.isHttp10() ? QByteArrayLiteral("HTTP/1.0") : QByteArrayLiteral("HTTP/1.1");
+    return head.isHttp10() ? "HTTP/1.0" : "HTTP/1.1";
+}
+
+// The target with secrets in its query redacted: itself when it has no query, else a copy
+// kept in `storage`.
+QByteArrayView redacted(const QByteArray &target, QByteArray &storage)
+{
+    if (!std::memchr(target.constData(), '?', size_t(target.size())))
+        return target;
+    storage = Redactor::redactedTarget(target);
+    return storage;
+}
+
+// The Host field's value, without copying it.
+QByteArrayView hostOf(const HeaderMap &headers)
+{
+    for (const auto &[name, value] : headers.fields()) {
+        if (HeaderMap::namesEqual(name, "host"))
+            return value;
+    }
+    return {};
 }
 
 } // namespace
@@ -47,88 +70,98 @@ void CaptureDraft::begin(const TrafficCapture *capture, bool forAccessLog, qint6
     const bool captured = capture && capture->isCapturing(nowMs);
     m_active = captured || forAccessLog;
     m_details = captured;
+    if (!m_active)
+        return;
     m_bodyLimit = m_details ? capture->bodyLimitBytes() : 0;
-    m_requestBody = {};
-    m_responseBody = {};
-    m_responseHeaders.clear();
-    m_requestTarget = QByteArray();
-    m_requestFields.clear();
+    m_requestBytes = m_responseBytes = 0;
+    if (!m_requestBody.isEmpty() || !m_responseBody.isEmpty()) {
+        m_requestBody.resize(0);
+        m_responseBody.resize(0);
+    }
+    m_writer.start();
 }
 
-void CaptureDraft::addRequestHead(const RequestHead &head)
+void CaptureDraft::addRequestHead(const RequestHead &head, const Redactor &redactor)
 {
     if (!m_active)
         return;
-    m_requestTarget = head.target;
+    QByteArray redactedStorage;
+    const QByteArrayView request[] = {head.method, redacted(head.target, redactedStorage),
+                                      httpVersion(head), hostOf(head.headers)};
+    m_writer.section(CaptureSection::Request, request);
     if (m_details)
-        m_requestFields = head.headers;
+        m_writer.section(CaptureSection::RequestHeaders, head.headers.fields(), &redactor);
 }
 
-void CaptureDraft::keep(CapturedBody &body, QByteArrayView data)
+void CaptureDraft::keep(QByteArray &kept, qint64 &size, QByteArrayView data)
 {
-    body.size += data.size();
-    const qsizetype room = m_bodyLimit - body.bytes.size();
+    size += data.size();
+    const qsizetype room = m_bodyLimit - kept.size();
     if (room > 0)
-        body.bytes.append(data.first(std::min(room, data.size())));
-    body.truncated = body.size > body.bytes.size() && m_bodyLimit > 0;
+        kept.append(data.first(std::min(room, data.size())));
 }
 
-void CaptureDraft::addResponseHead(const ResponseHead &head, const Redactor &redactor)
+void CaptureDraft::addResponseHead(const ResponseHead &head, QByteArrayView sent,
+                                   const Redactor &redactor)
 {
-    if (m_details)
-        m_responseHeaders = redactor.redactedFields(head.headers);
+    if (!m_details)
+        return;
+    // The bytes as sent are one copy; with a secret among them, the fields one by one.
+    for (const auto &[name, value] : head.headers.fields()) {
+        if (redactor.isSecret(name)) {
+            m_writer.section(CaptureSection::ResponseHeaders, head.headers.fields(), &redactor);
+            return;
+        }
+    }
+    m_writer.section(CaptureSection::ResponseHead, {&sent, 1});
 }
 
-std::shared_ptr<CaptureRecord> CaptureDraft::finish(const RequestContext &context, int status,
-                                                    qint64 totalUs)
+QByteArray *CaptureDraft::finish(const RequestContext &context, int status, qint64 totalUs)
 {
     if (!m_active)
         return nullptr;
     m_active = false;
-    auto record = std::make_shared<CaptureRecord>();
-    CaptureRecord &r = *record;
-    const RequestHead &head = context.head;
-    r.id = context.requestId;
-    r.traceId = context.traceId;
-    r.startedAtMs = QDateTime::currentMSecsSinceEpoch() - std::max<qint64>(0, totalUs) / 1000;
-    r.clientIp = context.clientIp;
-    r.clientPort = context.clientPort;
-    r.method = head.method;
-    r.host = head.headers.value("Host");
-    r.target = Redactor::redactedTarget(m_requestTarget.isNull() ? head.target : m_requestTarget);
-    r.httpVersion = httpVersion(head);
+    CaptureSummary s;
+    s.id = context.requestId;
+    s.traceId = context.traceId;
+    s.clientIp = context.clientIp;
+    s.scheme = "http";
     if (context.route)
-        r.route = context.route->nameUtf8;
+        s.route = context.route->nameUtf8;
     if (context.identity.consumer)
-        r.consumer = context.identity.consumer->name;
-    r.keyPrefix = context.identity.keyPrefix;
-    r.status = status;
-    r.requestBytes = m_requestBody.size;
-    r.responseBytes = m_responseBody.size;
+        s.consumer = context.identity.consumer->name;
+    s.keyPrefix = context.identity.keyPrefix;
+    QByteArray redactedStorage;
     if (context.snapshot && context.upstreamService >= 0) {
         const CompiledService &service =
             context.snapshot->services[size_t(context.upstreamService)];
-        r.upstreamService = service.nameUtf8;
-        const int target = context.answeringTarget >= 0 ? context.answeringTarget
-                                                        : context.failedTarget;
-        if (target >= 0)
-            r.upstreamTarget = service.targets[size_t(target)].urlUtf8;
+        s.upstreamService = service.nameUtf8;
+        const int index = context.answeringTarget >= 0 ? context.answeringTarget
+                                                       : context.failedTarget;
+        if (index >= 0) {
+            const CompiledTarget &target = service.targets[size_t(index)];
+            s.upstreamTarget = target.urlUtf8;
+            if (m_details && !context.upstreamRequestTarget.isEmpty()) {
+                s.upstreamUrl[0] = "http://";
+                s.upstreamUrl[1] = target.hostPort;
+                s.upstreamUrl[2] = redacted(context.upstreamRequestTarget, redactedStorage);
+            }
+        }
     }
-    r.timings = timingsOf(context, totalUs);
-    r.decisions.assign(context.decisions.cbegin(), context.decisions.cend());
-    if (m_details && context.snapshot) {
-        r.hasHeaders = true;
-        r.requestHeaders = context.snapshot->redactor.redactedFields(
-            m_requestFields.isEmpty() ? head.headers : m_requestFields);
-        r.responseHeaders = std::move(m_responseHeaders);
-        r.upstreamUrl = Redactor::redactedTarget(context.upstreamUrl);
-        r.requestBody = std::move(m_requestBody);
-        r.responseBody = std::move(m_responseBody);
+    s.figures = {QDateTime::currentMSecsSinceEpoch() - std::max<qint64>(0, totalUs) / 1000,
+                 context.clientPort,
+                 status,
+                 m_requestBytes,
+                 m_responseBytes,
+                 m_details,
+                 timingsOf(context, totalUs)};
+    writeSummary(m_writer, s);
+    m_writer.section(CaptureSection::Decisions, context.decisions);
+    if (m_bodyLimit > 0) {
+        const QByteArrayView bodies[] = {m_requestBody, m_responseBody};
+        m_writer.section(CaptureSection::Bodies, bodies);
     }
-    r.pack();
-    m_requestTarget = QByteArray();
-    m_requestFields.clear();
-    return record;
+    return &m_writer.finish();
 }
 
 } // namespace portico

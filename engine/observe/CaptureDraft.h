@@ -1,11 +1,9 @@
 #pragma once
 
-#include "http/HeaderMap.h"
-#include "observe/CaptureRecord.h"
+#include "observe/CaptureBlob.h"
 
+#include <QByteArray>
 #include <QByteArrayView>
-
-#include <memory>
 
 namespace portico {
 
@@ -15,10 +13,12 @@ struct RequestContext;
 struct RequestHead;
 struct ResponseHead;
 
-// What a client connection gathers for the capture while one request runs: its bodies' sizes
-// and, when details are captured, the response's fields and the bodies' first bytes. At the
-// end it becomes a CaptureRecord with what the request's context holds (the decisions, the
-// route, the consumer, the timings).
+// A client connection's record of the request it serves, written as the request goes: its
+// head when parsed, the response's head when sent, the rest (the decisions, the route, the
+// consumer, the timings the request's context holds) when it ends. The record is a blob (see
+// CaptureBlob) in a buffer the draft's writer keeps: whoever takes a finished record leaves
+// another buffer in its place (the capture ring hands back the one it drops), so capturing
+// costs no allocation once buffers go round.
 //
 // When nobody captures, begin() leaves it idle and each call below is one test of a bool.
 class CaptureDraft
@@ -33,37 +33,39 @@ public:
 
     // The request's head as the client sent it, before policies take credentials out of it (a
     // key's field, an apikey parameter): the record shows them redacted rather than not at all,
-    // so the inspector and a replay know they were there. The target costs a shared copy; the
-    // fields are copied only with details.
-    void addRequestHead(const RequestHead &head);
+    // so the inspector and a replay know they were there.
+    void addRequestHead(const RequestHead &head, const Redactor &redactor);
 
     void addRequestBody(QByteArrayView data)
     {
         if (m_active)
-            keep(m_requestBody, data);
+            keep(m_requestBody, m_requestBytes, data);
     }
-    void addResponseHead(const ResponseHead &head, const Redactor &redactor);
+    // The response's head, and its bytes as sent (kept whole when no field is secret).
+    void addResponseHead(const ResponseHead &head, QByteArrayView sent,
+                         const Redactor &redactor);
     void addResponseBody(QByteArrayView data)
     {
         if (m_active)
-            keep(m_responseBody, data);
+            keep(m_responseBody, m_responseBytes, data);
     }
 
-    // The finished record (null when this request was not captured); the draft is idle again.
-    std::shared_ptr<CaptureRecord> finish(const RequestContext &context, int status,
-                                          qint64 totalUs);
+    // Writes the rest of the record and returns it (null when this request is not recorded);
+    // the draft is idle again. Take the record by swapping another buffer in (or an empty
+    // one): the next request is written there.
+    QByteArray *finish(const RequestContext &context, int status, qint64 totalUs);
 
 private:
-    void keep(CapturedBody &body, QByteArrayView data);
+    void keep(QByteArray &kept, qint64 &size, QByteArrayView data);
 
     bool m_active = false;
     bool m_details = false;
     int m_bodyLimit = 0;
-    QByteArray m_requestTarget;
-    HeaderMap m_requestFields;
-    CapturedBody m_requestBody;
-    CapturedBody m_responseBody;
-    std::vector<CapturedField> m_responseHeaders;
+    qint64 m_requestBytes = 0;
+    qint64 m_responseBytes = 0;
+    QByteArray m_requestBody; // the bodies' first bytes (settings.capture_body_kib)
+    QByteArray m_responseBody;
+    CaptureWriter m_writer;
 };
 
 } // namespace portico

@@ -40,8 +40,9 @@ struct CaptureTimings
 
 // Everything the inspector, GET /traffic, HAR export and the access log show of one request:
 // what came in, what the gateway decided at each step, what went out. Built once on the
-// worker when the request completes, then shared read-only (CaptureRecordPtr). Secrets are
-// redacted before it is built (see Redaction): nothing here needs redacting again.
+// worker as a blob (CaptureBlob) and decoded by whoever reads it, then shared read-only
+// (CaptureRecordPtr). Secrets are redacted before the blob is written (see Redactor): nothing
+// here needs redacting again.
 struct CaptureRecord
 {
     quint64 sequence = 0;        // per gateway run, increasing; orders records across workers
@@ -77,23 +78,12 @@ struct CaptureRecord
     CapturedBody requestBody;    // bytes empty unless settings.capture_body_kib > 0
     CapturedBody responseBody;
 
-    // About how much memory the record holds, for the capture ring's byte cap.
-    qint64 approximateBytes() const;
-
-    // Copies every text field (not the bodies) into one block the record owns, the fields then
-    // pointing into it (QByteArray::fromRawData). A record the ring keeps for a while then
-    // holds one allocation instead of references to a dozen buffers of other owners, which are
-    // let go at once, while still in cache; dropping the record later frees one block. Copy a
-    // field of a packed record (QByteArray(f.constData(), f.size())) to keep it beyond the
-    // record's life.
-    void pack();
-
 private:
-    // Calls f on every text field (this record's, const or not): what pack() and
-    // approximateBytes() go over.
-    template<typename Record, typename F>
-    static void forEachText(Record &record, F f);
-    QByteArray m_storage; // what a packed record's fields point into
+    friend std::shared_ptr<CaptureRecord> decodeCaptureRecord(const QByteArray &, quint64);
+    // A decoded record's blob (see CaptureBlob): its text fields and bodies point into it
+    // (QByteArray::fromRawData). Copy a field (QByteArray(f.constData(), f.size())) to keep it
+    // beyond the record's life.
+    QByteArray m_storage;
 };
 
 using CaptureRecordPtr = std::shared_ptr<const CaptureRecord>;

@@ -46,8 +46,8 @@ Redactor::Redactor(const QStringList &extraNames)
             m_names.push_back(std::move(lower));
     }
     for (const QByteArray &secret : m_names) {
-        if (secret.size() < 64)
-            m_lengths |= quint64(1) << secret.size();
+        if (!secret.isEmpty())
+            m_prefilter |= quint64(1) << prefilterBit(secret);
     }
 }
 
@@ -61,13 +61,17 @@ Redactor Redactor::forConfig(const Config &config)
     return Redactor(names);
 }
 
-bool Redactor::isSecret(QByteArrayView name) const
+bool Redactor::isSecretName(QByteArrayView name) const
 {
-    // Most fields differ in length from every secret name: one bit test rules them out.
-    if (name.size() < 64 && !(m_lengths & (quint64(1) << name.size())))
-        return false;
-    for (const QByteArray &secret : m_names) {
-        if (HeaderMap::namesEqual(name, secret))
+    for (const QByteArray &secret : m_names) { // lower case: only `name` needs lowering
+        if (secret.size() != name.size())
+            continue;
+        const char *a = name.data();
+        const char *b = secret.constData();
+        qsizetype i = 0;
+        while (i < name.size() && HeaderMap::asciiLower(a[i]) == b[i])
+            ++i;
+        if (i == name.size())
             return true;
     }
     return false;

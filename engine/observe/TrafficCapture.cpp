@@ -1,5 +1,7 @@
 #include "TrafficCapture.h"
 
+#include "observe/CaptureBlob.h"
+
 #include <QMutexLocker>
 
 #include <algorithm>
@@ -13,18 +15,33 @@ void TrafficCapture::configure(const ObserveConfig &observe)
                  : observe.capture == QLatin1String("off")  ? Mode::Off
                                                              : Mode::Watched,
                  std::memory_order_relaxed);
-    std::vector<CaptureRecordPtr> dropped;
-    {
-        QMutexLocker lock(&m_mutex);
-        m_maxRecords.store(observe.captureRecords, std::memory_order_relaxed);
-        m_maxBytes = observe.captureBytes;
-        trim(dropped);
+    const auto slots = size_t(std::max(0, observe.captureRecords));
+    std::vector<QByteArray> dropped; // freed after the lock is released
+    QMutexLocker lock(&m_mutex);
+    if (slots != m_slots.size()) {
+        // The newest records that fit move to their places in the new ring.
+        std::vector<QByteArray> ring(slots);
+        const quint64 kept = std::min<quint64>(slots, m_lastSequence + 1 - m_first);
+        const quint64 keepFrom = m_lastSequence + 1 - kept;
+        m_bytes = 0;
+        for (quint64 sequence = keepFrom; sequence <= m_lastSequence; ++sequence) {
+            QByteArray &moved = ring[size_t(sequence % slots)];
+            moved = std::move(slotOf(sequence));
+            m_bytes += moved.capacity();
+        }
+        m_slots.swap(ring);
+        dropped.swap(ring);
+        m_first = keepFrom;
     }
+    m_maxBytes = observe.captureBytes;
+    while (m_bytes > m_maxBytes && m_first <= m_lastSequence)
+        dropOldest(dropped);
+    m_enabled.store(!m_slots.empty(), std::memory_order_relaxed);
 }
 
 bool TrafficCapture::isCapturing(qint64 nowMs) const
 {
-    if (m_maxRecords.load(std::memory_order_relaxed) <= 0)
+    if (!m_enabled.load(std::memory_order_relaxed))
         return false;
     switch (m_mode.load(std::memory_order_relaxed)) {
     case Mode::Always: return true;
@@ -35,44 +52,55 @@ bool TrafficCapture::isCapturing(qint64 nowMs) const
         || nowMs < m_readUntilMs.load(std::memory_order_relaxed);
 }
 
-void TrafficCapture::add(std::shared_ptr<CaptureRecord> record)
+void TrafficCapture::add(QByteArray &record)
 {
-    const qint64 bytes = record->approximateBytes();
-    std::vector<CaptureRecordPtr> dropped; // freed after the lock is released
+    std::vector<QByteArray> dropped; // only when the byte cap drops records
     QMutexLocker lock(&m_mutex);
-    if (m_maxRecords.load(std::memory_order_relaxed) <= 0)
+    if (m_slots.empty())
         return;
-    record->sequence = ++m_lastSequence;
-    m_ring.push_back({std::move(record), bytes});
-    m_bytes += bytes;
-    trim(dropped);
+    const quint64 sequence = ++m_lastSequence;
+    QByteArray &slot = slotOf(sequence);
+    if (sequence - m_first >= m_slots.size()) { // full: the slot holds the oldest record
+        m_bytes -= slot.capacity();
+        ++m_first;
+    }
+    m_bytes += record.capacity();
+    std::swap(slot, record);
+    while (m_bytes > m_maxBytes && m_first <= m_lastSequence) // the new one too, if too big
+        dropOldest(dropped);
 }
 
-void TrafficCapture::trim(std::vector<CaptureRecordPtr> &dropped)
+void TrafficCapture::dropOldest(std::vector<QByteArray> &dropped)
 {
-    const auto maxRecords = size_t(std::max(0, m_maxRecords.load(std::memory_order_relaxed)));
-    while (!m_ring.empty() && (m_ring.size() > maxRecords || m_bytes > m_maxBytes)) {
-        m_bytes -= m_ring.front().bytes;
-        dropped.push_back(std::move(m_ring.front().record));
-        m_ring.pop_front();
-    }
+    QByteArray &slot = slotOf(m_first++);
+    m_bytes -= slot.capacity();
+    dropped.push_back(std::exchange(slot, QByteArray()));
 }
 
 CaptureRecords TrafficCapture::recordsAfter(quint64 after, int limit) const
 {
+    std::vector<QByteArray> blobs; // shared with the ring: the bytes are not copied
+    quint64 from = 0;
+    {
+        QMutexLocker lock(&m_mutex);
+        if (limit <= 0 || m_first > m_lastSequence)
+            return {};
+        from = std::max({after + 1, m_first, m_lastSequence + 1 - std::min<quint64>(
+                                                  quint64(limit), m_lastSequence)});
+        if (from > m_lastSequence)
+            return {};
+        blobs.reserve(size_t(m_lastSequence + 1 - from));
+        for (quint64 sequence = from; sequence <= m_lastSequence; ++sequence)
+            blobs.push_back(m_slots[size_t(sequence % m_slots.size())]);
+    }
+    // Decoded here, on the reader's thread.
     CaptureRecords out;
-    QMutexLocker lock(&m_mutex);
-    if (m_ring.empty() || limit <= 0)
-        return out;
-    // Sequences in the ring are consecutive, so the first one wanted is found by arithmetic.
-    const quint64 first = m_ring.front().record->sequence;
-    const size_t start = after < first ? 0 : size_t(after - first + 1);
-    if (start >= m_ring.size())
-        return out;
-    const size_t from = std::max(start, m_ring.size() - std::min(m_ring.size(), size_t(limit)));
-    out.reserve(m_ring.size() - from);
-    for (size_t i = from; i < m_ring.size(); ++i)
-        out.push_back(m_ring[i].record);
+    out.reserve(blobs.size());
+    for (const QByteArray &blob : blobs) {
+        if (CaptureRecordPtr record = decodeCaptureRecord(blob, from))
+            out.push_back(std::move(record));
+        ++from;
+    }
     return out;
 }
 
@@ -85,7 +113,7 @@ quint64 TrafficCapture::lastSequence() const
 qsizetype TrafficCapture::size() const
 {
     QMutexLocker lock(&m_mutex);
-    return qsizetype(m_ring.size());
+    return qsizetype(m_lastSequence + 1 - m_first);
 }
 
 qint64 TrafficCapture::bytes() const
@@ -96,9 +124,11 @@ qint64 TrafficCapture::bytes() const
 
 void TrafficCapture::clear()
 {
-    std::deque<Entry> dropped;
+    std::vector<QByteArray> dropped;
     QMutexLocker lock(&m_mutex);
-    dropped.swap(m_ring);
+    dropped.resize(m_slots.size());
+    dropped.swap(m_slots);
+    m_first = m_lastSequence + 1;
     m_bytes = 0;
     lock.unlock();
 }

@@ -6,8 +6,8 @@
 #include <QMutex>
 
 #include <atomic>
-#include <deque>
 #include <memory>
+#include <vector>
 
 namespace portico {
 
@@ -15,12 +15,13 @@ namespace portico {
 // record count and by the memory the records take (settings.capture_records and
 // capture_bytes), oldest dropped first.
 //
-// Workers add finished records from their threads; readers (the GUI, the Admin API) copy out
-// shared pointers. One mutex guards the ring: it is held only to link a record in or copy
-// pointers out, never while a record is built or freed, so workers barely contend on it.
+// Workers add finished records as blobs (CaptureBlob) from their threads; readers (the GUI,
+// the Admin API) copy the blobs out (shared, not duplicated) and decode them on their own
+// threads. One mutex guards the ring: it is held only to swap a blob in or share blobs out.
+// The ring hands each adding worker the buffer of the record it drops, so in a full ring
+// records go round without allocation.
 //
-// Capturing costs a worker a good part of what proxying a small request does (a record of
-// a few hundred bytes, its headers, the oldest record freed), so with settings.capture
+// Capturing still costs a worker copies of a request's fields, so with settings.capture
 // "watched" (the default) requests are captured only while someone watches: a holder of a
 // watch() token (the desktop inspector while it is open), or for a minute after a client read
 // records (GET /traffic). Unwatched, a request costs two relaxed loads.
@@ -41,8 +42,10 @@ public:
     // How much of each body is kept; 0 = none.
     int bodyLimitBytes() const { return m_bodyLimit.load(std::memory_order_relaxed); }
 
-    // Links a finished record in, giving it the next sequence number.
-    void add(std::shared_ptr<CaptureRecord> record);
+    // Links a finished record (a blob) in, giving it the next sequence number, and leaves in
+    // `record` a buffer to write the next one into: the oldest record's, once the ring is
+    // full, or an empty one.
+    void add(QByteArray &record);
 
     // Records with a sequence above `after`, oldest first; at most `limit` (the newest ones).
     CaptureRecords recordsAfter(quint64 after, int limit) const;
@@ -51,6 +54,7 @@ public:
     // The sequence the last added record got; 0 before any.
     quint64 lastSequence() const;
     qsizetype size() const;
+    // The memory the records' blobs take.
     qint64 bytes() const;
     void clear();
 
@@ -61,26 +65,24 @@ public:
 
 private:
     enum class Mode { Watched, Always, Off };
-    struct Entry
-    {
-        CaptureRecordPtr record;
-        qint64 bytes = 0;
-    };
 
-    // Drops the oldest entries beyond the bounds into `dropped` (freed outside the lock).
-    void trim(std::vector<CaptureRecordPtr> &dropped);
+    // The blob of the record numbered `sequence`, while it is in the ring.
+    QByteArray &slotOf(quint64 sequence) { return m_slots[size_t(sequence % m_slots.size())]; }
+    // Drops the oldest record into `dropped` (freed outside the lock).
+    void dropOldest(std::vector<QByteArray> &dropped);
 
-    std::atomic<int> m_maxRecords{0};
     std::atomic<int> m_bodyLimit{0};
     std::atomic<Mode> m_mode{Mode::Watched};
+    std::atomic<bool> m_enabled{false}; // the ring holds at least one record
     std::atomic<int> m_watchers{0};
     std::atomic<qint64> m_readUntilMs{0};
 
     mutable QMutex m_mutex; // guards what follows
-    std::deque<Entry> m_ring;
+    std::vector<QByteArray> m_slots; // settings.capture_records of them
+    quint64 m_first = 1;             // the oldest record's sequence
+    quint64 m_lastSequence = 0;      // the newest's: the ring holds m_first..m_lastSequence
     qint64 m_maxBytes = 0;
     qint64 m_bytes = 0;
-    quint64 m_lastSequence = 0;
 };
 
 } // namespace portico

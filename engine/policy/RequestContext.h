@@ -65,9 +65,9 @@ struct RequestContext
     qint64 upstreamFirstByteNs = 0; // from sending the request head to reading the response's
     qint64 upstreamSentNs = 0;      // when the (last try's) request head was sent; 0 = never
     // Set by the connection when this request's details are captured: the proxy then notes
-    // the URL it sends the request to.
+    // the request target it sends upstream (the record shows the upstream URL).
     bool captureDetails = false;
-    QByteArray upstreamUrl;
+    QByteArray upstreamRequestTarget;
     // For policies that pause: the worker's mailbox to resume on, and whether the request is
     // still there when they do (copy it before pausing; the context may be gone by then).
     ThreadMailbox *mailbox = nullptr;

@@ -136,10 +136,10 @@ void ProxyExchange::sendHead()
     const CompiledTarget &target = m_service->targets[size_t(m_targetIndex)];
     // The head and whatever body is already here leave in one write.
     QByteArray out;
-    const RequestHead head = makeUpstreamRequestHead(m_context, *m_service, target);
+    RequestHead head = makeUpstreamRequestHead(m_context, *m_service, target);
     appendRequestHead(out, head);
     if (m_context.captureDetails)
-        m_context.upstreamUrl = "http://" + target.hostPort + head.target;
+        m_context.upstreamRequestTarget = std::move(head.target); // the head is done with
     const qsizetype headSize = out.size();
     out += m_pending;
     m_pending = QByteArray();

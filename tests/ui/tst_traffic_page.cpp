@@ -23,6 +23,7 @@
 
 #include "config/ApiKeys.h"
 #include "net/GatewayEngine.h"
+#include "observe/CaptureBlob.h"
 #include "observe/HarFormat.h"
 #include "observe/TrafficCapture.h"
 
@@ -662,8 +663,10 @@ private Q_SLOTS:
         QElapsedTimer timer;
         qint64 worstPollNs = 0;
         for (int round = 0; round < 10; ++round) {
-            for (int i = 0; i < 1000; ++i)
-                capture.add(syntheticRecord(round * 1000 + i));
+            for (int i = 0; i < 1000; ++i) {
+                QByteArray blob = encodeCaptureRecord(*syntheticRecord(round * 1000 + i));
+                capture.add(blob);
+            }
             timer.start();
             QCOMPARE(page.feed()->poll(), 1000);
             page.repaint(); // what the next frame costs: layout and paint of the new rows

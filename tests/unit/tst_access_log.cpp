@@ -4,6 +4,7 @@
 // when the queue is full, option changes and close losing nothing.
 
 #include "observe/AccessLog.h"
+#include "observe/CaptureBlob.h"
 
 #include <QDeadlineTimer>
 #include <QDir>
@@ -45,17 +46,18 @@ void captureMessage(QtMsgType type, const QMessageLogContext &context, const QSt
     g_previousHandler(type, context, text);
 }
 
-CaptureRecordPtr record(const QByteArray &id)
+// A record's blob, as a worker appends it.
+QByteArray record(const QByteArray &id)
 {
-    auto r = std::make_shared<CaptureRecord>();
-    r->id = id;
-    r->startedAtMs = 1'714'566'896'789;
-    r->method = "GET";
-    r->target = "/items/" + id;
-    r->status = 200;
-    r->timings.totalUs = 1234;
-    r->decisions = {{"route", "items"}};
-    return r;
+    CaptureRecord r;
+    r.id = id;
+    r.startedAtMs = 1'714'566'896'789;
+    r.method = "GET";
+    r.target = "/items/" + id;
+    r.status = 200;
+    r.timings.totalUs = 1234;
+    r.decisions = {{"route", "items"}};
+    return encodeCaptureRecord(r);
 }
 
 QByteArray lineId(int thread, int i)

@@ -2,6 +2,7 @@
 // reading after a sequence, shrinking on reconfiguration, and when details are wanted (watch
 // tokens, a reader's minute, always/off).
 
+#include "observe/CaptureBlob.h"
 #include "observe/TrafficCapture.h"
 
 #include <QTest>
@@ -12,13 +13,20 @@ using namespace portico;
 
 namespace {
 
-std::shared_ptr<CaptureRecord> recordWithPath(const QByteArray &path, qsizetype padding = 0)
+// A record's blob, as a worker hands it to the ring.
+QByteArray recordWithPath(const QByteArray &path, qsizetype padding = 0)
 {
-    auto record = std::make_shared<CaptureRecord>();
-    record->method = "GET";
-    record->target = path;
-    record->responseBody.bytes = QByteArray(padding, 'x');
-    return record;
+    CaptureRecord record;
+    record.method = "GET";
+    record.target = path;
+    record.responseBody.bytes = QByteArray(padding, 'x');
+    record.responseBytes = padding;
+    return encodeCaptureRecord(record);
+}
+
+void add(TrafficCapture &capture, QByteArray blob)
+{
+    capture.add(blob);
 }
 
 ObserveConfig observe(int records, qint64 bytes = 16 * 1024 * 1024)
@@ -60,7 +68,7 @@ void TestTrafficCapture::offCapturesNothing()
     capture.configure(observe(0));
     const std::shared_ptr<void> watching = capture.watch();
     QVERIFY(!capture.isCapturing(0));
-    capture.add(recordWithPath("/a"));
+    add(capture, recordWithPath("/a"));
     QCOMPARE(capture.size(), 0);
     QCOMPARE(capture.lastSequence(), 0u);
 }
@@ -70,7 +78,7 @@ void TestTrafficCapture::keepsTheNewestByCount()
     TrafficCapture capture;
     capture.configure(observe(3));
     for (const char *p : {"/1", "/2", "/3", "/4", "/5"})
-        capture.add(recordWithPath(p));
+        add(capture, recordWithPath(p));
     QCOMPARE(capture.size(), 3);
     QCOMPARE(paths(capture.latest(10)), (QList<QByteArray>{"/3", "/4", "/5"}));
     QCOMPARE(paths(capture.latest(2)), (QList<QByteArray>{"/4", "/5"}));
@@ -79,7 +87,7 @@ void TestTrafficCapture::keepsTheNewestByCount()
     capture.clear();
     QCOMPARE(capture.size(), 0);
     QCOMPARE(capture.bytes(), 0);
-    capture.add(recordWithPath("/6"));
+    add(capture, recordWithPath("/6"));
     QCOMPARE(capture.latest(1).front()->sequence, 6u); // sequences go on after a clear
 }
 
@@ -88,7 +96,7 @@ void TestTrafficCapture::readsAfterASequence()
     TrafficCapture capture;
     capture.configure(observe(4));
     for (const char *p : {"/1", "/2", "/3", "/4", "/5", "/6"})
-        capture.add(recordWithPath(p));
+        add(capture, recordWithPath(p));
     // Kept: 3..6.
     QCOMPARE(paths(capture.recordsAfter(4, 100)), (QList<QByteArray>{"/5", "/6"}));
     QCOMPARE(paths(capture.recordsAfter(1, 100)), (QList<QByteArray>{"/3", "/4", "/5", "/6"}));
@@ -103,13 +111,13 @@ void TestTrafficCapture::byteCapDropsOldest()
     TrafficCapture capture;
     capture.configure(observe(1000, 64 * 1024));
     for (int i = 0; i < 20; ++i)
-        capture.add(recordWithPath("/" + QByteArray::number(i), 10 * 1024));
+        add(capture, recordWithPath("/" + QByteArray::number(i), 10 * 1024));
     QVERIFY(capture.bytes() <= 64 * 1024);
     QVERIFY2(capture.size() >= 5 && capture.size() <= 6,
              qPrintable(QString::number(capture.size())));
     QCOMPARE(capture.latest(1).front()->target, QByteArray("/19"));
     // A record bigger than the cap is not kept at all.
-    capture.add(recordWithPath("/huge", 100 * 1024));
+    add(capture, recordWithPath("/huge", 100 * 1024));
     QCOMPARE(capture.size(), 0);
     QCOMPARE(capture.bytes(), 0);
 }
@@ -119,7 +127,7 @@ void TestTrafficCapture::shrinkingDropsAtOnce()
     TrafficCapture capture;
     capture.configure(observe(10));
     for (int i = 0; i < 10; ++i)
-        capture.add(recordWithPath("/" + QByteArray::number(i)));
+        add(capture, recordWithPath("/" + QByteArray::number(i)));
     capture.configure(observe(2));
     QCOMPARE(paths(capture.latest(10)), (QList<QByteArray>{"/8", "/9"}));
     capture.configure(observe(0));
@@ -136,7 +144,7 @@ void TestTrafficCapture::boundsHoldWithFourWriters()
     for (int t = 0; t < 4; ++t) {
         writers.emplace_back([&, t] {
             for (int i = 0; i < kPerThread; ++i) {
-                capture.add(recordWithPath("/t" + QByteArray::number(t), i % 7 * 100));
+                add(capture, recordWithPath("/t" + QByteArray::number(t), i % 7 * 100));
                 if (i % 1000 == 0 && (capture.size() > 500 || capture.bytes() > 256 * 1024))
                     overBound = true;
             }
