@@ -4,6 +4,8 @@
 #include <QByteArrayView>
 #include <QVarLengthArray>
 
+#include <algorithm>
+#include <cstring>
 #include <utility>
 #include <vector>
 
@@ -38,18 +40,50 @@ public:
     void clear() { m_fields.clear(); }
 
     // Case-insensitive in ASCII, as field names are (RFC 9110 5.1); inline because every
-    // header lookup and classification comes here, and most names differ in length.
+    // header lookup and classification comes here, and most names differ in length. Eight
+    // bytes at a time (see lower8); names shorter than that, byte by byte.
     static bool namesEqual(QByteArrayView a, QByteArrayView b)
     {
-        if (a.size() != b.size())
+        const qsizetype n = a.size();
+        if (n != b.size())
             return false;
-        for (qsizetype i = 0; i < a.size(); ++i) {
-            if (asciiLower(a[i]) != asciiLower(b[i]))
-                return false;
+        const char *p = a.data();
+        const char *q = b.data();
+        if (n < 8) {
+            for (qsizetype i = 0; i < n; ++i) {
+                if (p[i] != q[i] && asciiLower(p[i]) != asciiLower(q[i]))
+                    return false;
+            }
+            return true;
         }
-        return true;
+        // Whole words, then the last eight bytes (overlapping the words before when n is not
+        // a multiple of 8).
+        for (qsizetype i = 0;; i += 8) {
+            const qsizetype at = std::min(i, n - 8);
+            quint64 x;
+            quint64 y;
+            std::memcpy(&x, p + at, 8);
+            std::memcpy(&y, q + at, 8);
+            if (x != y && lower8(x) != lower8(y))
+                return false;
+            if (at == n - 8)
+                return true;
+        }
     }
     static char asciiLower(char c) { return c >= 'A' && c <= 'Z' ? char(c | 0x20) : c; }
+    // Each of eight bytes lowered as asciiLower does: a byte in 'A'..'Z' (and only those) has
+    // its high bit set in `upper` (per-byte sums on the low seven bits never carry into the
+    // next byte), which shifted down two is the 0x20 that lowers it.
+    static quint64 lower8(quint64 w)
+    {
+        constexpr quint64 kOnes = 0x0101010101010101ULL;
+        constexpr quint64 kHigh = 0x8080808080808080ULL;
+        const quint64 low7 = w & ~kHigh;
+        const quint64 atLeastA = low7 + (0x80 - 'A') * kOnes;
+        const quint64 aboveZ = low7 + (0x80 - 'Z' - 1) * kOnes;
+        const quint64 upper = atLeastA & ~aboveZ & ~w & kHigh;
+        return w | (upper >> 2);
+    }
 
 private:
     std::vector<Field> m_fields;

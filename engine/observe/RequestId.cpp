@@ -1,34 +1,32 @@
 #include "RequestId.h"
 
-#include <QRandomGenerator>
+#include "observe/IdBits.h"
 
-#include <random>
+#include <cstring>
 
 namespace portico {
 
 QByteArray generateRequestId()
 {
-    thread_local std::mt19937_64 generator{QRandomGenerator::system()->generate64()};
-    quint64 hi = generator();
-    quint64 lo = generator();
-    hi = (hi & ~quint64(0xF000)) | 0x4000;                       // version 4
-    lo = (lo & ~(quint64(0xC) << 60)) | (quint64(0x8) << 60);    // variant 10xx
-    static constexpr char kHex[] = "0123456789abcdef";
+    quint64 hi = idbits::nonZeroRandom();
+    quint64 lo = idbits::nonZeroRandom();
+    hi = (hi & ~quint64(0xF000)) | 0x4000;                    // version 4
+    lo = (lo & ~(quint64(0xC) << 60)) | (quint64(0x8) << 60); // variant 10xx
+    char hex[32];
+    idbits::putHex64(hex, hi);
+    idbits::putHex64(hex + 16, lo);
+    // 8-4-4-4-12
     QByteArray out(36, Qt::Uninitialized);
-    int pos = 0;
-    auto put = [&](quint64 value, int nibbles) {
-        for (int i = nibbles - 1; i >= 0; --i)
-            out[pos++] = kHex[(value >> (i * 4)) & 0xF];
-    };
-    put(hi >> 32, 8);
-    out[pos++] = '-';
-    put(hi >> 16, 4);
-    out[pos++] = '-';
-    put(hi, 4);
-    out[pos++] = '-';
-    put(lo >> 48, 4);
-    out[pos++] = '-';
-    put(lo, 12);
+    char *p = out.data();
+    std::memcpy(p, hex, 8);
+    p[8] = '-';
+    std::memcpy(p + 9, hex + 8, 4);
+    p[13] = '-';
+    std::memcpy(p + 14, hex + 12, 4);
+    p[18] = '-';
+    std::memcpy(p + 19, hex + 16, 4);
+    p[23] = '-';
+    std::memcpy(p + 24, hex + 20, 12);
     return out;
 }
 

@@ -13,6 +13,7 @@ class TestHeaderMap : public QObject
 private Q_SLOTS:
     void addKeepsOrderAndDuplicates();
     void caseInsensitiveLookup();
+    void namesEqualAgreesWithByteByByte();
     void setReplacesAllInPlace();
     void removeCounts();
     void combinedValue();
@@ -58,6 +59,37 @@ void TestHeaderMap::caseInsensitiveLookup()
     QVERIFY(!HeaderMap::namesEqual("a@b", "a`b"));
     QVERIFY(!HeaderMap::namesEqual("a[b", "a{b"));
     QVERIFY(!HeaderMap::namesEqual("Proxy-", "Proxy_"));
+}
+
+void TestHeaderMap::namesEqualAgreesWithByteByByte()
+{
+    // Every pair of byte values, at every place of names short and long (eight bytes at a time
+    // and the overlapping tail), against the plain definition.
+    const auto reference = [](QByteArrayView a, QByteArrayView b) {
+        for (qsizetype i = 0; i < a.size(); ++i) {
+            if (HeaderMap::asciiLower(a[i]) != HeaderMap::asciiLower(b[i]))
+                return false;
+        }
+        return true;
+    };
+    int checked = 0;
+    for (int length : {1, 4, 7, 8, 9, 15, 16, 17, 23}) {
+        for (int at = 0; at < length; ++at) {
+            QByteArray a(length, 'k');
+            QByteArray b(length, 'K');
+            for (int x = 0; x < 256; ++x) {
+                for (int y = 0; y < 256; ++y) {
+                    a[at] = char(x);
+                    b[at] = char(y);
+                    if (HeaderMap::namesEqual(a, b) != reference(a, b))
+                        QFAIL(qPrintable(QStringLiteral("length %1 at %2: %3 vs %4")
+                                             .arg(length).arg(at).arg(x).arg(y)));
+                    ++checked;
+                }
+            }
+        }
+    }
+    QCOMPARE(checked, (1 + 4 + 7 + 8 + 9 + 15 + 16 + 17 + 23) * 65536);
 }
 
 void TestHeaderMap::setReplacesAllInPlace()

@@ -1,9 +1,12 @@
 // W3C Trace Context level 1: traceparent parsed strictly for version 00 and leniently for later
-// versions, formatted back, and continued or started for a request's headers.
+// versions, formatted back, and continued or started for a request's headers. Also the request
+// ids (X-Request-Id), made from the same random words.
 
 #include "http/HeaderMap.h"
+#include "observe/RequestId.h"
 #include "observe/TraceContext.h"
 
+#include <QRegularExpression>
 #include <QSet>
 #include <QTest>
 
@@ -46,6 +49,7 @@ private Q_SLOTS:
     void continuesAValidTrace();
     void startsANewTraceOtherwise();
     void newIdsDiffer();
+    void requestIdsAreVersion4Uuids();
 };
 
 void TestTraceContext::parsesVersion00()
@@ -184,6 +188,20 @@ void TestTraceContext::newIdsDiffer()
     }
     QCOMPARE(traces.size(), 1000);
     QCOMPARE(spans.size(), 1000);
+}
+
+void TestTraceContext::requestIdsAreVersion4Uuids()
+{
+    static const QRegularExpression uuid(QStringLiteral(
+        "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"));
+    QSet<QByteArray> ids;
+    for (int i = 0; i < 1000; ++i) {
+        const QByteArray id = generateRequestId();
+        QVERIFY2(uuid.match(QString::fromLatin1(id)).hasMatch(), id.constData());
+        QVERIFY(isAcceptableRequestId(id)); // what the gateway makes, it would also keep
+        ids.insert(id);
+    }
+    QCOMPARE(ids.size(), 1000);
 }
 
 QTEST_APPLESS_MAIN(TestTraceContext)
