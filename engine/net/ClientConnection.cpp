@@ -440,8 +440,10 @@ void ClientConnection::sendLocalReply(const LocalReply &reply)
                       QByteArray::number(reply.status) + ' ' + reply.error);
     m_responseStarted = true;
     m_responseStatus = reply.status;
+    const qsizetype start = m_out.size();
     m_out.append(serializeLocalReply(reply, m_context->requestId, m_closeAfterResponse,
                                      m_context->head.isHttp10(), m_context->head.method == "HEAD"));
+    m_capture.addLocalReply(QByteArrayView(m_out).sliced(start), m_worker->snapshot()->redactor);
     finishResponse();
 }
 

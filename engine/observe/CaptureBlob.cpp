@@ -110,9 +110,9 @@ std::vector<CapturedField> fieldsOf(const Texts &texts)
     return fields;
 }
 
-// The fields of a head as the gateway serialized it (held by the record, as `head` is):
-// "Name: value" lines after the status line, up to the blank line.
-std::vector<CapturedField> fieldsOfHead(const QByteArray &head)
+} // namespace
+
+std::vector<CapturedField> fieldsOfSerializedHead(const QByteArray &head)
 {
     std::vector<CapturedField> fields;
     qsizetype line = head.indexOf("\r\n");
@@ -132,6 +132,8 @@ std::vector<CapturedField> fieldsOfHead(const QByteArray &head)
     }
     return fields;
 }
+
+namespace {
 
 // The summary's texts, in the order writeSummary writes them.
 enum SummaryText {
@@ -327,7 +329,7 @@ std::shared_ptr<CaptureRecord> decodeCaptureRecord(const QByteArray &blob, quint
         case CaptureSection::ResponseHead:
             if (texts.size() != 1)
                 return nullptr;
-            r.responseHeaders = fieldsOfHead(texts[0]);
+            r.responseHeaders = fieldsOfSerializedHead(texts[0]);
             break;
         case CaptureSection::Summary:
             if (!readSummary(texts, r))

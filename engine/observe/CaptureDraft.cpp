@@ -116,6 +116,29 @@ void CaptureDraft::addResponseHead(const ResponseHead &head, QByteArrayView sent
     m_writer.section(CaptureSection::ResponseHead, {&sent, 1});
 }
 
+void CaptureDraft::addLocalReply(QByteArrayView sent, const Redactor &redactor)
+{
+    if (!m_details)
+        return;
+    // Its head is what comes before the blank line; the body is not for the capture here.
+    const qsizetype blank = sent.indexOf("\r\n\r\n");
+    const QByteArray head =
+        QByteArray::fromRawData(sent.data(), blank < 0 ? sent.size() : blank + 4);
+    std::vector<QByteArrayView> redacted; // name, value, name, value...
+    bool secret = false;
+    for (const CapturedField &field : fieldsOfSerializedHead(head)) {
+        const bool isSecret = redactor.isSecret(field.name);
+        secret = secret || isSecret;
+        redacted.insert(redacted.end(), {field.name, isSecret ? Redactor::kRedacted
+                                                              : QByteArrayView(field.value)});
+    }
+    const QByteArrayView sentHead = head;
+    if (secret)
+        m_writer.section(CaptureSection::ResponseHeaders, redacted);
+    else
+        m_writer.section(CaptureSection::ResponseHead, {&sentHead, 1});
+}
+
 QByteArray *CaptureDraft::finish(const RequestContext &context, int status, qint64 totalUs)
 {
     if (!m_active)

@@ -142,6 +142,11 @@ void TestTrafficCaptureLive::recordsWhatTheGatewayDecided()
     QVERIFY(decision(limited, "local_reply").startsWith("429"));
     QVERIFY(limited.upstreamService.isEmpty());
     QCOMPARE(limited.timings.gatewayUs, limited.timings.totalUs); // answered by the gateway
+    // The gateway's own answers show their head as sent, like proxied ones.
+    QVERIFY(field(limited.responseHeaders, "retry-after"));
+    QCOMPARE(field(limited.responseHeaders, "x-request-id")->value, limited.id);
+    QCOMPARE(field(records[4]->responseHeaders, "content-type")->value,
+             QByteArray("application/json"));
 
     QCOMPARE(records[3]->status, 401);
     QVERIFY(records[3]->consumer.isEmpty());

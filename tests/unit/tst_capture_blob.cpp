@@ -130,6 +130,7 @@ private Q_SLOTS:
     void malformedBlobsAreRefused();
     void draftWritesTheRequestAsSentRedacted();
     void draftKeepsTheResponseHeadAsSent();
+    void draftKeepsALocalReplysHead();
     void draftIdleWritesNothing();
     void fullRingHandsBackTheDroppedBuffer();
     void recordsOutliveTheirBuffersGoingRound();
@@ -237,6 +238,30 @@ void TestCaptureBlob::draftKeepsTheResponseHeadAsSent()
                                               {"X-Odd", "[redacted]"},
                                               {"X-Empty", ""}};
     QVERIFY(decodeCaptureRecord(record, 2)->responseHeaders == redacted);
+}
+
+void TestCaptureBlob::draftKeepsALocalReplysHead()
+{
+    TrafficCapture capture;
+    capture.configure(capturing(10));
+    CaptureDraft draft;
+    const QByteArray sent = "HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\n"
+                            "Retry-After: 3\r\nX-Request-Id: r9\r\n\r\n{\"error\":\"slow down\"}";
+    for (const QStringList &extra : {QStringList{}, QStringList{QStringLiteral("Retry-After")}}) {
+        const Redactor redactor(extra);
+        draft.begin(&capture, false, 0);
+        draft.addRequestHead(clientHead(), redactor);
+        draft.addLocalReply(sent, redactor);
+        const QByteArray record = *draft.finish(RequestContext(), 429, 1);
+        QVERIFY(!record.contains("slow down")); // the body is not kept (bodies are off)
+        const std::shared_ptr<CaptureRecord> r = decodeCaptureRecord(record, 1);
+        QVERIFY(r);
+        const std::vector<CapturedField> fields{
+            {"Content-Type", "application/json"},
+            {"Retry-After", extra.isEmpty() ? QByteArray("3") : QByteArray("[redacted]")},
+            {"X-Request-Id", "r9"}};
+        QVERIFY(r->responseHeaders == fields);
+    }
 }
 
 void TestCaptureBlob::draftIdleWritesNothing()
