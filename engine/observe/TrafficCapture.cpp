@@ -79,7 +79,7 @@ void TrafficCapture::dropOldest(std::vector<QByteArray> &dropped)
 
 CaptureRecords TrafficCapture::recordsAfter(quint64 after, int limit) const
 {
-    std::vector<QByteArray> blobs; // shared with the ring: the bytes are not copied
+    std::vector<QByteArray> blobs; // shared with the ring for as long as it takes to copy them
     quint64 from = 0;
     {
         QMutexLocker lock(&m_mutex);
@@ -93,11 +93,15 @@ CaptureRecords TrafficCapture::recordsAfter(quint64 after, int limit) const
         for (quint64 sequence = from; sequence <= m_lastSequence; ++sequence)
             blobs.push_back(m_slots[size_t(sequence % m_slots.size())]);
     }
-    // Decoded here, on the reader's thread.
+    // Decoded here, on the reader's thread, from copies: a record a reader keeps (the Traffic
+    // page keeps thousands) holds its own bytes, so the ring's buffers stay the ring's and go
+    // on being reused rather than replaced.
     CaptureRecords out;
     out.reserve(blobs.size());
-    for (const QByteArray &blob : blobs) {
-        if (CaptureRecordPtr record = decodeCaptureRecord(blob, from))
+    for (QByteArray &blob : blobs) {
+        const QByteArray copy(blob.constData(), blob.size());
+        blob = QByteArray(); // the ring's buffer is free for reuse again
+        if (CaptureRecordPtr record = decodeCaptureRecord(copy, from))
             out.push_back(std::move(record));
         ++from;
     }

@@ -300,10 +300,15 @@ void TestCaptureBlob::fullRingHandsBackTheDroppedBuffer()
         capture.add(blob);
         QVERIFY(blob.isNull()); // room left: nothing to hand back
     }
+    // A reader holding the records it read (as the Traffic page does) holds copies, not the
+    // ring's buffers: the one handed back is free to be written over.
+    const CaptureRecords held = capture.latest(2);
     CaptureRecord third;
     third.target = "/3";
     blob = encodeCaptureRecord(third);
     capture.add(blob);
+    QVERIFY(blob.isDetached());
+    QCOMPARE(held.front()->target, QByteArray("/1"));
     const std::shared_ptr<CaptureRecord> dropped = decodeCaptureRecord(blob, 1);
     QVERIFY(dropped);
     QCOMPARE(dropped->target, QByteArray("/1"));
