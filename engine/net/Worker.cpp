@@ -39,8 +39,17 @@ void Worker::publish(QByteArray &record, bool captured)
 {
     if (m_accessLog->isEnabled()) // shared with the ring's copy, or handed over
         m_accessLog->append(captured ? record : std::exchange(record, QByteArray()));
-    if (captured)
+    if (captured) {
         m_capture->add(record);
+        // The buffer handed back was last written a thousand records ago, and the next record
+        // is written there: ask for its first lines now (its header just before the bytes),
+        // for writing, so that request does not wait on them (2 to 3 % more requests/s with
+        // the inspector open, in two runs with the order of the instances swapped).
+        if (const qsizetype warm = std::min<qsizetype>(record.capacity(), 1024); warm > 0) {
+            for (qsizetype at = -32; at < warm; at += 64)
+                __builtin_prefetch(record.constData() + at, 1);
+        }
+    }
 }
 
 void Worker::sweepDeadlines()
