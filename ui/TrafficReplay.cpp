@@ -36,13 +36,20 @@ QByteArray pathAndQuery(const QByteArray &target)
     return slash < 0 ? QByteArrayLiteral("/") : target.mid(slash);
 }
 
+// A record's fields point into its bytes (see CaptureRecord): the request copies them, as it
+// may be sent, from another thread, after the record is gone.
+QByteArray owned(const QByteArray &bytes)
+{
+    return QByteArray(bytes.constData(), bytes.size());
+}
+
 } // namespace
 
 ReplayRequest replayRequest(const CaptureRecord &record, const QString &gatewayUrl,
                             QStringList *notes)
 {
     ReplayRequest out;
-    out.method = record.method.isEmpty() ? QByteArrayLiteral("GET") : record.method;
+    out.method = record.method.isEmpty() ? QByteArrayLiteral("GET") : owned(record.method);
     QString base = gatewayUrl;
     while (base.endsWith(u'/'))
         base.chop(1);
@@ -51,9 +58,9 @@ ReplayRequest replayRequest(const CaptureRecord &record, const QString &gatewayU
     if (record.hasHeaders) {
         for (const CapturedField &f : record.requestHeaders) {
             if (!isHopByHop(f.name))
-                out.headers.push_back(f);
+                out.headers.push_back({owned(f.name), owned(f.value)});
         }
-        out.body = record.requestBody.bytes;
+        out.body = owned(record.requestBody.bytes);
         if (record.requestBody.size > 0 && record.requestBody.bytes.isEmpty())
             lacking.append(QObject::tr("the body (%1) was not captured: none is sent")
                                .arg(sizeText(record.requestBody.size)));
@@ -63,7 +70,7 @@ ReplayRequest replayRequest(const CaptureRecord &record, const QString &gatewayU
                                     sizeText(record.requestBody.size)));
     } else {
         if (!record.host.isEmpty())
-            out.headers.push_back({QByteArrayLiteral("Host"), record.host});
+            out.headers.push_back({QByteArrayLiteral("Host"), owned(record.host)});
         lacking.append(QObject::tr("headers were not captured: only the method, URL and Host "
                                    "are sent"));
         if (record.requestBytes > 0)

@@ -9,6 +9,7 @@
 #include "RawHttpClient.h"
 #include "TestBackend.h"
 #include "TrafficActions.h"
+#include "TrafficReplay.h"
 #include "dialogs/ReplayDialog.h"
 #include "models/CaptureFeed.h"
 #include "models/TrafficFilterProxy.h"
@@ -570,6 +571,29 @@ private Q_SLOTS:
         QCOMPARE(finished.front().at(0).toInt(), 200);
         QCOMPARE(gw.backend.requestCount(), 2);
         QCOMPARE(gw.backend.lastRequest().path, QByteArray("/orders/5"));
+    }
+
+    void replayRequestOwnsItsBytes()
+    {
+        // A record read from the ring points into its own bytes; the request made from it is
+        // sent later, from the network thread, perhaps after the row (and record) is gone.
+        CaptureRecord captured;
+        captured.method = "POST";
+        captured.target = "/echo";
+        captured.hasHeaders = true;
+        captured.requestHeaders = {{"X-Tag", "t1"}};
+        captured.requestBody = {"payload", 7, false};
+        captured.requestBytes = 7;
+        const std::shared_ptr<CaptureRecord> record =
+            decodeCaptureRecord(encodeCaptureRecord(captured), 1);
+        QVERIFY(record);
+        const ReplayRequest request = replayRequest(*record, QStringLiteral("http://gw"));
+        QCOMPARE(request.body, QByteArray("payload"));
+        QCOMPARE(request.headers.front().value, QByteArray("t1"));
+        QVERIFY(request.body.constData() != record->requestBody.bytes.constData());
+        QVERIFY(request.headers.front().value.constData()
+                != record->requestHeaders.front().value.constData());
+        QVERIFY(request.method.constData() != record->method.constData());
     }
 
     void testARequestIsASignal()
