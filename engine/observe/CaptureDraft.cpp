@@ -118,12 +118,16 @@ void CaptureDraft::addResponseHead(const ResponseHead &head, QByteArrayView sent
 
 void CaptureDraft::addLocalReply(QByteArrayView sent, const Redactor &redactor)
 {
+    if (!m_active)
+        return;
+    // Its head is what comes before the blank line; the body is counted (and kept) as a
+    // proxied one is.
+    const qsizetype blank = sent.indexOf("\r\n\r\n");
+    const qsizetype headSize = blank < 0 ? sent.size() : blank + 4;
+    keep(m_responseBody, m_responseBytes, sent.sliced(headSize));
     if (!m_details)
         return;
-    // Its head is what comes before the blank line; the body is not for the capture here.
-    const qsizetype blank = sent.indexOf("\r\n\r\n");
-    const QByteArray head =
-        QByteArray::fromRawData(sent.data(), blank < 0 ? sent.size() : blank + 4);
+    const QByteArray head = QByteArray::fromRawData(sent.data(), headSize);
     std::vector<QByteArrayView> redacted; // name, value, name, value...
     bool secret = false;
     for (const CapturedField &field : fieldsOfSerializedHead(head)) {

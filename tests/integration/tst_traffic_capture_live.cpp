@@ -144,6 +144,8 @@ void TestTrafficCaptureLive::recordsWhatTheGatewayDecided()
     QCOMPARE(limited.timings.gatewayUs, limited.timings.totalUs); // answered by the gateway
     // The gateway's own answers show their head as sent, like proxied ones.
     QVERIFY(field(limited.responseHeaders, "retry-after"));
+    QCOMPARE(limited.responseBytes,
+             field(limited.responseHeaders, "content-length")->value.toLongLong());
     QCOMPARE(field(limited.responseHeaders, "x-request-id")->value, limited.id);
     QCOMPARE(field(records[4]->responseHeaders, "content-type")->value,
              QByteArray("application/json"));

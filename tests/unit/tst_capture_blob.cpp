@@ -256,6 +256,7 @@ void TestCaptureBlob::draftKeepsALocalReplysHead()
         QVERIFY(!record.contains("slow down")); // the body is not kept (bodies are off)
         const std::shared_ptr<CaptureRecord> r = decodeCaptureRecord(record, 1);
         QVERIFY(r);
+        QCOMPARE(r->responseBytes, qint64(QByteArray(R"({"error":"slow down"})").size()));
         const std::vector<CapturedField> fields{
             {"Content-Type", "application/json"},
             {"Retry-After", extra.isEmpty() ? QByteArray("3") : QByteArray("[redacted]")},
