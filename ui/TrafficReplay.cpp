@@ -15,11 +15,12 @@ namespace portico {
 
 namespace {
 
-// Fields that describe one connection or the body's framing, not the request.
-bool isHopByHop(QByteArrayView name)
+// Fields that describe one connection or the body's framing, not the request; and the request
+// id, so that the gateway gives the replay an id (and an inspector row) of its own.
+bool isLeftOut(QByteArrayView name)
 {
     for (const char *hop : {"connection", "keep-alive", "proxy-connection", "transfer-encoding",
-                            "te", "upgrade", "content-length", "trailer"}) {
+                            "te", "upgrade", "content-length", "trailer", "x-request-id"}) {
         if (name.compare(hop, Qt::CaseInsensitive) == 0)
             return true;
     }
@@ -57,7 +58,7 @@ ReplayRequest replayRequest(const CaptureRecord &record, const QString &gatewayU
     QStringList lacking;
     if (record.hasHeaders) {
         for (const CapturedField &f : record.requestHeaders) {
-            if (!isHopByHop(f.name))
+            if (!isLeftOut(f.name))
                 out.headers.push_back({owned(f.name), owned(f.value)});
         }
         out.body = owned(record.requestBody.bytes);

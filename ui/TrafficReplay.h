@@ -21,7 +21,8 @@ struct ReplayRequest
 
 // The record's request aimed at `gatewayUrl` ("http://127.0.0.1:8080"): its method, path and
 // query, header fields (Host included, so host-matched routes still match; hop-by-hop fields
-// and Content-Length left out, the sender frames the body) and captured body. `notes` gets what
+// and Content-Length left out, the sender frames the body; X-Request-Id left out, the replay is
+// a request of its own) and captured body. `notes` gets what
 // the capture lacked: headers not captured, a body not kept or cut short.
 ReplayRequest replayRequest(const CaptureRecord &record, const QString &gatewayUrl,
                             QStringList *notes = nullptr);

@@ -520,7 +520,11 @@ private Q_SLOTS:
         TrafficPage page(gw.fixture.room());
         page.show();
         RawHttpClient client(gw.port());
-        QCOMPARE(client.request("POST", "/open/echo?n=1", "again", {{"X-Tag", "t1"}}).status, 200);
+        QCOMPARE(client
+                     .request("POST", "/open/echo?n=1", "again",
+                              {{"X-Tag", "t1"}, {"X-Request-Id", "orig-7"}})
+                     .status,
+                 200);
         QTRY_COMPARE(page.liveModel()->rowCount(), 1);
         QCOMPARE(gw.backend.requestCount(), 1);
 
@@ -535,6 +539,9 @@ private Q_SLOTS:
         QCOMPARE(replayed.target, QByteArray("/echo?n=1"));
         QCOMPARE(replayed.body, QByteArray("again"));
         QCOMPARE(replayed.headers.value("X-Tag"), QByteArray("t1"));
+        // A request of its own: the gateway gave it a new id rather than the original's.
+        const QByteArray id = replayed.headers.value("X-Request-Id");
+        QVERIFY(!id.isEmpty() && id != "orig-7");
         // The replay went through the gateway: the engine saw it too.
         QTRY_COMPARE(page.liveModel()->rowCount(), 2);
         QVERIFY(page.findChild<QLabel *>(QStringLiteral("trafficMessage"))
