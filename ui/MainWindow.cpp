@@ -38,6 +38,13 @@ static void registerResources()
 
 namespace portico {
 
+namespace {
+
+// A page's object name is this and its name ("page-traffic"); the name is what the layout saves.
+constexpr QLatin1String kPagePrefix("page-");
+
+} // namespace
+
 MainWindow::MainWindow(ControlRoom room, QWidget *parent)
     : QMainWindow(parent)
     , m_room(room)
@@ -132,7 +139,7 @@ MainWindow::~MainWindow()
 void MainWindow::addPage(Page page, const char *icon, const QString &title, QWidget *widget)
 {
     Q_ASSERT(int(page) == m_pages->count());
-    widget->setObjectName(QStringLiteral("page-%1").arg(QLatin1String(icon)));
+    widget->setObjectName(kPagePrefix + QLatin1String(icon));
     auto *item = new QListWidgetItem(portIcon(icon), title, m_navigation);
     item->setToolTip(tr("%1 (Ctrl+%2)").arg(title).arg(int(page) + 1));
     m_pages->addWidget(widget);
@@ -251,16 +258,20 @@ void MainWindow::restoreLayout()
     const QByteArray geometry = settings.value(QStringLiteral("MainWindow/geometry")).toByteArray();
     if (geometry.isEmpty() || !restoreGeometry(geometry))
         resize(1280, 820);
-    const int pageIndex = settings.value(QStringLiteral("MainWindow/page"), 0).toInt();
-    if (pageIndex >= 0 && pageIndex < m_pages->count())
-        m_navigation->setCurrentRow(pageIndex);
+    // By name, so that a page added later does not move the user to another one.
+    const QString name = settings.value(QStringLiteral("MainWindow/page")).toString();
+    for (int i = 0; i < m_pages->count(); ++i) {
+        if (m_pages->widget(i)->objectName() == kPagePrefix + name)
+            m_navigation->setCurrentRow(i);
+    }
 }
 
 void MainWindow::saveLayout() const
 {
     QSettings settings;
     settings.setValue(QStringLiteral("MainWindow/geometry"), saveGeometry());
-    settings.setValue(QStringLiteral("MainWindow/page"), m_pages->currentIndex());
+    settings.setValue(QStringLiteral("MainWindow/page"),
+                      m_pages->currentWidget()->objectName().mid(kPagePrefix.size()));
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

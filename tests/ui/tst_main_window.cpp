@@ -21,6 +21,7 @@
 #include <QTemporaryDir>
 #include <QUndoStack>
 #include <QLabel>
+#include <QSettings>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTest>
@@ -223,6 +224,24 @@ private Q_SLOTS:
         QCOMPARE(head, QByteArray("1")); // the captured header came along
         QCOMPARE(dialog->verdict().upstreamHead.target, QByteArray("/users/7?page=2"));
         dialog->close();
+    }
+
+    void pageIsRememberedByName()
+    {
+        ControlRoomFixture fixture;
+        QSettings().setValue(QStringLiteral("MainWindow/page"), QStringLiteral("plans"));
+        {
+            MainWindow window(fixture.room());
+            QCOMPARE(window.currentPage(), MainWindow::Page::Plans);
+            window.showPage(MainWindow::Page::Traffic);
+            window.close(); // saves the layout
+        }
+        QCOMPARE(QSettings().value(QStringLiteral("MainWindow/page")).toString(),
+                 QStringLiteral("traffic"));
+        // An index saved by an earlier version names no page: the window opens on the first.
+        QSettings().setValue(QStringLiteral("MainWindow/page"), 2);
+        MainWindow window(fixture.room());
+        QCOMPARE(window.currentPage(), MainWindow::Page::Dashboard);
     }
 
     void iconsDrawFromSvg()
