@@ -440,10 +440,17 @@ void ClientConnection::sendLocalReply(const LocalReply &reply)
                       QByteArray::number(reply.status) + ' ' + reply.error);
     m_responseStarted = true;
     m_responseStatus = reply.status;
-    const qsizetype start = m_out.size();
-    m_out.append(serializeLocalReply(reply, m_context->requestId, m_closeAfterResponse,
-                                     m_context->head.isHttp10(), m_context->head.method == "HEAD"));
-    m_capture.addLocalReply(QByteArrayView(m_out).sliced(start), m_worker->snapshot()->redactor);
+    const QByteArray body = localReplyBody(reply, m_context->requestId);
+    const ResponseHead head = localReplyHead(reply, m_context->requestId, m_closeAfterResponse,
+                                             m_context->head.isHttp10(), body.size());
+    const qsizetype headStart = m_out.size();
+    appendResponseHead(m_out, head);
+    m_capture.addResponseHead(head, QByteArrayView(m_out).sliced(headStart),
+                              m_worker->snapshot()->redactor);
+    if (m_context->head.method != "HEAD") {
+        m_out.append(body);
+        m_capture.addResponseBody(body);
+    }
     finishResponse();
 }
 

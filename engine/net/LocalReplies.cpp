@@ -1,7 +1,5 @@
 #include "LocalReplies.h"
 
-#include "http/Serializer.h"
-
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -32,14 +30,6 @@ ResponseHead localReplyHead(const LocalReply &reply, const QByteArray &requestId
     else if (http10)
         head.headers.set("Connection", "keep-alive");
     return head;
-}
-
-QByteArray serializeLocalReply(const LocalReply &reply, const QByteArray &requestId, bool close,
-                               bool http10, bool headOnly)
-{
-    const QByteArray body = localReplyBody(reply, requestId);
-    const ResponseHead head = localReplyHead(reply, requestId, close, http10, body.size());
-    return serializeResponse(head, headOnly ? QByteArrayView() : QByteArrayView(body));
 }
 
 } // namespace portico

@@ -8,12 +8,9 @@ namespace portico {
 // The gateway's own answers carry a JSON body {"error": ..., "request_id": ...}.
 QByteArray localReplyBody(const LocalReply &reply, const QByteArray &requestId);
 
-// The head of a local reply whose body (localReplyBody) has `bodySize` bytes.
+// The head of a local reply whose body (localReplyBody) has `bodySize` bytes; `close` adds
+// "Connection: close".
 ResponseHead localReplyHead(const LocalReply &reply, const QByteArray &requestId, bool close,
                             bool http10, qsizetype bodySize);
-
-// A complete response for a local reply; `close` adds "Connection: close".
-QByteArray serializeLocalReply(const LocalReply &reply, const QByteArray &requestId, bool close,
-                               bool http10 = false, bool headOnly = false);
 
 } // namespace portico

@@ -110,8 +110,8 @@ std::vector<CapturedField> fieldsOf(const Texts &texts)
     return fields;
 }
 
-} // namespace
-
+// The fields of a head as the gateway serialized it (held by the record, as `head` is):
+// "Name: value" lines after the status line, up to the blank line.
 std::vector<CapturedField> fieldsOfSerializedHead(const QByteArray &head)
 {
     std::vector<CapturedField> fields;
@@ -132,8 +132,6 @@ std::vector<CapturedField> fieldsOfSerializedHead(const QByteArray &head)
     }
     return fields;
 }
-
-namespace {
 
 // The summary's texts, in the order writeSummary writes them.
 enum SummaryText {

@@ -88,10 +88,6 @@ struct CaptureSummary
 };
 void writeSummary(CaptureWriter &writer, const CaptureSummary &summary);
 
-// The fields of a response head as the gateway serialized it: "Name: value" lines after the
-// status line, up to the blank line. They point into `head` (fromRawData): keep it.
-std::vector<CapturedField> fieldsOfSerializedHead(const QByteArray &head);
-
 // The whole record, as CaptureDraft writes one piece by piece (for tests, and for records
 // that did not come from a worker).
 QByteArray encodeCaptureRecord(const CaptureRecord &record);

@@ -9,8 +9,6 @@
 
 #include <QDateTime>
 
-#include <cstring>
-
 namespace portico {
 
 namespace {
@@ -41,16 +39,6 @@ CaptureTimings timingsOf(const RequestContext &context, qint64 totalUs)
 QByteArrayView httpVersion(const RequestHead &head)
 {
     return head.isHttp10() ? "HTTP/1.0" : "HTTP/1.1";
-}
-
-// The target with secrets in its query redacted: itself when it has no query, else a copy
-// kept in `storage`.
-QByteArrayView redacted(const QByteArray &target, QByteArray &storage)
-{
-    if (!std::memchr(target.constData(), '?', size_t(target.size())))
-        return target;
-    storage = Redactor::redactedTarget(target);
-    return storage;
 }
 
 // The Host field's value, without copying it.
@@ -85,9 +73,9 @@ void CaptureDraft::addRequestHead(const RequestHead &head, const Redactor &redac
 {
     if (!m_active)
         return;
-    QByteArray redactedStorage;
-    const QByteArrayView request[] = {head.method, redacted(head.target, redactedStorage),
-                                      httpVersion(head), hostOf(head.headers)};
+    const QByteArray target = Redactor::redactedTarget(head.target); // shared when no secret
+    const QByteArrayView request[] = {head.method, target, httpVersion(head),
+                                      hostOf(head.headers)};
     m_writer.section(CaptureSection::Request, request);
     if (m_details)
         m_writer.section(CaptureSection::RequestHeaders, head.headers.fields(), &redactor);
@@ -116,33 +104,6 @@ void CaptureDraft::addResponseHead(const ResponseHead &head, QByteArrayView sent
     m_writer.section(CaptureSection::ResponseHead, {&sent, 1});
 }
 
-void CaptureDraft::addLocalReply(QByteArrayView sent, const Redactor &redactor)
-{
-    if (!m_active)
-        return;
-    // Its head is what comes before the blank line; the body is counted (and kept) as a
-    // proxied one is.
-    const qsizetype blank = sent.indexOf("\r\n\r\n");
-    const qsizetype headSize = blank < 0 ? sent.size() : blank + 4;
-    keep(m_responseBody, m_responseBytes, sent.sliced(headSize));
-    if (!m_details)
-        return;
-    const QByteArray head = QByteArray::fromRawData(sent.data(), headSize);
-    std::vector<QByteArrayView> redacted; // name, value, name, value...
-    bool secret = false;
-    for (const CapturedField &field : fieldsOfSerializedHead(head)) {
-        const bool isSecret = redactor.isSecret(field.name);
-        secret = secret || isSecret;
-        redacted.insert(redacted.end(), {field.name, isSecret ? Redactor::kRedacted
-                                                              : QByteArrayView(field.value)});
-    }
-    const QByteArrayView sentHead = head;
-    if (secret)
-        m_writer.section(CaptureSection::ResponseHeaders, redacted);
-    else
-        m_writer.section(CaptureSection::ResponseHead, {&sentHead, 1});
-}
-
 QByteArray *CaptureDraft::finish(const RequestContext &context, int status, qint64 totalUs)
 {
     if (!m_active)
@@ -158,7 +119,7 @@ QByteArray *CaptureDraft::finish(const RequestContext &context, int status, qint
     if (context.identity.consumer)
         s.consumer = context.identity.consumer->name;
     s.keyPrefix = context.identity.keyPrefix;
-    QByteArray redactedStorage;
+    QByteArray upstreamPath; // redacted
     if (context.snapshot && context.upstreamService >= 0) {
         const CompiledService &service =
             context.snapshot->services[size_t(context.upstreamService)];
@@ -169,9 +130,10 @@ QByteArray *CaptureDraft::finish(const RequestContext &context, int status, qint
             const CompiledTarget &target = service.targets[size_t(index)];
             s.upstreamTarget = target.urlUtf8;
             if (m_details && !context.upstreamRequestTarget.isEmpty()) {
+                upstreamPath = Redactor::redactedTarget(context.upstreamRequestTarget);
                 s.upstreamUrl[0] = "http://";
                 s.upstreamUrl[1] = target.hostPort;
-                s.upstreamUrl[2] = redacted(context.upstreamRequestTarget, redactedStorage);
+                s.upstreamUrl[2] = upstreamPath;
             }
         }
     }

@@ -44,8 +44,6 @@ public:
     // The response's head, and its bytes as sent (kept whole when no field is secret).
     void addResponseHead(const ResponseHead &head, QByteArrayView sent,
                          const Redactor &redactor);
-    // A reply the gateway made itself (an error, a refusal): its bytes as sent, head and body.
-    void addLocalReply(QByteArrayView sent, const Redactor &redactor);
     void addResponseBody(QByteArrayView data)
     {
         if (m_active)

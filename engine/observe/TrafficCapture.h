@@ -16,9 +16,10 @@ namespace portico {
 // capture_bytes), oldest dropped first.
 //
 // Workers add finished records as blobs (CaptureBlob) from their threads; readers (the GUI,
-// the Admin API) share the blobs out and decode copies of them on their own threads. One mutex guards the ring: it is held only to swap a blob in or share blobs out.
-// The ring hands each adding worker the buffer of the record it drops, so in a full ring
-// records go round without allocation.
+// the Admin API) share the blobs out and decode copies of them on their own threads. One
+// mutex guards the ring: it is held only to swap a blob in or share blobs out. The ring hands
+// each adding worker the buffer of the record it drops, so in a full ring records go round
+// without allocation.
 //
 // Capturing still costs a worker copies of a request's fields, so with settings.capture
 // "watched" (the default) requests are captured only while someone watches: a holder of a

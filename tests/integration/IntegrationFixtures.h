@@ -6,10 +6,12 @@
 
 #include "RawHttpClient.h"
 #include "TestBackend.h"
+#include "config/ApiKeys.h"
 #include "config/Config.h"
 #include "net/GatewayEngine.h"
 
 #include <QCryptographicHash>
+#include <QDateTime>
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QHostAddress>
@@ -64,6 +66,16 @@ inline RouteConfig makeRoute(const QString &name, const QStringList &paths, cons
     r.paths = paths;
     r.service = service;
     return r;
+}
+
+// A consumer with one API key (stored as the store keeps it, created at a fixed time).
+inline ConsumerConfig makeConsumer(const QString &name, const QByteArray &plaintextKey)
+{
+    ConsumerConfig c;
+    c.name = name;
+    c.keys = {storedApiKey(QString::fromLatin1(plaintextKey),
+                           QDateTime::fromSecsSinceEpoch(1'700'000'000, Qt::UTC))};
+    return c;
 }
 
 // One service "svc" with the given targets and one catch-all route "all" to it.

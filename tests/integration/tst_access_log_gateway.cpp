@@ -5,7 +5,6 @@
 // another file without losing a line, and an empty access_log stops it.
 
 #include "IntegrationFixtures.h"
-#include "config/ApiKeys.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -38,11 +37,7 @@ Config logConfig(const QString &backendUrl, const QString &logPath)
     c.routes = {keyed, open};
     for (RouteConfig &route : c.routes)
         route.stripPath = true;
-    ConsumerConfig app;
-    app.name = QStringLiteral("app");
-    app.keys = {storedApiKey(QString::fromLatin1(kAppKey),
-                             QDateTime::fromSecsSinceEpoch(1'700'000'000, Qt::UTC))};
-    c.consumers.append(app);
+    c.consumers.append(makeConsumer(QStringLiteral("app"), kAppKey));
     c.settings.observe.accessLog = logPath;
     return c;
 }

@@ -7,7 +7,6 @@
 // settings.metrics_per_consumer is on.
 
 #include "AdminHarness.h"
-#include "config/ApiKeys.h"
 
 #include <QMap>
 #include <QTest>
@@ -35,11 +34,7 @@ Config metricsConfig(const QString &backendUrl)
     c.routes = {api, limited};
     for (RouteConfig &route : c.routes)
         route.stripPath = true;
-    ConsumerConfig app;
-    app.name = QStringLiteral("app");
-    app.keys = {storedApiKey(QString::fromLatin1(kAppKey),
-                             QDateTime::fromSecsSinceEpoch(1'700'000'000, Qt::UTC))};
-    c.consumers.append(app);
+    c.consumers.append(makeConsumer(QStringLiteral("app"), kAppKey));
     return c;
 }
 

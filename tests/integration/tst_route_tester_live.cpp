@@ -6,7 +6,6 @@
 
 #include "IntegrationFixtures.h"
 #include "JwtTestTokens.h"
-#include "config/ApiKeys.h"
 #include "config/EngineRegistries.h"
 #include "routing/RouteTester.h"
 
@@ -31,12 +30,9 @@ const QList<QByteArray> kVarying = {"x-request-id", "traceparent", "tracestate"}
 
 ConsumerConfig consumer(const QString &name, const QByteArray &key, const QStringList &groups)
 {
-    ConsumerConfig c;
-    c.name = name;
+    ConsumerConfig c = makeConsumer(name, key);
     c.groups = groups;
     c.customId = name + QStringLiteral("-crm");
-    c.keys.push_back(storedApiKey(QString::fromLatin1(key),
-                                  QDateTime::fromSecsSinceEpoch(1'700'000'000, Qt::UTC)));
     return c;
 }
 

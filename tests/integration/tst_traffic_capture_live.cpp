@@ -5,7 +5,6 @@
 // within its bounds under load.
 
 #include "AdminHarness.h"
-#include "config/ApiKeys.h"
 #include "observe/HarFormat.h"
 #include "observe/TrafficCapture.h"
 
@@ -35,11 +34,7 @@ Config captureConfig(const QString &backendUrl, int records = 100)
     c.routes = {keyed, open};
     for (RouteConfig &route : c.routes)
         route.stripPath = true;
-    ConsumerConfig app;
-    app.name = QStringLiteral("app");
-    app.keys = {storedApiKey(QString::fromLatin1(kAppKey),
-                             QDateTime::fromSecsSinceEpoch(1'700'000'000, Qt::UTC))};
-    c.consumers.append(app);
+    c.consumers.append(makeConsumer(QStringLiteral("app"), kAppKey));
     return c;
 }
 

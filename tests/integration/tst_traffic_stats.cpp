@@ -6,7 +6,6 @@
 // refusing target's failed tries.
 
 #include "IntegrationFixtures.h"
-#include "config/ApiKeys.h"
 #include "config/Snapshot.h"
 
 #include <QMap>
@@ -36,11 +35,7 @@ Config statsConfig(const QString &backendUrl)
     c.routes = {keyed, failing, slow};
     for (RouteConfig &route : c.routes)
         route.stripPath = true;
-    ConsumerConfig app;
-    app.name = QStringLiteral("app");
-    app.keys = {storedApiKey(QString::fromLatin1(kAppKey),
-                             QDateTime::fromSecsSinceEpoch(1'700'000'000, Qt::UTC))};
-    c.consumers.append(app);
+    c.consumers.append(makeConsumer(QStringLiteral("app"), kAppKey));
     // A consumer that never sends anything is never listed.
     ConsumerConfig idle;
     idle.name = QStringLiteral("idle");

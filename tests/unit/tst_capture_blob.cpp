@@ -5,6 +5,7 @@
 
 #include "http/HttpMessage.h"
 #include "http/Serializer.h"
+#include "net/LocalReplies.h"
 #include "observe/CaptureBlob.h"
 #include "observe/CaptureDraft.h"
 #include "observe/Redactor.h"
@@ -245,21 +246,28 @@ void TestCaptureBlob::draftKeepsALocalReplysHead()
     TrafficCapture capture;
     capture.configure(capturing(10));
     CaptureDraft draft;
-    const QByteArray sent = "HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\n"
-                            "Retry-After: 3\r\nX-Request-Id: r9\r\n\r\n{\"error\":\"slow down\"}";
+    // As the connection sends one: the head through the same path as a proxied answer.
+    LocalReply reply{429, "slow down", {}};
+    reply.headers.add("Retry-After", "3");
+    const QByteArray body = localReplyBody(reply, "r9");
+    const ResponseHead head = localReplyHead(reply, "r9", false, false, body.size());
+    QByteArray sent;
+    appendResponseHead(sent, head);
     for (const QStringList &extra : {QStringList{}, QStringList{QStringLiteral("Retry-After")}}) {
         const Redactor redactor(extra);
         draft.begin(&capture, false, 0);
         draft.addRequestHead(clientHead(), redactor);
-        draft.addLocalReply(sent, redactor);
+        draft.addResponseHead(head, sent, redactor);
+        draft.addResponseBody(body);
         const QByteArray record = *draft.finish(RequestContext(), 429, 1);
         QVERIFY(!record.contains("slow down")); // the body is not kept (bodies are off)
         const std::shared_ptr<CaptureRecord> r = decodeCaptureRecord(record, 1);
         QVERIFY(r);
-        QCOMPARE(r->responseBytes, qint64(QByteArray(R"({"error":"slow down"})").size()));
+        QCOMPARE(r->responseBytes, qint64(body.size()));
         const std::vector<CapturedField> fields{
-            {"Content-Type", "application/json"},
             {"Retry-After", extra.isEmpty() ? QByteArray("3") : QByteArray("[redacted]")},
+            {"Content-Type", "application/json"},
+            {"Content-Length", QByteArray::number(body.size())},
             {"X-Request-Id", "r9"}};
         QVERIFY(r->responseHeaders == fields);
     }
