@@ -32,7 +32,10 @@ public:
     void clear()
     {
         m_hasView = false;
-        m_buffer.resize(0); // keeps the capacity for the next token
+        // Keeps the capacity for the next token. Most tokens never touch the buffer, and
+        // resize() costs a call into Qt even on an empty one: twice per header field.
+        if (!m_buffer.isEmpty())
+            m_buffer.resize(0);
     }
 
 private:

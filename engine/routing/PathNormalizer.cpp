@@ -21,11 +21,41 @@ bool isUnreserved(char c)
         || c == '.' || c == '_' || c == '~';
 }
 
+// True when the path is already in its one form: no escape, no NUL, no empty, "." or ".."
+// segment. Nearly every request's path is, and then it is used as it is.
+bool isNormal(QByteArrayView path)
+{
+    if (path.isEmpty() || path[0] != '/')
+        return false;
+    const char *p = path.data();
+    const char *const end = p + path.size();
+    for (const char *segment = p + 1;; ++segment) {
+        const char *slash = segment;
+        while (slash != end && *slash != '/') {
+            if (*slash == '%' || *slash == '\0')
+                return false;
+            ++slash;
+        }
+        const qsizetype length = slash - segment;
+        const bool dots = (length == 1 && segment[0] == '.')
+            || (length == 2 && segment[0] == '.' && segment[1] == '.');
+        if (dots || (length == 0 && slash != end))
+            return false;
+        if (slash == end)
+            return true;
+        segment = slash;
+    }
+}
+
 } // namespace
 
-std::optional<QByteArray> normalizePath(QByteArrayView rawPath)
+std::optional<QByteArray> normalizePath(const QByteArray &rawPath)
 {
+    if (isNormal(rawPath))
+        return rawPath; // shared, not copied
+
     static constexpr char hexDigits[] = "0123456789ABCDEF";
+    // From here on the path needs rewriting: decoding, resolving or rejecting.
     const qsizetype n = rawPath.size();
     if (n == 0 || rawPath[0] != '/')
         return std::nullopt;

@@ -15,6 +15,7 @@ namespace portico {
 //    slash is kept.
 // Returns nullopt (the request gets 400) when the path does not start with '/', has an invalid
 // '%' escape, contains NUL (raw or "%00") or climbs above the root with "..".
-std::optional<QByteArray> normalizePath(QByteArrayView rawPath);
+// A path already in that form is returned shared, not copied.
+std::optional<QByteArray> normalizePath(const QByteArray &rawPath);
 
 } // namespace portico

@@ -14,6 +14,8 @@ private Q_SLOTS:
     void rejects_data();
     void rejects();
     void isIdempotent();
+    void normalPathIsSharedNotCopied();
+    void agreesWithSegmentModel();
 };
 
 void TestPathNormalizer::normalizes_data()
@@ -97,6 +99,62 @@ void TestPathNormalizer::isIdempotent()
         QVERIFY(twice);
         QCOMPARE(*twice, *once);
     }
+}
+
+void TestPathNormalizer::normalPathIsSharedNotCopied()
+{
+    // The request path of nearly every request: routing must not copy it.
+    const QByteArray raw("/users/42/orders/");
+    const auto normalized = normalizePath(raw);
+    QVERIFY(normalized);
+    QCOMPARE(normalized->constData(), raw.constData());
+}
+
+// What normalizing means for paths without escapes, written the plain way: split at '/', drop
+// empty and "." segments, let ".." remove the segment before it; a path that ends in a dropped
+// segment keeps a trailing slash.
+static std::optional<QByteArray> segmentModel(const QByteArray &raw)
+{
+    QList<QByteArray> kept;
+    const QList<QByteArray> segments = raw.mid(1).split('/');
+    for (const QByteArray &segment : segments) {
+        if (segment == "..") {
+            if (kept.isEmpty())
+                return std::nullopt;
+            kept.removeLast();
+        } else if (!segment.isEmpty() && segment != ".") {
+            kept.append(segment);
+        }
+    }
+    const QByteArray last = segments.last();
+    const bool trailingSlash = last.isEmpty() || last == "." || last == "..";
+    QByteArray out = "/" + kept.join('/');
+    if (trailingSlash && !kept.isEmpty())
+        out += '/';
+    return out;
+}
+
+void TestPathNormalizer::agreesWithSegmentModel()
+{
+    // Every path of up to seven bytes over '/', '.' and 'a': the shortcut for paths already in
+    // normal form and the rewriting pass must both agree with the model.
+    const char alphabet[] = {'/', '.', 'a'};
+    QList<QByteArray> paths{"/"};
+    for (qsizetype begin = 0; begin < paths.size(); ++begin) {
+        const QByteArray path = paths[begin];
+        const std::optional<QByteArray> expected = segmentModel(path);
+        const std::optional<QByteArray> normalized = normalizePath(path);
+        QVERIFY2(normalized.has_value() == expected.has_value(), path.constData());
+        if (normalized) {
+            QVERIFY2(*normalized == *expected, path.constData());
+            QCOMPARE(normalized->constData() == path.constData(), *normalized == path);
+        }
+        if (path.size() < 7) {
+            for (char c : alphabet)
+                paths.append(path + c);
+        }
+    }
+    QCOMPARE(paths.size(), 1 + 3 + 9 + 27 + 81 + 243 + 729);
 }
 
 QTEST_GUILESS_MAIN(TestPathNormalizer)
