@@ -1,5 +1,7 @@
 #include "EpollEventDispatcher.h"
 
+#include "net/ReadinessNotifier.h"
+
 #include <QCoreApplication>
 #include <QSocketNotifier>
 #include <QThread>
@@ -116,10 +118,13 @@ int EpollEventDispatcher::waitAndActivateNotifiers(int timeoutMs, bool includeNo
     while (m_pendingHead < m_pending.size()) {
         // Taken before sending: a nested event loop carries on from the next one.
         QSocketNotifier *notifier = m_pending[m_pendingHead++];
-        if (notifier) {
+        if (!notifier)
+            continue;
+        if (notifier->metaObject() == &ReadinessNotifier::staticMetaObject)
+            static_cast<ReadinessNotifier *>(notifier)->activate(); // no event, no signal
+        else
             QCoreApplication::sendEvent(notifier, &event);
-            ++activated;
-        }
+        ++activated;
     }
     m_pending.clear();
     m_pendingHead = 0;

@@ -1,6 +1,6 @@
 #include "TcpStream.h"
 
-#include <QSocketNotifier>
+#include "net/ReadinessNotifier.h"
 
 #include <cerrno>
 #include <fcntl.h>
@@ -33,11 +33,11 @@ void TcpStream::setUp(int fd)
     ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
     const int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    m_readNotifier = new QSocketNotifier(fd, QSocketNotifier::Read, this);
-    m_writeNotifier = new QSocketNotifier(fd, QSocketNotifier::Write, this);
+    m_readNotifier =
+        new ReadinessNotifier(fd, QSocketNotifier::Read, [this] { onReadActivated(); }, this);
+    m_writeNotifier =
+        new ReadinessNotifier(fd, QSocketNotifier::Write, [this] { onWriteActivated(); }, this);
     m_writeNotifier->setEnabled(false);
-    connect(m_readNotifier, &QSocketNotifier::activated, this, &TcpStream::onReadActivated);
-    connect(m_writeNotifier, &QSocketNotifier::activated, this, &TcpStream::onWriteActivated);
 }
 
 void TcpStream::connectTo(const QHostAddress &address, quint16 port)

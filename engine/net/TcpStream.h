@@ -5,11 +5,11 @@
 #include <QByteArray>
 #include <QObject>
 
-class QSocketNotifier;
-
 namespace portico {
 
-// Plain TCP on a non-blocking descriptor, driven by QSocketNotifiers of the owning thread. It
+class ReadinessNotifier;
+
+// Plain TCP on a non-blocking descriptor, driven by socket notifiers of the owning thread. It
 // skips QTcpSocket's read buffer, its FIONREAD calls and its signal hops, which were most of
 // the gateway's per-request overhead.
 class TcpStream final : public QObject, public ByteStream
@@ -48,8 +48,8 @@ private:
     void fail(StreamError error);
 
     int m_fd = -1;
-    QSocketNotifier *m_readNotifier = nullptr;
-    QSocketNotifier *m_writeNotifier = nullptr;
+    ReadinessNotifier *m_readNotifier = nullptr;
+    ReadinessNotifier *m_writeNotifier = nullptr;
     ByteStreamHandler *m_handler = nullptr;
     QByteArray m_out;
     qsizetype m_outPos = 0;

@@ -2,6 +2,7 @@
 // Timing bounds are loose on purpose: what matters is order and that things happen at all.
 
 #include "net/EpollEventDispatcher.h"
+#include "net/ReadinessNotifier.h"
 
 #include <QElapsedTimer>
 #include <QMutex>
@@ -116,6 +117,21 @@ struct SocketPair
     int fd[2] = {-1, -1};
 };
 
+// Counts the socket events delivered to the objects it filters.
+class SocketEventCounter : public QObject
+{
+public:
+    std::atomic<int> events = 0;
+
+protected:
+    bool eventFilter(QObject *, QEvent *event) override
+    {
+        if (event->type() == QEvent::SockAct)
+            ++events;
+        return false;
+    }
+};
+
 // A timer driven by QObject::startTimer, to reach the dispatcher's timer API directly.
 class TimerTarget : public QObject
 {
@@ -151,6 +167,43 @@ private Q_SLOTS:
         QCOMPARE(activatedOn.load(), &t.thread());
         pair.send(1, "again");
         QTRY_COMPARE_WITH_TIMEOUT(log.entries(), (QStringList{"hello", "again"}), kWaitMs);
+    }
+
+    void readinessNotifierIsCalledWithoutAnEvent()
+    {
+        // The engine's own notifier skips Qt's event delivery: its function is called, and
+        // an event filter on it sees nothing.
+        DispatcherThread t;
+        SocketPair pair;
+        Log log;
+        SocketEventCounter *counter = nullptr; // on the thread, as filters must be
+        t.run([&] {
+            counter = new SocketEventCounter;
+            counter->setParent(t.context());
+            auto *notifier = new ReadinessNotifier(
+                pair.fd[0], QSocketNotifier::Read,
+                [&] { log.add(QString::fromLatin1(pair.receive(0))); }, t.context());
+            notifier->installEventFilter(counter);
+        });
+        pair.send(1, "hello");
+        QTRY_COMPARE_WITH_TIMEOUT(log.entries(), QStringList{"hello"}, kWaitMs);
+        QCOMPARE(counter->events.load(), 0);
+    }
+
+    void readinessNotifierWorksUnderQtsDispatcher()
+    {
+        // On a thread with Qt's own dispatcher it is an ordinary notifier: an event, then the
+        // same function.
+        SocketPair pair;
+        QStringList log;
+        SocketEventCounter counter;
+        ReadinessNotifier notifier(
+            pair.fd[0], QSocketNotifier::Read,
+            [&] { log.append(QString::fromLatin1(pair.receive(0))); }, nullptr);
+        notifier.installEventFilter(&counter);
+        pair.send(1, "hello");
+        QTRY_COMPARE_WITH_TIMEOUT(log, QStringList{"hello"}, kWaitMs);
+        QCOMPARE(counter.events.load(), 1);
     }
 
     void notifiersAreLevelTriggered()
