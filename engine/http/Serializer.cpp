@@ -2,7 +2,6 @@
 
 #include "ByteScan.h"
 
-#include <array>
 #include <cstring>
 
 namespace portico {
@@ -11,21 +10,19 @@ namespace {
 
 bool isSafeName(QByteArrayView name)
 {
-    // The bytes that would end a field's name early or split the message, as a table: every
-    // field of every head written passes here.
-    static constexpr std::array<bool, 256> kUnsafe = [] {
-        std::array<bool, 256> table{};
-        for (char c : {':', '\r', '\n', ' ', '\t', '\0'})
-            table[uchar(c)] = true;
-        return table;
-    }();
-    if (name.isEmpty())
-        return false;
-    for (char c : name) {
-        if (kUnsafe[uchar(c)])
-            return false;
-    }
-    return true;
+    // No byte that would end the name early or split the message: ':', or anything up to and
+    // including space (NUL, tab, CR, LF and the other controls, none of which a field name may
+    // hold). A word at a time: every field of every head written passes here.
+    return !name.isEmpty() && !anyWord(name.data(), name.size(), 'x', [](quint64 word) {
+        return hasByteBelow(word, 0x21) || hasByte(word, ':');
+    });
+}
+
+bool hasControlByte(QByteArrayView value)
+{
+    return anyWord(value.data(), value.size(), 'x', [](quint64 word) {
+        return hasByteBelow(word, 0x20) || hasByte(word, 0x7f);
+    });
 }
 
 bool isUnsafeValueByte(char c)
@@ -55,7 +52,7 @@ public:
     void put(char c) { *m_pos++ = c; }
     void putValue(QByteArrayView value)
     {
-        if (findControlByte(value.data(), value.size()) == value.size()) {
+        if (!hasControlByte(value)) {
             put(value); // the usual case
             return;
         }

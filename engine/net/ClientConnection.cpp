@@ -249,6 +249,7 @@ HttpParserListener::Action ClientConnection::onRequestHead(RequestHead &head)
                     m_context->startedMs);
     m_capture.addRequestHead(m_context->head, m_worker->snapshot()->redactor);
     m_context->captureDetails = m_capture.isCaptured();
+    m_context->recordsDecisions = m_capture.isActive();
     m_pause = Pause::HeadParsed;
     return Action::Pause;
 }
@@ -518,6 +519,7 @@ void ClientConnection::failProtocol(const HttpError &error)
         m_context->head.versionMinor = 1;
         // Malformed requests show too.
         m_capture.begin(m_worker->capture(), m_worker->accessLog().isEnabled(), monotonicNowMs());
+        m_context->recordsDecisions = m_capture.isActive();
     }
     if (m_exchange) {
         m_exchange->cancel();

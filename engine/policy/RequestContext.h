@@ -85,9 +85,13 @@ struct RequestContext
 
     // (policy or stage, decision), e.g. ("route", "users"), ("upstream", "127.0.0.1:9001").
     QVarLengthArray<std::pair<QByteArray, QByteArray>, 8> decisions;
+    // False when no one reads them (the request is neither captured nor logged): they are not
+    // kept then, and a decision that takes formatting is not formatted (see record()).
+    bool recordsDecisions = true;
     void record(QByteArray stage, QByteArray decision)
     {
-        decisions.emplace_back(std::move(stage), std::move(decision));
+        if (recordsDecisions)
+            decisions.emplace_back(std::move(stage), std::move(decision));
     }
 };
 

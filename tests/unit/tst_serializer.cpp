@@ -17,6 +17,8 @@ private Q_SLOTS:
     void responseHead();
     void responseHeadCustomReasonAndVersion();
     void headerInjectionIsNeutralised();
+    void unsafeNameByteAtAnyPosition();
+    void controlByteInValueAtAnyPosition();
     void chunks();
     void chunkedRoundTrip();
     void serializeResponseAddsLength();
@@ -69,6 +71,56 @@ void TestSerializer::headerInjectionIsNeutralised()
     QByteArray out;
     appendHeaders(out, h);
     QCOMPARE(out, QByteArray("X-Ok: a  Injected: 1\r\nX-Nul: a b\r\n"));
+}
+
+void TestSerializer::unsafeNameByteAtAnyPosition()
+{
+    // Names are checked eight bytes at a time with a byte-by-byte tail: every byte value at
+    // every position of names from 1 to 20 bytes, against the rule written plainly.
+    for (int length = 1; length <= 20; ++length) {
+        for (int position = 0; position < length; ++position) {
+            for (int byte = 0; byte < 256; ++byte) {
+                QByteArray name(length, 'x');
+                name[position] = char(byte);
+                HeaderMap h;
+                h.add(name, "v");
+                QByteArray out;
+                appendHeaders(out, h);
+                const bool safe = byte > 0x20 && byte != ':';
+                if (out.isEmpty() == safe)
+                    QFAIL(qPrintable(QString("length %1, byte 0x%2 at %3: %4")
+                                         .arg(length)
+                                         .arg(byte, 2, 16, QChar('0'))
+                                         .arg(position)
+                                         .arg(safe ? "dropped" : "written")));
+            }
+        }
+    }
+}
+
+void TestSerializer::controlByteInValueAtAnyPosition()
+{
+    // A value's CR, LF and NUL become spaces wherever they are; other bytes pass as they are.
+    for (int length = 1; length <= 20; ++length) {
+        for (int position = 0; position < length; ++position) {
+            for (int byte = 0; byte < 256; ++byte) {
+                QByteArray value(length, 'v');
+                value[position] = char(byte);
+                HeaderMap h;
+                h.add("X", value);
+                QByteArray out;
+                appendHeaders(out, h);
+                QByteArray expected = value;
+                if (byte == '\r' || byte == '\n' || byte == 0)
+                    expected[position] = ' ';
+                if (out != "X: " + expected + "\r\n")
+                    QFAIL(qPrintable(QString("length %1, byte 0x%2 at %3")
+                                         .arg(length)
+                                         .arg(byte, 2, 16, QChar('0'))
+                                         .arg(position)));
+            }
+        }
+    }
 }
 
 void TestSerializer::chunks()

@@ -95,7 +95,8 @@ PolicyResult RateLimitPolicy::onRequest(RequestContext &context,
 PolicyResult RateLimitPolicy::finish(RequestContext &context, const RateQuery &query,
                                      const RateDecision &decision) const
 {
-    context.record(QByteArrayLiteral("rate limit"), describe(decision));
+    if (context.recordsDecisions)
+        context.record(QByteArrayLiteral("rate limit"), describe(decision));
     const RateLimitHeaderStyle style = m_limiter->headerStyle();
     if (decision.admitted) {
         if (style.any())
