@@ -12,18 +12,26 @@ namespace portico {
 namespace {
 
 constexpr qsizetype kTypicalHeaderCount = 16;
+constexpr qsizetype kHeadSizeGuess = 512; // for a head that is not all in one read
 
 // Methods, reasons and header names most messages carry, in their usual spelling: a parsed
 // token equal to one of them shares its constant instead of allocating a copy.
 template<size_t N>
-QByteArray internedToken(QByteArrayView token, const QByteArray (&common)[N])
+const QByteArray *commonToken(QByteArrayView token, const QByteArray (&common)[N])
 {
     for (const QByteArray &c : common) {
         if (c.size() == token.size()
             && memcmp(c.constData(), token.data(), size_t(token.size())) == 0)
-            return c;
+            return &c;
     }
-    return token.toByteArray();
+    return nullptr;
+}
+
+template<size_t N>
+QByteArray internedToken(QByteArrayView token, const QByteArray (&common)[N])
+{
+    const QByteArray *c = commonToken(token, common);
+    return c ? *c : token.toByteArray();
 }
 
 const QByteArray kCommonMethods[] = {
@@ -73,6 +81,9 @@ struct HttpParserCallbacks
         s->m_headDone = false;
         s->m_field.clear();
         s->m_value.clear();
+        s->m_url.clear();
+        s->m_text.start(s->m_headSizeHint);
+        s->m_fieldTexts.clear();
         if (s->m_kind == HttpParser::Kind::Request) {
             s->m_request = RequestHead{};
             s->m_request.headers.fields().reserve(kTypicalHeaderCount);
@@ -96,7 +107,15 @@ struct HttpParserCallbacks
     // The URI and head sizes are enforced on raw bytes by HeadScanner before llhttp runs.
     static int onUrl(llhttp_t *p, const char *at, size_t len)
     {
-        self(p)->m_request.target.append(at, qsizetype(len));
+        self(p)->m_url.add(at, qsizetype(len));
+        return HPE_OK;
+    }
+
+    static int onUrlComplete(llhttp_t *p)
+    {
+        HttpParser *s = self(p);
+        s->m_targetText = s->m_text.add(s->m_url.view());
+        s->m_url.clear();
         return HPE_OK;
     }
 
@@ -146,8 +165,17 @@ struct HttpParserCallbacks
             value.chop(1);
         HeaderMap &headers =
             s->m_kind == HttpParser::Kind::Request ? s->m_request.headers : s->m_response.headers;
-        // Common names become shared constants: only the value allocates.
-        headers.add(internedToken(s->m_field.view(), kCommonHeaderNames), value.toByteArray());
+        // The texts go into the head's buffer and into the field once the head is complete
+        // (bindHeadTexts); a common name is a shared constant at once.
+        HttpParser::FieldText text;
+        text.value = s->m_text.add(value);
+        const QByteArray *common = commonToken(s->m_field.view(), kCommonHeaderNames);
+        if (common)
+            text.nameIsCommon = true;
+        else
+            text.name = s->m_text.add(s->m_field.view());
+        headers.add(common ? *common : QByteArray(), QByteArray());
+        s->m_fieldTexts.push_back(text);
         s->m_field.clear();
         s->m_value.clear();
         return HPE_OK;
@@ -200,6 +228,7 @@ const llhttp_settings_t *parserSettings()
         s.on_message_begin = &HttpParserCallbacks::onMessageBegin;
         s.on_method = &HttpParserCallbacks::onMethod;
         s.on_url = &HttpParserCallbacks::onUrl;
+        s.on_url_complete = &HttpParserCallbacks::onUrlComplete;
         s.on_status = &HttpParserCallbacks::onStatus;
         s.on_header_field = &HttpParserCallbacks::onHeaderField;
         s.on_header_field_complete = &HttpParserCallbacks::onHeaderFieldComplete;
@@ -256,9 +285,25 @@ int HttpParser::listenerResult(HttpParserListener::Action action)
     return HPE_PAUSED;
 }
 
+void HttpParser::bindHeadTexts(HeaderMap &headers)
+{
+    std::vector<HeaderMap::Field> &fields = headers.fields();
+    Q_ASSERT(fields.size() == m_fieldTexts.size());
+    for (size_t i = 0; i < fields.size(); ++i) {
+        const FieldText &text = m_fieldTexts[i];
+        if (!text.nameIsCommon)
+            fields[i].first = m_text.share(text.name);
+        fields[i].second = m_text.share(text.value);
+    }
+    if (m_kind == Kind::Request)
+        m_request.target = m_text.share(m_targetText);
+    m_text.release();
+}
+
 int HttpParser::headersComplete()
 {
     m_headDone = true;
+    bindHeadTexts(m_kind == Kind::Request ? m_request.headers : m_response.headers);
     if (m_kind == Kind::Request)
         return requestHeadComplete();
     return responseHeadComplete();
@@ -355,7 +400,8 @@ HttpParser::Result HttpParser::fail(qsizetype consumed)
 HttpParser::Result HttpParser::run(QByteArrayView data)
 {
     const Result result = execute(data);
-    // A header token still open at the end of this input refers into it: copy it now.
+    // A token still open at the end of this input refers into it: copy it now.
+    m_url.materialize();
     m_field.materialize();
     m_value.materialize();
     return result;
@@ -373,6 +419,8 @@ HttpParser::Result HttpParser::execute(QByteArrayView data)
             qsizetype scanned = 0;
             const auto outcome =
                 m_scanner.scan(QByteArrayView(base + offset, size - offset), scanned);
+            // A head all here tells how much room its texts need at most.
+            m_headSizeHint = outcome == HeadScanner::Outcome::Done ? scanned : kHeadSizeGuess;
             if (outcome == HeadScanner::Outcome::Error) {
                 const int status = m_kind == Kind::Request ? m_scanner.errorStatus() : 502;
                 m_error = HttpError{status, QByteArray(m_scanner.errorMessage())};

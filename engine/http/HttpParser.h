@@ -1,6 +1,7 @@
 #pragma once
 
 #include "HeadScanner.h"
+#include "HeadText.h"
 #include "HttpMessage.h"
 #include "SpanCollector.h"
 
@@ -8,6 +9,7 @@
 #include <QByteArrayView>
 
 #include <memory>
+#include <vector>
 
 struct llhttp__internal_s;
 
@@ -94,6 +96,14 @@ private:
     Result fail(qsizetype consumed);
     void setErrorFromLlhttp(int err);
     void startScan(HeadScanner::Region region);
+    // Where a header field's texts are in m_text; one per field, in the fields' order.
+    struct FieldText
+    {
+        HeadText::Span name; // unless the name is a common one
+        HeadText::Span value;
+        bool nameIsCommon = false;
+    };
+    void bindHeadTexts(HeaderMap &headers);
     int headersComplete();
     int requestHeadComplete();
     int responseHeadComplete();
@@ -108,8 +118,13 @@ private:
 
     RequestHead m_request;
     ResponseHead m_response;
+    SpanCollector m_url;
     SpanCollector m_field;
     SpanCollector m_value;
+    HeadText m_text; // the texts of the head being parsed
+    HeadText::Span m_targetText;
+    std::vector<FieldText> m_fieldTexts;
+    qsizetype m_headSizeHint = 0;
     bool m_headDone = false;      // header callbacks after this are trailers: ignored
     bool m_internalPause = false; // llhttp paused for us, not for the listener
     bool m_listenerPaused = false;

@@ -1,6 +1,7 @@
 #include "Serializer.h"
 
 #include "ByteScan.h"
+#include "ShortCopy.h"
 
 #include <cstring>
 
@@ -30,31 +31,6 @@ bool isUnsafeValueByte(char c)
     return c == '\r' || c == '\n' || c == '\0';
 }
 
-// Names and values are mostly under 64 bytes, and a head has a few dozen of them: copied as
-// overlapping fixed-size moves, which the compiler inlines, instead of a call to memcpy each.
-void copy(char *to, const char *from, qsizetype n)
-{
-    const auto fixed = [&](qsizetype size) {
-        memcpy(to, from, size_t(size));
-        memcpy(to + n - size, from + n - size, size_t(size));
-    };
-    if (n > 64)
-        memcpy(to, from, size_t(n));
-    else if (n > 32)
-        fixed(32);
-    else if (n > 16)
-        fixed(16);
-    else if (n >= 8)
-        fixed(8);
-    else if (n >= 4)
-        fixed(4);
-    else if (n > 0) {
-        to[0] = from[0];
-        to[n / 2] = from[n / 2];
-        to[n - 1] = from[n - 1];
-    }
-}
-
 // Writes into space reserved up front: a head is written with one allocation at most, which
 // matters because every proxied request writes two of them.
 class HeadWriter
@@ -71,7 +47,7 @@ public:
 
     void put(QByteArrayView bytes)
     {
-        copy(m_pos, bytes.data(), bytes.size());
+        copyShort(m_pos, bytes.data(), bytes.size());
         m_pos += bytes.size();
     }
     void put(char c) { *m_pos++ = c; }

@@ -50,6 +50,7 @@ private Q_SLOTS:
     void upgradeRequestIsPlainRequest();
     void expectContinue();
     void headerValuesAndOrder();
+    void headTextsShareOneBuffer();
     void errorIsSticky();
     void bytesAfterConnectionCloseIgnored();
     void finishOnRequests();
@@ -405,6 +406,34 @@ void TestHttpParser::headerValuesAndOrder()
     QVERIFY(hm.contains("E"));
     QCOMPARE(hm.value("E"), QByteArray(""));
     QCOMPARE(hm.fields()[3].first, QByteArray("A"));
+}
+
+void TestHttpParser::headTextsShareOneBuffer()
+{
+    // Target, header values and uncommon names come out of one buffer per head (one
+    // allocation), whole or in pieces, each equal to what was sent and NUL-terminated.
+    const QByteArray raw = "GET /orders/7?full=1 HTTP/1.1\r\nHost: example.test\r\n"
+                           "X-Custom-Thing: alpha\r\nAccept: */*\r\nX-Other:  beta \r\n\r\n";
+    for (qsizetype step : kSteps) {
+        ParserRecorder rec;
+        HttpParser parser(HttpParser::Kind::Request, &rec);
+        QCOMPARE(feedInPieces(parser, raw, step).status, HttpParser::Status::Ok);
+        RequestHead head = rec.messages.front().request;
+        QCOMPARE(head.target, QByteArray("/orders/7?full=1"));
+        const std::vector<HeaderMap::Field> expected = {
+            {"Host", "example.test"}, {"X-Custom-Thing", "alpha"}, {"Accept", "*/*"},
+            {"X-Other", "beta"}};
+        QCOMPARE(head.headers.fields(), expected);
+        QList<QByteArray> texts{head.target};
+        for (const auto &[name, value] : head.headers.fields())
+            texts << name << value;
+        const void *buffer = head.target.data_ptr().d_ptr();
+        for (QByteArray &text : texts) {
+            QCOMPARE(text.constData()[text.size()], '\0');
+            if (text != "Host" && text != "Accept") // common names are shared constants
+                QVERIFY2(text.data_ptr().d_ptr() == buffer, stepName(step) + ": " + text);
+        }
+    }
 }
 
 void TestHttpParser::errorIsSticky()
