@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ShortCopy.h"
+
 #include <QByteArray>
 #include <QByteArrayView>
 
@@ -19,18 +21,28 @@ public:
     StackText &operator<<(QByteArrayView text)
     {
         const qsizetype n = std::min<qsizetype>(text.size(), Capacity - m_size);
-        std::memcpy(m_buffer + m_size, text.data(), size_t(n));
+        copyShort(m_buffer + m_size, text.data(), n);
         m_size += n;
         return *this;
     }
-    StackText &operator<<(char c) { return *this << QByteArrayView(&c, 1); }
+    StackText &operator<<(char c)
+    {
+        if (m_size < Capacity)
+            m_buffer[m_size++] = c;
+        return *this;
+    }
     StackText &operator<<(qint64 value)
     {
         char digits[24];
         const std::to_chars_result end = std::to_chars(digits, digits + sizeof digits, value);
         return *this << QByteArrayView(digits, end.ptr - digits);
     }
-    QByteArray toByteArray() const { return QByteArray(m_buffer, m_size); }
+    QByteArray toByteArray() const
+    {
+        QByteArray bytes(m_size, Qt::Uninitialized);
+        copyShort(bytes.data(), m_buffer, m_size);
+        return bytes;
+    }
 
 private:
     char m_buffer[Capacity];
