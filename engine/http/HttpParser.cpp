@@ -249,12 +249,12 @@ HttpParser::HttpParser(Kind kind, HttpParserListener *listener, HeadLimits limit
     : m_kind(kind)
     , m_listener(listener)
     , m_limits(limits)
-    , m_parser(std::make_unique<llhttp_t>())
 {
     Q_ASSERT(listener);
-    llhttp_init(m_parser.get(), kind == Kind::Request ? HTTP_REQUEST : HTTP_RESPONSE,
+    m_fieldTexts.reserve(kTypicalHeaderCount);
+    llhttp_init(&m_parser, kind == Kind::Request ? HTTP_REQUEST : HTTP_RESPONSE,
                 parserSettings());
-    m_parser->data = this;
+    m_parser.data = this;
     startScan(HeadScanner::Region::Head);
 }
 
@@ -311,7 +311,7 @@ int HttpParser::headersComplete()
 
 int HttpParser::requestHeadComplete()
 {
-    llhttp_t *p = m_parser.get();
+    llhttp_t *p = &m_parser;
     RequestHead &h = m_request;
     h.versionMajor = p->http_major;
     h.versionMinor = p->http_minor;
@@ -337,7 +337,7 @@ int HttpParser::requestHeadComplete()
 
 int HttpParser::responseHeadComplete()
 {
-    llhttp_t *p = m_parser.get();
+    llhttp_t *p = &m_parser;
     ResponseHead &h = m_response;
     h.status = p->status_code;
     h.versionMajor = p->http_major;
@@ -372,7 +372,7 @@ void HttpParser::setErrorFromLlhttp(int err)
 {
     if (m_userError)
         return; // set by our own callbacks; llhttp reports them as HPE_CB_* or HPE_USER
-    const char *reason = llhttp_get_error_reason(m_parser.get());
+    const char *reason = llhttp_get_error_reason(&m_parser);
     QByteArray message =
         reason ? QByteArray(reason) : QByteArray(llhttp_errno_name(llhttp_errno_t(err)));
     int status = m_kind == Kind::Request ? 400 : 502;
@@ -427,10 +427,10 @@ HttpParser::Result HttpParser::execute(QByteArrayView data)
                 return fail(offset + scanned);
             }
         }
-        const int err = llhttp_execute(m_parser.get(), base + offset, size_t(size - offset));
+        const int err = llhttp_execute(&m_parser, base + offset, size_t(size - offset));
         if (err == HPE_OK)
             return {Status::Ok, size};
-        const char *pos = llhttp_get_error_pos(m_parser.get());
+        const char *pos = llhttp_get_error_pos(&m_parser);
         const qsizetype consumed = pos ? qsizetype(pos - base) : size;
         Q_ASSERT(consumed >= offset && consumed <= size);
         if (err != HPE_PAUSED) {
@@ -438,7 +438,7 @@ HttpParser::Result HttpParser::execute(QByteArrayView data)
             return fail(consumed);
         }
         // We keep llhttp running and track the listener's pause ourselves.
-        llhttp_resume(m_parser.get());
+        llhttp_resume(&m_parser);
         m_internalPause = false;
         if (m_listenerPaused) {
             m_listenerPaused = false;
@@ -473,7 +473,7 @@ HttpParser::Result HttpParser::finish()
         return {Status::Error, 0};
     if (m_paused)
         return {Status::Paused, 0};
-    const int err = llhttp_finish(m_parser.get());
+    const int err = llhttp_finish(&m_parser);
     if (err == HPE_OK)
         return {Status::Ok, 0};
     if (err == HPE_PAUSED && m_internalPause) { // on_message_complete ran

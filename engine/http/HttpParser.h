@@ -8,10 +8,9 @@
 #include <QByteArray>
 #include <QByteArrayView>
 
-#include <memory>
-#include <vector>
+#include <llhttp.h>
 
-struct llhttp__internal_s;
+#include <vector>
 
 namespace portico {
 
@@ -113,7 +112,7 @@ private:
     Kind m_kind;
     HttpParserListener *m_listener;
     HeadLimits m_limits;
-    std::unique_ptr<llhttp__internal_s> m_parser;
+    llhttp_t m_parser; // in place: a parser is made per proxied request
     HeadScanner m_scanner;
 
     RequestHead m_request;

@@ -8,8 +8,8 @@ namespace portico {
 
 // Copies n bytes. The texts of a message head (names, values, the target) are mostly under
 // 64 bytes and there are dozens per request: they are moved in overlapping fixed-size pieces,
-// which the compiler inlines. A call to glibc's memcpy for each cost more than the rest of the
-// copying on machines where it picks its AVX-512 variant (see docs/benchmarks.md).
+// which the compiler inlines. Where glibc picks its AVX-512 memcpy, a call per text cost 0.6
+// to 1 microsecond per proxied request in A/B runs (see docs/architecture.md).
 inline void copyShort(char *to, const char *from, qsizetype n)
 {
     const auto overlapping = [&](qsizetype piece) {

@@ -112,8 +112,7 @@ void ProxyExchange::onUpstreamConnected()
     // One clock read per new connection; none for a pooled one.
     m_context.upstreamConnectNs = m_connectStartNs ? monotonicNowNs() - m_connectStartNs : 0;
     m_context.record(QByteArrayLiteral("upstream"), target.hostPort);
-    m_responseParser = std::make_unique<HttpParser>(HttpParser::Kind::Response,
-                                                    static_cast<HttpParserListener *>(this));
+    m_responseParser.emplace(HttpParser::Kind::Response, static_cast<HttpParserListener *>(this));
     m_upstreamInput.clear();
 
     m_upstreamEnded = false;
