@@ -12,6 +12,18 @@ const void *bufferOf(QByteArray text) // by value: shares, never detaches
     return text.data_ptr().d_ptr();
 }
 
+// "one" and "two", shared from a buffer the HeadText has let go of.
+std::pair<QByteArray, QByteArray> oneAndTwo()
+{
+    HeadText text;
+    text.start(64);
+    const HeadText::Span first = text.add("one");
+    const HeadText::Span second = text.add("two");
+    std::pair<QByteArray, QByteArray> texts{text.share(first), text.share(second)};
+    text.release();
+    return texts;
+}
+
 } // namespace
 
 class TestHeadText : public QObject
@@ -50,13 +62,7 @@ void TestHeadText::textsShareOneBufferAndEndInNul()
 
 void TestHeadText::writingToOneLeavesTheOthers()
 {
-    HeadText text;
-    text.start(64);
-    const HeadText::Span first = text.add("one");
-    const HeadText::Span second = text.add("two");
-    QByteArray a = text.share(first);
-    const QByteArray b = text.share(second);
-    text.release();
+    auto [a, b] = oneAndTwo();
     a.append("-and-more");
     a[0] = 'O';
     QCOMPARE(a, QByteArray("One-and-more"));
@@ -66,15 +72,8 @@ void TestHeadText::writingToOneLeavesTheOthers()
 
 void TestHeadText::lastOwnerMayGrowInPlace()
 {
-    HeadText text;
-    text.start(64);
-    const HeadText::Span first = text.add("one");
-    const HeadText::Span second = text.add("two");
-    QByteArray a = text.share(first);
-    {
-        const QByteArray b = text.share(second);
-        text.release();
-    } // b is gone: a holds the buffer alone, and what it overwrites belongs to no one
+    auto [a, b] = oneAndTwo();
+    b = QByteArray(); // a holds the buffer alone: what it overwrites belongs to no one
     a.append("-and-more");
     QCOMPARE(a, QByteArray("one-and-more"));
     QCOMPARE(a.constData()[a.size()], '\0');

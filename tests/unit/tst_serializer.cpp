@@ -5,6 +5,8 @@
 
 #include <QtTest>
 
+#include <functional>
+
 using namespace portico;
 using namespace portico::test;
 
@@ -74,54 +76,60 @@ void TestSerializer::headerInjectionIsNeutralised()
     QCOMPARE(out, QByteArray("X-Ok: a  Injected: 1\r\nX-Nul: a b\r\n"));
 }
 
-void TestSerializer::unsafeNameByteAtAnyPosition()
+namespace {
+
+// Tries every byte value at every position of texts of 1 to 20 bytes ('x' elsewhere): texts are
+// scanned a word at a time, a short one packed into one word. Returns where `holds` failed
+// first, or nothing.
+QString firstFailure(const std::function<bool(const QByteArray &, int byte, int position)> &holds)
 {
-    // Names are checked eight bytes at a time with a byte-by-byte tail: every byte value at
-    // every position of names from 1 to 20 bytes, against the rule written plainly.
     for (int length = 1; length <= 20; ++length) {
         for (int position = 0; position < length; ++position) {
             for (int byte = 0; byte < 256; ++byte) {
-                QByteArray name(length, 'x');
-                name[position] = char(byte);
-                HeaderMap h;
-                h.add(name, "v");
-                QByteArray out;
-                appendHeaders(out, h);
-                const bool safe = byte > 0x20 && byte != ':';
-                if (out.isEmpty() == safe)
-                    QFAIL(qPrintable(QString("length %1, byte 0x%2 at %3: %4")
-                                         .arg(length)
-                                         .arg(byte, 2, 16, QChar('0'))
-                                         .arg(position)
-                                         .arg(safe ? "dropped" : "written")));
+                QByteArray text(length, 'x');
+                text[position] = char(byte);
+                if (!holds(text, byte, position))
+                    return QString("length %1, byte 0x%2 at %3")
+                        .arg(length)
+                        .arg(byte, 2, 16, QChar('0'))
+                        .arg(position);
             }
         }
     }
+    return {};
+}
+
+QByteArray written(const QByteArray &name, const QByteArray &value)
+{
+    HeaderMap h;
+    h.add(name, value);
+    QByteArray out;
+    appendHeaders(out, h);
+    return out;
+}
+
+} // namespace
+
+void TestSerializer::unsafeNameByteAtAnyPosition()
+{
+    // A name holding ':' or any byte up to space is dropped, wherever the byte is.
+    const QString failure = firstFailure([](const QByteArray &name, int byte, int) {
+        const bool safe = byte > 0x20 && byte != ':';
+        return written(name, "v").isEmpty() != safe;
+    });
+    QVERIFY2(failure.isEmpty(), qPrintable(failure));
 }
 
 void TestSerializer::controlByteInValueAtAnyPosition()
 {
     // A value's CR, LF and NUL become spaces wherever they are; other bytes pass as they are.
-    for (int length = 1; length <= 20; ++length) {
-        for (int position = 0; position < length; ++position) {
-            for (int byte = 0; byte < 256; ++byte) {
-                QByteArray value(length, 'v');
-                value[position] = char(byte);
-                HeaderMap h;
-                h.add("X", value);
-                QByteArray out;
-                appendHeaders(out, h);
-                QByteArray expected = value;
-                if (byte == '\r' || byte == '\n' || byte == 0)
-                    expected[position] = ' ';
-                if (out != "X: " + expected + "\r\n")
-                    QFAIL(qPrintable(QString("length %1, byte 0x%2 at %3")
-                                         .arg(length)
-                                         .arg(byte, 2, 16, QChar('0'))
-                                         .arg(position)));
-            }
-        }
-    }
+    const QString failure = firstFailure([](const QByteArray &value, int byte, int position) {
+        QByteArray expected = value;
+        if (byte == '\r' || byte == '\n' || byte == 0)
+            expected[position] = ' ';
+        return written("X", value) == "X: " + expected + "\r\n";
+    });
+    QVERIFY2(failure.isEmpty(), qPrintable(failure));
 }
 
 void TestSerializer::namesAndValuesOfEveryLength()
