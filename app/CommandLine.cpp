@@ -67,6 +67,14 @@ CommandLineResult parseCommandLine(Program program, const QStringList &arguments
     const QCommandLineOption listenOpt(QStringLiteral("listen"),
                                        QStringLiteral("Serve the gateway on <host:port>."),
                                        QStringLiteral("host:port"));
+    const QCommandLineOption tlsCertOpt(
+        QStringLiteral("tls-cert"),
+        QStringLiteral("Serve the gateway over TLS with the certificate (and chain) in <pem>; "
+                       "needs --tls-key."),
+        QStringLiteral("pem"));
+    const QCommandLineOption tlsKeyOpt(QStringLiteral("tls-key"),
+                                       QStringLiteral("The private key of --tls-cert, in <pem>."),
+                                       QStringLiteral("pem"));
     const QCommandLineOption workersOpt(
         QStringLiteral("workers"), QStringLiteral("Use <n> worker threads (0 = one per core)."),
         QStringLiteral("n"));
@@ -91,8 +99,8 @@ CommandLineResult parseCommandLine(Program program, const QStringList &arguments
         QStringLiteral("service"),
         QStringLiteral("The service an --format openapi import routes to."),
         QStringLiteral("name"));
-    parser.addOptions({configOpt, dbOpt, demoOpt, listenOpt, workersOpt, adminOpt, importOpt,
-                       exportOpt, formatOpt, serviceOpt});
+    parser.addOptions({configOpt, dbOpt, demoOpt, listenOpt, tlsCertOpt, tlsKeyOpt, workersOpt,
+                       adminOpt, importOpt, exportOpt, formatOpt, serviceOpt});
     const QCommandLineOption helpOpt = parser.addHelpOption();
     const QCommandLineOption versionOpt = parser.addVersionOption();
 
@@ -129,6 +137,10 @@ CommandLineResult parseCommandLine(Program program, const QStringList &arguments
     o.format = parser.value(formatOpt);
     o.service = parser.value(serviceOpt);
     o.listen = parser.value(listenOpt);
+    o.tlsCert = parser.value(tlsCertOpt);
+    o.tlsKey = parser.value(tlsKeyOpt);
+    if (o.tlsCert.isEmpty() != o.tlsKey.isEmpty())
+        return usageError(QStringLiteral("--tls-cert and --tls-key go together"));
     o.admin = parser.value(adminOpt);
     if (parser.isSet(workersOpt)) {
         bool ok = false;

@@ -21,6 +21,8 @@ struct CommandLineOptions
     QString dbFile;     // --db FILE (SQLite store); the desktop default is defaultStorePath()
     bool demo = false;  // --demo
     QString listen;     // --listen HOST:PORT; empty keeps the config's
+    QString tlsCert;    // --tls-cert PEM: the listener speaks TLS with it (and --tls-key)
+    QString tlsKey;     // --tls-key PEM
     QString admin;      // --admin HOST:PORT; empty keeps the config's
     int workers = -1;   // --workers N; -1 keeps the config's
     QString importFile; // --import FILE: into the --db store (or the --config file), then exit

@@ -11,8 +11,10 @@
 #include "demo/DemoConfig.h"
 #include "demo/MockServices.h"
 #include "net/GatewayEngine.h"
+#include "net/TlsServerContext.h"
 
 #include <QDir>
+#include <QFile>
 #include <QStandardPaths>
 
 namespace portico {
@@ -126,8 +128,40 @@ Config GatewayRuntime::runningConfig() const
     return config;
 }
 
+bool GatewayRuntime::loadListenerTls()
+{
+    if (m_options.tlsCert.isEmpty())
+        return true;
+    const auto readPem = [this](const QString &path, QByteArray *pem) {
+        QFile file(path);
+        if (file.open(QIODevice::ReadOnly)) {
+            *pem = file.readAll();
+            return true;
+        }
+        m_errors.append(QStringLiteral("cannot read %1: %2").arg(path, file.errorString()));
+        return false;
+    };
+    QByteArray certificate, key;
+    if (!readPem(m_options.tlsCert, &certificate) || !readPem(m_options.tlsKey, &key)) {
+        m_exitCode = 1;
+        return false;
+    }
+    QString why;
+    std::shared_ptr<const TlsServerContext> tls = TlsServerContext::fromPem(certificate, key, &why);
+    if (!tls) {
+        m_errors.append(QStringLiteral("--tls-cert %1, --tls-key %2: %3")
+                            .arg(m_options.tlsCert, m_options.tlsKey, why));
+        m_exitCode = 2;
+        return false;
+    }
+    m_engine->setListenerTls(std::move(tls));
+    return true;
+}
+
 bool GatewayRuntime::startEngine()
 {
+    if (!loadListenerTls())
+        return false;
     // start() validates; an override that does not fit the stored settings (--admin on the
     // listen address, say) comes back as a config error from there.
     const Config config = runningConfig();

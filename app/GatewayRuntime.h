@@ -56,6 +56,8 @@ public:
 
 private:
     bool openStore();
+    // --tls-cert and --tls-key, when given, for the engine's listener.
+    bool loadListenerTls();
     bool startEngine();
     bool startAdmin();
     void fail(int exitCode, const QString &line);

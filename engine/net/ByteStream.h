@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArray>
 #include <QByteArrayView>
 #include <QHostAddress>
 
@@ -53,6 +54,8 @@ public:
 
     virtual QHostAddress peerAddress() const = 0;
     virtual quint16 peerPort() const = 0;
+    // For TLS: "TLSv1.3 TLS_AES_128_GCM_SHA256" once the handshake is done; empty for plain TCP.
+    virtual QByteArray tlsDescription() const { return {}; }
 };
 
 } // namespace portico

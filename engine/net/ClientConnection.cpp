@@ -242,6 +242,9 @@ HttpParserListener::Action ClientConnection::onRequestHead(RequestHead &head)
     m_context->clientAddress = &m_peerAddress;
     m_context->clientIp = m_peerIp;
     m_context->clientPort = m_peerPort;
+    if (m_tls.isNull())
+        m_tls = m_stream->tlsDescription(); // the handshake is done when a head arrives
+    m_context->tls = m_tls;
     const QByteArray given = m_context->head.headers.value("X-Request-Id");
     m_context->requestId = isAcceptableRequestId(given) ? given : generateRequestId();
     m_context->trace = continueTrace(m_context->head.headers, &m_context->traceId);
@@ -250,6 +253,8 @@ HttpParserListener::Action ClientConnection::onRequestHead(RequestHead &head)
     m_capture.addRequestHead(m_context->head, m_worker->snapshot()->redactor);
     m_context->captureDetails = m_capture.isCaptured();
     m_context->recordsDecisions = m_capture.isActive();
+    if (!m_tls.isEmpty())
+        m_context->record(QByteArrayLiteral("tls"), m_tls);
     m_pause = Pause::HeadParsed;
     return Action::Pause;
 }

@@ -105,6 +105,7 @@ private:
     QHostAddress m_peerAddress;
     QByteArray m_peerIp;
     quint16 m_peerPort = 0;
+    QByteArray m_tls; // the stream's TLS version and cipher, once its handshake is done
     QByteArray m_input;
     qsizetype m_inputPos = 0;
     bool m_inInputLoop = false;

@@ -117,7 +117,8 @@ void EngineCore::dispatch(qintptr descriptor)
     Worker *worker =
         m_workers[m_nextWorker.fetch_add(1, std::memory_order_relaxed) % m_workers.size()];
     QMetaObject::invokeMethod(
-        worker, [worker, descriptor] { worker->addConnection(descriptor); }, Qt::QueuedConnection);
+        worker, [worker, descriptor, tls = m_tls] { worker->addConnection(descriptor, tls); },
+        Qt::QueuedConnection);
 }
 
 ConfigErrors EngineCore::apply(const Config &config, ConfigCheck check)
@@ -178,7 +179,8 @@ QStringList EngineCore::listenerUrls() const
         return {};
     const QString host =
         m_host.contains(QLatin1Char(':')) ? QLatin1Char('[') + m_host + QLatin1Char(']') : m_host;
-    return {QStringLiteral("http://%1:%2").arg(host).arg(m_port)};
+    const QString scheme = m_tls ? QStringLiteral("https") : QStringLiteral("http");
+    return {QStringLiteral("%1://%2:%3").arg(scheme, host).arg(m_port)};
 }
 
 std::shared_ptr<const Snapshot> EngineCore::snapshot() const

@@ -19,6 +19,8 @@ class QThread;
 
 namespace portico {
 
+class TlsServerContext;
+
 struct Snapshot;
 class Listener;
 class Worker;
@@ -32,6 +34,8 @@ public:
     ~EngineCore();
 
     bool start(const Config &config, ConfigErrors *errors);
+    // Serve the listener over TLS with this context from the next start on; null: plain HTTP.
+    void setListenerTls(std::shared_ptr<const TlsServerContext> tls) { m_tls = std::move(tls); }
     ConfigErrors apply(const Config &config, ConfigCheck check);
     void stop();
 
@@ -86,6 +90,7 @@ private:
     std::atomic<quint32> m_nextWorker{0};
     QString m_host;
     quint16 m_port = 0;
+    std::shared_ptr<const TlsServerContext> m_tls;
     bool m_running = false;
 };
 

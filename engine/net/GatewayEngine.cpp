@@ -27,6 +27,11 @@ GatewayEngine::~GatewayEngine()
     stop();
 }
 
+void GatewayEngine::setListenerTls(std::shared_ptr<const TlsServerContext> tls)
+{
+    m_core->setListenerTls(std::move(tls));
+}
+
 bool GatewayEngine::start(const Config &config, ConfigErrors *errors)
 {
     if (!m_core->start(config, errors))

@@ -14,6 +14,8 @@ class QTimer;
 
 namespace portico {
 
+class TlsServerContext;
+
 struct Snapshot;
 struct EngineRegistries;
 class EngineCore;
@@ -36,6 +38,8 @@ public:
     // On failure nothing runs and `errors` says why (config errors name their field; a busy port
     // is reported against settings.listen).
     bool start(const Config &config, ConfigErrors *errors = nullptr);
+    // The listener speaks TLS with this context from the next start on (null: plain HTTP).
+    void setListenerTls(std::shared_ptr<const TlsServerContext> tls);
     // Swaps in a new configuration without dropping requests; invalid config changes nothing.
     // Listener address and worker count changes take effect at the next start. Pass
     // AlreadyValidated only for what a ConfigStore (or validateConfig) has just accepted.
@@ -45,7 +49,7 @@ public:
     void stop();
 
     bool isRunning() const;
-    // "http://127.0.0.1:8080" for each listener, once started.
+    // "http://127.0.0.1:8080" (https:// over TLS) for each listener, once started.
     QStringList listenerUrls() const;
     quint16 listenPort() const;
     int workerCount() const;

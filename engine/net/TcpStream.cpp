@@ -1,6 +1,7 @@
 #include "TcpStream.h"
 
 #include "net/ReadinessNotifier.h"
+#include "net/SocketPeer.h"
 
 #include <cerrno>
 #include <fcntl.h>
@@ -250,22 +251,12 @@ void TcpStream::closeDescriptor()
 
 QHostAddress TcpStream::peerAddress() const
 {
-    sockaddr_storage storage{};
-    socklen_t length = sizeof storage;
-    if (m_fd < 0 || ::getpeername(m_fd, reinterpret_cast<sockaddr *>(&storage), &length) != 0)
-        return {};
-    return QHostAddress(reinterpret_cast<const sockaddr *>(&storage));
+    return peerAddressOf(m_fd);
 }
 
 quint16 TcpStream::peerPort() const
 {
-    sockaddr_storage storage{};
-    socklen_t length = sizeof storage;
-    if (m_fd < 0 || ::getpeername(m_fd, reinterpret_cast<sockaddr *>(&storage), &length) != 0)
-        return 0;
-    if (storage.ss_family == AF_INET6)
-        return ntohs(reinterpret_cast<const sockaddr_in6 *>(&storage)->sin6_port);
-    return ntohs(reinterpret_cast<const sockaddr_in *>(&storage)->sin_port);
+    return peerPortOf(m_fd);
 }
 
 } // namespace portico

@@ -6,6 +6,7 @@
 #include "net/SnapshotPublisher.h"
 #include "net/ThreadMailbox.h"
 #include "net/TcpStream.h"
+#include "net/TlsStream.h"
 #include "observe/AccessLog.h"
 #include "observe/TrafficCapture.h"
 #include "policy/rate_limit/RedisLinks.h"
@@ -73,13 +74,18 @@ void Worker::applyPoolLimits()
     m_pool->setLimits(settings.upstreamPoolSize, settings.upstreamIdleTimeoutMs);
 }
 
-void Worker::addConnection(qintptr descriptor)
+void Worker::addConnection(qintptr descriptor, const std::shared_ptr<const TlsServerContext> &tls)
 {
     if (m_shuttingDown) {
         ::close(int(descriptor));
         return;
     }
-    auto *connection = new ClientConnection(std::make_unique<TcpStream>(descriptor), this);
+    std::unique_ptr<ByteStream> stream;
+    if (tls)
+        stream = std::make_unique<TlsStream>(descriptor, tls);
+    else
+        stream = std::make_unique<TcpStream>(descriptor);
+    auto *connection = new ClientConnection(std::move(stream), this);
     m_connections.insert(connection);
     connect(connection, &ClientConnection::closed, this, &Worker::onConnectionClosed);
 }

@@ -13,6 +13,8 @@ class QTimer;
 
 namespace portico {
 
+class TlsServerContext;
+
 struct Snapshot;
 class AccessLog;
 class ClientConnection;
@@ -57,7 +59,8 @@ public:
     AccessLog &accessLog() const { return *m_accessLog; }
 
     // Queued from other threads:
-    void addConnection(qintptr descriptor);
+    // Over TLS with `tls`, plain HTTP without.
+    void addConnection(qintptr descriptor, const std::shared_ptr<const TlsServerContext> &tls);
     // A new snapshot was published: let go of the old one even when no request comes.
     void refreshSnapshot() { snapshot(); }
     // The sampler asks for what was recorded since the last flush; it is left in the outbox.

@@ -51,6 +51,7 @@ struct RequestContext
     // allocation per request: Qt's default constructor makes one).
     const QHostAddress *clientAddress = nullptr;
     QByteArray clientIp; // clientAddress as text, computed once per connection
+    QByteArray tls;      // "TLSv1.3 TLS_AES_128_GCM_SHA256" over TLS, empty over plain TCP
     quint16 clientPort = 0;
     qint64 startedMs = 0; // monotonic clock
     qint64 startedNs = 0; // the same instant in ns, for the latency figures; 0 = no head parsed

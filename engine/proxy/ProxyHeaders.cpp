@@ -189,7 +189,8 @@ RequestHead makeUpstreamRequestHead(const RequestContext &context, const Compile
     out.emplace_back(QByteArrayLiteral("Host"), keepHost ? clientHost : target.hostPort);
     appendListValue(forwardedFor, context.clientIp);
     out.emplace_back(QByteArrayLiteral("X-Forwarded-For"), forwardedFor);
-    out.emplace_back(QByteArrayLiteral("X-Forwarded-Proto"), QByteArrayLiteral("http"));
+    out.emplace_back(QByteArrayLiteral("X-Forwarded-Proto"),
+                     context.tls.isEmpty() ? QByteArrayLiteral("http") : QByteArrayLiteral("https"));
     if (!clientHost.isEmpty())
         out.emplace_back(QByteArrayLiteral("X-Forwarded-Host"), clientHost);
     appendListValue(via, viaValue(client.isHttp10()));

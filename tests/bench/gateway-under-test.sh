@@ -11,10 +11,13 @@ routes=${GW_ROUTES:-1} # extra routes before the catch-all, to measure matching 
 # full: the catch-all route needs the API key "bench-key" (checked as in production: hashed,
 # looked up, its consumer's identity forwarded) and counts each request in a per-consumer limit
 # far above the load (nginx's limit_req and HAProxy's stick table do the same in their full mode).
+# tls: as plain, the listener serving HTTPS with the certificate compare.py made.
+tls=()
 case "$GW_MODE" in
   plain) auth="" ;;
   full) auth=", auth: [key], rate_limit: { second: 100000000 }" ;;
-  *) echo "gateway-under-test: mode '$GW_MODE' is not supported yet (plain, full)" >&2; exit 2 ;;
+  tls) auth="" tls=(--tls-cert "${GW_TLS_CERT:?}" --tls-key "${GW_TLS_KEY:?}") ;;
+  *) echo "gateway-under-test: unknown mode '$GW_MODE' (plain, full, tls)" >&2; exit 2 ;;
 esac
 
 dir=$(mktemp -d)
@@ -39,7 +42,7 @@ config=$dir/bench.yaml
   echo "  - { name: bench, keys: [ { key: bench-key } ] }"
 } >"$config"
 # Not exec'd, so the temporary config is removed when the benchmark stops the gateway.
-"$root/build/app/${GW_PROGRAM:-porticod}" --config "$config" &
+"$root/build/app/${GW_PROGRAM:-porticod}" --config "$config" "${tls[@]}" &
 pid=$!
 trap 'kill -TERM "$pid" 2>/dev/null; wait "$pid"; rm -rf "$dir"' TERM INT
 wait "$pid"

@@ -1,6 +1,7 @@
 // porticod as a program: options, exit codes, error messages, serving, graceful SIGTERM and
 // SIGHUP reloads. Drives the real binary ($PORTICOD_BINARY) against in-process backends.
 #include "PorticodProcess.h"
+#include "TestCertificate.h"
 #include "RawHttpClient.h"
 #include "TestBackend.h"
 
@@ -71,6 +72,7 @@ private Q_SLOTS:
     void reloadWithErrorsKeepsOldConfig();
     void exampleConfigStarts();
     void adminApiCanBeOff();
+    void tlsCertificateFromFiles();
 
 private:
     QString writeConfig(const QString &name, const QByteArray &content);
@@ -126,7 +128,8 @@ void TestPorticodCli::versionAndHelp()
 
     const ProgramRun help = runPorticod({QStringLiteral("--help")});
     QCOMPARE(help.exitCode, 0);
-    for (const char *option : {"--config", "--demo", "--listen", "--workers", "--admin"})
+    for (const char *option :
+         {"--config", "--demo", "--listen", "--workers", "--admin", "--tls-cert", "--tls-key"})
         QVERIFY2(help.out.contains(option), option);
     QVERIFY2(help.out.contains("SIGHUP"), help.out.constData());
 }
@@ -349,6 +352,50 @@ void TestPorticodCli::adminApiCanBeOff()
     QCOMPARE(statusOf(daemon.port(), "/api/json"), 200);
     QVERIFY(sendSignal(daemon, SIGTERM));
     QCOMPARE(daemon.waitForExit(kExitTimeoutMs), 0);
+}
+
+void TestPorticodCli::tlsCertificateFromFiles()
+{
+    const QString config =
+        writeConfig(QStringLiteral("tls.yaml"),
+                    configFor(QStringLiteral("http://127.0.0.1:9"), {QStringLiteral("api")}));
+    const TestCertificate certificate = TestCertificate::selfSigned();
+    const TestCertificate stranger = TestCertificate::selfSigned();
+    const QString cert = writeConfig(QStringLiteral("cert.pem"), certificate.certificatePem);
+    const QString key = writeConfig(QStringLiteral("key.pem"), certificate.keyPem);
+    const QString strangerKey = writeConfig(QStringLiteral("stranger.pem"), stranger.keyPem);
+    const QString listen = QStringLiteral("127.0.0.1:0");
+
+    // One without the other is a usage error; a key of another certificate says so.
+    const ProgramRun alone =
+        runPorticod({"--config", config, "--listen", listen, "--tls-cert", cert});
+    QCOMPARE(alone.exitCode, 2);
+    QVERIFY2(alone.err.contains("--tls-cert and --tls-key go together"), alone.err.constData());
+    const ProgramRun mismatched = runPorticod(
+        {"--config", config, "--listen", listen, "--tls-cert", cert, "--tls-key", strangerKey});
+    QCOMPARE(mismatched.exitCode, 2);
+    QVERIFY2(mismatched.err.contains("the key does not belong to the certificate"),
+             mismatched.err.constData());
+    const ProgramRun missing = runPorticod(
+        {"--config", config, "--listen", listen, "--tls-cert", cert, "--tls-key", key + ".gone"});
+    QCOMPARE(missing.exitCode, 1);
+    QVERIFY2(missing.err.contains("cannot read " + (key + ".gone").toUtf8()),
+             missing.err.constData());
+
+    PorticodProcess daemon;
+    QVERIFY2(daemon.start({"--config", config, "--listen", listen, "--tls-cert", cert,
+                           "--tls-key", key}),
+             qPrintable(daemon.errorString()));
+    QVERIFY2(daemon.stdoutText().contains("listening on https://127.0.0.1:"),
+             daemon.stdoutText().constData());
+    // It answers in TLS: a plain request gets the listener's 400, in plain text.
+    QTcpSocket plain;
+    plain.connectToHost(QHostAddress::LocalHost, daemon.port());
+    QVERIFY(plain.waitForConnected(5000));
+    plain.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    QVERIFY(plain.waitForReadyRead(5000));
+    QVERIFY2(plain.readAll().startsWith("HTTP/1.1 400"), "no 400 on the TLS port");
+    QCOMPARE(daemon.terminate(), 0);
 }
 
 QTEST_MAIN(TestPorticodCli)
