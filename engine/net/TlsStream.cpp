@@ -34,6 +34,14 @@ int clampToInt(qint64 n)
     return int(std::min<qint64>(n, INT_MAX));
 }
 
+// OpenSSL's error queue is per thread, and SSL_get_error() reads it: an entry left by another
+// connection of this worker would turn this one's "want read" into a failure. Emptied before
+// every call that may fail.
+void clearErrors()
+{
+    ERR_clear_error();
+}
+
 } // namespace
 
 TlsStream::TlsStream(qintptr descriptor, std::shared_ptr<const TlsServerContext> context,
@@ -99,6 +107,7 @@ bool TlsStream::answeredPlainHttp()
 
 void TlsStream::continueHandshake()
 {
+    clearErrors();
     const int result = SSL_do_handshake(m_ssl);
     if (result == 1) {
         m_state = State::Open;
@@ -129,7 +138,7 @@ bool TlsStream::wantsMore(int result)
         updateNotifiers();
         return true;
     default:
-        ERR_clear_error(); // OpenSSL's queue is per thread: leave nothing for the next stream
+        clearErrors(); // leave nothing for the next stream of this thread
         return false;
     }
 }
@@ -150,6 +159,7 @@ qint64 TlsStream::read(char *buffer, qint64 capacity)
         return kClosed;
     if (m_state != State::Open)
         return 0;
+    clearErrors();
     const int n = SSL_read(m_ssl, buffer, clampToInt(capacity));
     if (n > 0) {
         if (SSL_pending(m_ssl) > 0)
@@ -165,7 +175,7 @@ qint64 TlsStream::read(char *buffer, qint64 capacity)
         return 0;
     }
     // close_notify, the end of the stream or an error: stop watching for input.
-    ERR_clear_error();
+    clearErrors();
     m_readEnded = true;
     updateNotifiers();
     return kClosed;
@@ -196,6 +206,7 @@ bool TlsStream::write(QByteArrayView data)
         m_out.append(data.data(), data.size());
         return true;
     }
+    clearErrors();
     const int n = SSL_write(m_ssl, data.data(), clampToInt(data.size()));
     if (n > 0) {
         if (n < data.size()) {
@@ -225,6 +236,7 @@ bool TlsStream::write(QByteArrayView data)
 bool TlsStream::flushQueue()
 {
     while (bytesToWrite() > 0) {
+        clearErrors();
         const int n = SSL_write(m_ssl, m_out.constData() + m_outPos, clampToInt(bytesToWrite()));
         if (n <= 0)
             return wantsMore(n);
@@ -253,11 +265,11 @@ void TlsStream::onWriteActivated()
         return;
     if (m_shutdownPending) {
         m_shutdownPending = false;
-        SSL_shutdown(m_ssl); // close_notify; the peer's is not waited for
+        sendCloseNotify();
         ::shutdown(m_fd, SHUT_WR);
     }
     if (m_closeWhenFlushed) {
-        SSL_shutdown(m_ssl);
+        sendCloseNotify();
         closeDescriptor();
         if (m_handler)
             m_handler->onStreamClosed(StreamError::None);
@@ -281,7 +293,7 @@ bool TlsStream::closeWhenFlushed()
         return true;
     if (m_state != State::Open || bytesToWrite() == 0) {
         if (m_state == State::Open)
-            SSL_shutdown(m_ssl);
+            sendCloseNotify();
         closeDescriptor();
         return true;
     }
@@ -299,8 +311,17 @@ void TlsStream::shutdownWrite()
         return;
     }
     if (m_state == State::Open)
-        SSL_shutdown(m_ssl);
+        sendCloseNotify();
     ::shutdown(m_fd, SHUT_WR);
+}
+
+void TlsStream::sendCloseNotify()
+{
+    // The peer's close_notify is not waited for (RFC 8446 6.1 allows it); a peer already gone
+    // makes this fail, which changes nothing.
+    clearErrors();
+    SSL_shutdown(m_ssl);
+    clearErrors();
 }
 
 void TlsStream::abort()

@@ -56,6 +56,7 @@ private:
     // or give up (false).
     bool wantsMore(int result);
     void updateNotifiers();
+    void sendCloseNotify();
     void closeDescriptor();
     void fail(StreamError error);
     // Data already decrypted and waiting inside OpenSSL announces itself no other way.
