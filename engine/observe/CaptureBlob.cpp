@@ -1,5 +1,6 @@
 #include "CaptureBlob.h"
 
+#include "http/ShortCopy.h"
 #include "observe/Redactor.h"
 
 #include <QVarLengthArray>
@@ -20,30 +21,10 @@ char *putSize(char *at, size_t size)
     return at + sizeof value;
 }
 
-// Most texts are a few dozen bytes at most: copied with a few moves rather than a call.
-void copyBytes(char *to, const char *from, size_t size)
-{
-    if (size > 16 && size <= 32) { // two 16-byte moves, overlapping when shorter
-        std::memcpy(to, from, 16);
-        std::memcpy(to + size - 16, from + size - 16, 16);
-    } else if (size >= 8 && size <= 16) {
-        std::memcpy(to, from, 8);
-        std::memcpy(to + size - 8, from + size - 8, 8);
-    } else if (size >= 4 && size < 8) {
-        std::memcpy(to, from, 4);
-        std::memcpy(to + size - 4, from + size - 4, 4);
-    } else if (size < 4) {
-        for (size_t i = 0; i < size; ++i)
-            to[i] = from[i];
-    } else {
-        std::memcpy(to, from, size);
-    }
-}
-
 char *putText(char *at, QByteArrayView text)
 {
     at = putSize(at, size_t(text.size()));
-    copyBytes(at, text.data(), size_t(text.size()));
+    copyShort(at, text.data(), text.size()); // most texts are short: no memcpy call
     return at + text.size();
 }
 
