@@ -1,6 +1,5 @@
 #include "TcpStream.h"
 
-#include "net/ReadinessNotifier.h"
 #include "net/SocketPeer.h"
 
 #include <cerrno>
@@ -34,11 +33,7 @@ void TcpStream::setUp(int fd)
     ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
     const int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    m_readNotifier =
-        new ReadinessNotifier(fd, QSocketNotifier::Read, [this] { onReadActivated(); }, this);
-    m_writeNotifier =
-        new ReadinessNotifier(fd, QSocketNotifier::Write, [this] { onWriteActivated(); }, this);
-    m_writeNotifier->setEnabled(false);
+    m_watch.start(fd, this, [this] { onReadActivated(); }, [this] { onWriteActivated(); });
 }
 
 void TcpStream::connectTo(const QHostAddress &address, quint16 port)
@@ -68,7 +63,7 @@ void TcpStream::connectTo(const QHostAddress &address, quint16 port)
     }
     setUp(fd);
     m_connecting = true;
-    m_readNotifier->setEnabled(false);
+    m_watch.setReading(false);
     if (::connect(fd, reinterpret_cast<sockaddr *>(&storage), length) < 0 && errno != EINPROGRESS) {
         const StreamError error = errno == ECONNREFUSED ? StreamError::Refused : StreamError::Other;
         closeDescriptor();
@@ -76,7 +71,7 @@ void TcpStream::connectTo(const QHostAddress &address, quint16 port)
         return;
     }
     // Writable once the connect finished, either way; SO_ERROR then tells which.
-    m_writeNotifier->setEnabled(true);
+    m_watch.setWriting(true);
 }
 
 qint64 TcpStream::read(char *buffer, qint64 capacity)
@@ -92,8 +87,7 @@ qint64 TcpStream::read(char *buffer, qint64 capacity)
         return 0;
     // End of stream or an error: stop watching for input, which would otherwise stay readable.
     m_readEnded = true;
-    if (m_readNotifier)
-        m_readNotifier->setEnabled(false);
+    m_watch.setReading(false);
     return kClosed;
 }
 
@@ -124,7 +118,7 @@ bool TcpStream::write(QByteArrayView data)
     const qsizetype sent = n > 0 ? qsizetype(n) : 0;
     if (sent < data.size()) {
         m_out.append(data.data() + sent, data.size() - sent);
-        m_writeNotifier->setEnabled(true);
+        m_watch.setWriting(true);
     }
     return true;
 }
@@ -143,15 +137,15 @@ bool TcpStream::flushQueue()
     }
     m_out.clear();
     m_outPos = 0;
-    m_writeNotifier->setEnabled(false);
+    m_watch.setWriting(false);
     return true;
 }
 
 void TcpStream::setReadEnabled(bool enabled)
 {
     m_readEnabled = enabled;
-    if (m_readNotifier && !m_connecting && !m_readEnded)
-        m_readNotifier->setEnabled(enabled);
+    if (!m_connecting && !m_readEnded)
+        m_watch.setReading(enabled);
 }
 
 void TcpStream::onReadActivated()
@@ -171,8 +165,8 @@ void TcpStream::onWriteActivated()
             return;
         }
         m_connecting = false;
-        m_readNotifier->setEnabled(m_readEnabled);
-        m_writeNotifier->setEnabled(bytesToWrite() > 0);
+        m_watch.setReading(m_readEnabled);
+        m_watch.setWriting(bytesToWrite() > 0);
         if (m_handler)
             m_handler->onStreamConnected();
         return;
@@ -206,7 +200,7 @@ bool TcpStream::closeWhenFlushed()
         return true;
     }
     m_closeWhenFlushed = true;
-    m_readNotifier->setEnabled(false);
+    m_watch.setReading(false);
     return false;
 }
 
@@ -237,11 +231,7 @@ void TcpStream::closeDescriptor()
     if (m_fd < 0)
         return;
     // Deferred: this may run inside one of their own activations.
-    for (QSocketNotifier *notifier : {m_readNotifier, m_writeNotifier}) {
-        notifier->setEnabled(false);
-        notifier->deleteLater();
-    }
-    m_readNotifier = m_writeNotifier = nullptr;
+    m_watch.retire();
     ::close(m_fd);
     m_fd = -1;
     m_connecting = false;

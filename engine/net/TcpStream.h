@@ -1,13 +1,13 @@
 #pragma once
 
 #include "net/ByteStream.h"
+#include "net/SocketWatch.h"
 
 #include <QByteArray>
 #include <QObject>
 
 namespace portico {
 
-class ReadinessNotifier;
 
 // Plain TCP on a non-blocking descriptor, driven by socket notifiers of the owning thread. It
 // skips QTcpSocket's read buffer, its FIONREAD calls and its signal hops, which were most of
@@ -48,8 +48,7 @@ private:
     void fail(StreamError error);
 
     int m_fd = -1;
-    ReadinessNotifier *m_readNotifier = nullptr;
-    ReadinessNotifier *m_writeNotifier = nullptr;
+    SocketWatch m_watch;
     ByteStreamHandler *m_handler = nullptr;
     QByteArray m_out;
     qsizetype m_outPos = 0;

@@ -1,6 +1,5 @@
 #include "TlsStream.h"
 
-#include "net/ReadinessNotifier.h"
 #include "net/SocketPeer.h"
 #include "net/TlsServerContext.h"
 
@@ -56,11 +55,7 @@ TlsStream::TlsStream(qintptr descriptor, std::shared_ptr<const TlsServerContext>
     m_ssl = SSL_new(m_context->handle());
     SSL_set_fd(m_ssl, m_fd);
     SSL_set_accept_state(m_ssl);
-    m_readNotifier =
-        new ReadinessNotifier(m_fd, QSocketNotifier::Read, [this] { onReadActivated(); }, this);
-    m_writeNotifier =
-        new ReadinessNotifier(m_fd, QSocketNotifier::Write, [this] { onWriteActivated(); }, this);
-    m_writeNotifier->setEnabled(false);
+    m_watch.start(m_fd, this, [this] { onReadActivated(); }, [this] { onWriteActivated(); });
 }
 
 TlsStream::~TlsStream()
@@ -149,8 +144,8 @@ void TlsStream::updateNotifiers()
         return;
     const bool reading = m_state == State::Handshaking
         || (m_state == State::Open && m_readEnabled && !m_readEnded && !m_closeWhenFlushed);
-    m_readNotifier->setEnabled(reading);
-    m_writeNotifier->setEnabled(m_wantWrite || (m_state == State::Open && bytesToWrite() > 0));
+    m_watch.setReading(reading);
+    m_watch.setWriting(m_wantWrite || (m_state == State::Open && bytesToWrite() > 0));
 }
 
 qint64 TlsStream::read(char *buffer, qint64 capacity)
@@ -341,11 +336,7 @@ void TlsStream::closeDescriptor()
     if (m_fd < 0)
         return;
     // Deferred: this may run inside one of their own activations.
-    for (QSocketNotifier *notifier : {m_readNotifier, m_writeNotifier}) {
-        notifier->setEnabled(false);
-        notifier->deleteLater();
-    }
-    m_readNotifier = m_writeNotifier = nullptr;
+    m_watch.retire();
     SSL_free(m_ssl);
     m_ssl = nullptr;
     ::close(m_fd);

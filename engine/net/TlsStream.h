@@ -1,6 +1,7 @@
 #pragma once
 
 #include "net/ByteStream.h"
+#include "net/SocketWatch.h"
 
 #include <QByteArray>
 #include <QObject>
@@ -11,7 +12,6 @@ using SSL = struct ssl_st;
 
 namespace portico {
 
-class ReadinessNotifier;
 class TlsServerContext;
 
 // TLS on an accepted, non-blocking descriptor (server side), driven by socket notifiers like
@@ -66,8 +66,7 @@ private:
     SSL *m_ssl = nullptr;
     std::shared_ptr<const TlsServerContext> m_context;
     State m_state = State::Handshaking;
-    ReadinessNotifier *m_readNotifier = nullptr;
-    ReadinessNotifier *m_writeNotifier = nullptr;
+    SocketWatch m_watch;
     ByteStreamHandler *m_handler = nullptr;
     QByteArray m_out;
     qsizetype m_outPos = 0;
