@@ -66,6 +66,11 @@ struct SettingsConfig
     int ejectAfterFailures = 3;         // consecutive connect failures before a target is ejected
     int ejectDurationMs = 10'000;       // how long an ejected target stays out
     int shutdownTimeoutMs = 10'000;     // in-flight requests may finish within this on shutdown
+    // HTTPS: the address served over TLS with the configuration's certificates; empty = none.
+    QString listenTls;
+    bool redirectHttp = false; // the plain listener answers 308 with the https:// URL instead
+    int hstsMaxAgeS = 0;       // Strict-Transport-Security on HTTPS responses; 0 = not sent
+    int certificateWarningDays = 30; // certificates expiring within this many days are flagged
     ObserveConfig observe;
     friend bool operator==(const SettingsConfig &, const SettingsConfig &) = default;
 };
@@ -85,6 +90,13 @@ struct ServiceConfig
     int readTimeoutMs = 30'000;
     bool preserveHost = true; // false: send the target's host:port as Host
     int retries = 1;          // extra tries on another target when a connect fails (idempotent)
+    // For https:// targets: whether their certificate is verified, against these PEM CA
+    // certificates (empty = the system's), for this name (empty = the target's host; also
+    // the SNI name sent); the certificate (a name in Config::certificates) presented to them.
+    bool tlsVerify = true;
+    QString caBundle;
+    QString tlsServerName;
+    QString clientCertificate;
     friend bool operator==(const ServiceConfig &, const ServiceConfig &) = default;
 };
 
@@ -183,6 +195,19 @@ struct JwtProviderConfig
     friend bool operator==(const JwtProviderConfig &, const JwtProviderConfig &) = default;
 };
 
+// A certificate with its key, served by the HTTPS listener to the names it is for, or presented
+// to upstreams as a client certificate (ServiceConfig::clientCertificate).
+struct CertificateConfig
+{
+    QString name;
+    // SNI names it is served for, exact or "*.example.test"; empty = the names the certificate
+    // itself carries (subject alternative names). The first certificate is the default.
+    QStringList hosts;
+    QString certificate; // PEM: the certificate first, then its chain
+    QString key;         // PEM private key, unencrypted; leaves the store only when asked for
+    friend bool operator==(const CertificateConfig &, const CertificateConfig &) = default;
+};
+
 struct Config
 {
     int formatVersion = 1;
@@ -194,6 +219,7 @@ struct Config
     QList<ConsumerConfig> consumers;
     std::vector<PlanConfig> plans;
     std::vector<JwtProviderConfig> jwtProviders;
+    std::vector<CertificateConfig> certificates;
     friend bool operator==(const Config &, const Config &) = default;
 };
 
