@@ -99,8 +99,29 @@ CommandLineResult parseCommandLine(Program program, const QStringList &arguments
         QStringLiteral("service"),
         QStringLiteral("The service an --format openapi import routes to."),
         QStringLiteral("name"));
+    const QCommandLineOption includeKeysOpt(
+        QStringLiteral("include-keys"),
+        QStringLiteral("A native --export includes the certificates' private keys (left out "
+                       "otherwise; importing into the same store keeps its keys)."));
+    const QCommandLineOption issueCertificateOpt(
+        QStringLiteral("issue-certificate"),
+        QStringLiteral("Have the local development CA (created on first use) issue a "
+                       "certificate for <names> (comma-separated host names, *.wildcards, "
+                       "addresses) into the --db store (or the --config file), then exit."),
+        QStringLiteral("names"));
+    const QCommandLineOption certificateNameOpt(
+        QStringLiteral("certificate-name"),
+        QStringLiteral("The name --issue-certificate stores it as (default: the first name); "
+                       "one of that name is replaced."),
+        QStringLiteral("name"));
+    const QCommandLineOption exportCaOpt(
+        QStringLiteral("export-ca"),
+        QStringLiteral("Write the local development CA's certificate to <file> and print how "
+                       "to trust it, then exit."),
+        QStringLiteral("file"));
     parser.addOptions({configOpt, dbOpt, demoOpt, listenOpt, tlsCertOpt, tlsKeyOpt, workersOpt,
-                       adminOpt, importOpt, exportOpt, formatOpt, serviceOpt});
+                       adminOpt, importOpt, exportOpt, formatOpt, serviceOpt, includeKeysOpt,
+                       issueCertificateOpt, certificateNameOpt, exportCaOpt});
     const QCommandLineOption helpOpt = parser.addHelpOption();
     const QCommandLineOption versionOpt = parser.addVersionOption();
 
@@ -136,6 +157,21 @@ CommandLineResult parseCommandLine(Program program, const QStringList &arguments
     o.exportFile = parser.value(exportOpt);
     o.format = parser.value(formatOpt);
     o.service = parser.value(serviceOpt);
+    o.includeKeys = parser.isSet(includeKeysOpt);
+    if (o.includeKeys && o.exportFile.isEmpty())
+        return usageError(QStringLiteral("--include-keys goes with --export"));
+    o.issueCertificate = parser.value(issueCertificateOpt);
+    o.certificateName = parser.value(certificateNameOpt);
+    o.exportCa = parser.value(exportCaOpt);
+    if (!o.certificateName.isEmpty() && o.issueCertificate.isEmpty())
+        return usageError(QStringLiteral("--certificate-name goes with --issue-certificate"));
+    if (int(!o.issueCertificate.isEmpty()) + int(!o.exportCa.isEmpty())
+            + int(!o.importFile.isEmpty() || !o.exportFile.isEmpty())
+        > 1)
+        return usageError(QStringLiteral("give only one of --issue-certificate, --export-ca, "
+                                         "--import and --export"));
+    if (parser.isSet(issueCertificateOpt) && o.issueCertificate.trimmed().isEmpty())
+        return usageError(QStringLiteral("--issue-certificate needs at least one name"));
     o.listen = parser.value(listenOpt);
     o.tlsCert = parser.value(tlsCertOpt);
     o.tlsKey = parser.value(tlsKeyOpt);
@@ -165,7 +201,11 @@ CommandLineResult parseCommandLine(Program program, const QStringList &arguments
                               .arg(o.format));
     if (o.importFile.isEmpty() && o.exportFile.isEmpty() && !o.format.isEmpty())
         return usageError(QStringLiteral("--format goes with --import or --export"));
-    if (o.configFile.isEmpty() && o.dbFile.isEmpty() && !o.demo
+    if (!o.issueCertificate.isEmpty() && (o.demo || (o.configFile.isEmpty() && o.dbFile.isEmpty()
+                                                     && program == Program::Daemon)))
+        return usageError(QStringLiteral("--issue-certificate needs --db FILE or --config FILE: "
+                                         "the store it goes into"));
+    if (o.configFile.isEmpty() && o.dbFile.isEmpty() && !o.demo && o.exportCa.isEmpty()
         && program == Program::Daemon)
         return usageError(QStringLiteral("nothing to run: give --config FILE, --db FILE or "
                                          "--demo"));

@@ -29,6 +29,10 @@ struct CommandLineOptions
     QString exportFile; // --export FILE: from the --db store (or --config, --demo), then exit
     QString format;     // --format native|kong|nginx|openapi; empty: from the file's extension
     QString service;    // --service NAME: the service an OpenAPI import routes to
+    bool includeKeys = false; // --include-keys: a native --export carries private keys
+    QString issueCertificate; // --issue-certificate NAMES: by the local CA, into the store
+    QString certificateName;  // --certificate-name NAME: what it is stored as
+    QString exportCa;         // --export-ca FILE: the local CA's certificate, then exit
 };
 
 struct CommandLineResult

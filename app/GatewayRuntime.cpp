@@ -2,6 +2,7 @@
 
 #include "admin/AdminApi.h"
 #include "admin/AdminServer.h"
+#include "certs/CertificateStatus.h"
 #include "config/ConfigService.h"
 #include "config/DeclarativeFormat.h"
 #include "config/KeyUsageFlusher.h"
@@ -116,7 +117,10 @@ bool GatewayRuntime::openStore()
             return ConfigErrors(); // stored; it runs at the next start
         Config running = c; // cheap: the long lists are shared
         applyOverrides(m_options, running);
-        return m_engine->apply(running, ConfigCheck::AlreadyValidated);
+        ConfigErrors errors = m_engine->apply(running, ConfigCheck::AlreadyValidated);
+        if (errors.empty() && c.certificates != m_checkedCertificates)
+            checkCertificates(c);
+        return errors;
     });
     return true;
 }
@@ -188,7 +192,23 @@ bool GatewayRuntime::startEngine()
     }
 
     m_started = runningConfig().settings;
+    m_checkedCertificates = config.certificates;
+    m_warnings += portico::certificateWarnings(config, QDateTime::currentDateTimeUtc());
+    m_certificateTimer = new QTimer(this);
+    m_certificateTimer->setInterval(12 * 3600 * 1000);
+    connect(m_certificateTimer, &QTimer::timeout, this,
+            [this] { checkCertificates(m_config->config()); });
+    m_certificateTimer->start();
     return true;
+}
+
+void GatewayRuntime::checkCertificates(const Config &config)
+{
+    m_checkedCertificates = config.certificates;
+    const QStringList warnings =
+        portico::certificateWarnings(config, QDateTime::currentDateTimeUtc());
+    if (!warnings.isEmpty())
+        Q_EMIT certificateWarnings(warnings);
 }
 
 bool GatewayRuntime::startAdmin()

@@ -5,6 +5,7 @@
 #include "config/ConfigStore.h"
 
 #include <QObject>
+#include <QTimer>
 #include <QStringList>
 
 #include <memory>
@@ -54,7 +55,13 @@ public:
     // lines to print; ok tells whether it was applied.
     QStringList reloadConfigFile(bool *ok);
 
+Q_SIGNALS:
+    // Certificates expired or expiring soon (settings.certificate_warning_days): checked at
+    // start (into warnings()), when the certificates change and twice a day.
+    void certificateWarnings(const QStringList &warnings);
+
 private:
+    void checkCertificates(const Config &config);
     bool openStore();
     // --tls-cert and --tls-key, when given, for the engine's listener.
     bool loadListenerTls();
@@ -76,6 +83,8 @@ private:
     QStringList m_errors;
     QStringList m_warnings;
     int m_exitCode = 0;
+    std::vector<CertificateConfig> m_checkedCertificates; // as of the last check
+    QTimer *m_certificateTimer = nullptr;
 };
 
 // QStandardPaths::AppDataLocation/portico.db.

@@ -106,7 +106,8 @@ int runExport(Program program, const CommandLineOptions &options, MockServices &
     const std::optional<Source> source = exportSource(program, options, mocks, &exitCode);
     if (!source)
         return exitCode;
-    const ExportOutcome outcome = exportConfig(source->config, *format);
+    const ExportOutcome outcome = exportConfig(
+        source->config, *format, options.includeKeys ? PrivateKeys::Include : PrivateKeys::Omit);
     if (!writeFile(options.exportFile, outcome.text, &error)) {
         printErrors({error});
         return 1;
@@ -159,9 +160,10 @@ int runImport(const CommandLineOptions &options)
         }
         printReport(outcome.notCarried, outcome.notes, outcome.warnings);
         const bool json = options.configFile.endsWith(QLatin1String(".json"), Qt::CaseInsensitive);
+        // The file is the configuration itself, not an export: its keys stay in it.
         if (!writeFile(options.configFile,
-                       json ? toDeclarativeJson(outcome.config)
-                            : toDeclarativeYaml(outcome.config),
+                       json ? toDeclarativeJson(outcome.config, PrivateKeys::Include)
+                            : toDeclarativeYaml(outcome.config, PrivateKeys::Include),
                        &error)) {
             printErrors({error});
             return 1;

@@ -1,5 +1,6 @@
 // portico: the desktop control room with the gateway engine inside.
 
+#include "CertificateCommand.h"
 #include "CommandLine.h"
 #include "GatewayRuntime.h"
 #include "GuiLatencyProbe.h"
@@ -55,6 +56,8 @@ int main(int argc, char *argv[])
         return cli.exitCode;
 
     MockServices mocks;
+    if (!cli.options.issueCertificate.isEmpty() || !cli.options.exportCa.isEmpty())
+        return runCertificateCommand(Program::Desktop, cli.options);
     if (!cli.options.importFile.isEmpty() || !cli.options.exportFile.isEmpty())
         return runTransfer(Program::Desktop, cli.options, mocks);
 

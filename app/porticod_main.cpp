@@ -1,5 +1,6 @@
 // porticod: the gateway engine, headless.
 
+#include "CertificateCommand.h"
 #include "CommandLine.h"
 #include "GatewayRuntime.h"
 #include "SignalHandler.h"
@@ -65,6 +66,8 @@ int main(int argc, char *argv[])
         return cli.exitCode;
 
     MockServices mocks;
+    if (!cli.options.issueCertificate.isEmpty() || !cli.options.exportCa.isEmpty())
+        return runCertificateCommand(Program::Daemon, cli.options);
     if (!cli.options.importFile.isEmpty() || !cli.options.exportFile.isEmpty())
         return runTransfer(Program::Daemon, cli.options, mocks);
 
@@ -73,6 +76,7 @@ int main(int argc, char *argv[])
     SignalHandler signalHandler({SIGTERM, SIGINT, SIGHUP});
 
     GatewayRuntime runtime(Program::Daemon, cli.options, mocks);
+    QObject::connect(&runtime, &GatewayRuntime::certificateWarnings, &printWarnings);
     const bool started = runtime.start();
     printWarnings(runtime.warnings());
     if (!started) {

@@ -20,23 +20,33 @@ bool wantsYaml(const AdminRequest &request)
     return request.headers.value("Accept").contains("yaml");
 }
 
+// Certificates' private keys only for ?include_keys=true: asked for, never by default.
+PrivateKeys keysWanted(const AdminRequest &request)
+{
+    return request.query.queryItemValue(QStringLiteral("include_keys")) == QLatin1String("true")
+        ? PrivateKeys::Include
+        : PrivateKeys::Omit;
+}
+
 AdminResponse exportConfig(const AdminRequest &request, const Config &config, qint64 revision)
 {
     AdminResponse response;
+    const PrivateKeys keys = keysWanted(request);
     if (wantsYaml(request)) {
         response.contentType = "application/yaml";
-        response.body = toDeclarativeYaml(config);
+        response.body = toDeclarativeYaml(config, keys);
     } else {
-        response.body = toDeclarativeJson(config);
+        response.body = toDeclarativeJson(config, keys);
     }
     return response.withHeader("ETag", revisionTag(revision));
 }
 
 // The request body as a whole configuration: JSON or YAML (the format is a YAML superset).
-std::optional<Config> readConfig(const AdminRequest &request, AdminResponse &failure,
-                                 QStringList *warnings = nullptr)
+// Certificates sent without their key keep the stored one.
+std::optional<Config> readConfig(const AdminRequest &request, const Config &current,
+                                 AdminResponse &failure, QStringList *warnings = nullptr)
 {
-    ConfigLoadResult loaded = parseDeclarative(request.body);
+    ConfigLoadResult loaded = parseDeclarative(request.body, &current);
     if (!loaded.ok()) {
         failure = AdminResponse::error(400, QStringLiteral("invalid configuration"),
                                        loaded.errors);
@@ -56,7 +66,8 @@ AdminResponse putConfig(AdminContext &context, const AdminRequest &request, qint
 {
     AdminResponse failure;
     QStringList warnings;
-    const std::optional<Config> config = readConfig(request, failure, &warnings);
+    const std::optional<Config> config =
+        readConfig(request, context.config.config(), failure, &warnings);
     if (!config)
         return failure;
     const StoreResult result =
@@ -68,9 +79,9 @@ AdminResponse putConfig(AdminContext &context, const AdminRequest &request, qint
     return storeResponse(result, 200, body);
 }
 
-AdminResponse validateConfigRequest(const AdminRequest &request)
+AdminResponse validateConfigRequest(AdminContext &context, const AdminRequest &request)
 {
-    const ConfigLoadResult loaded = parseDeclarative(request.body);
+    const ConfigLoadResult loaded = parseDeclarative(request.body, &context.config.config());
     TreeValue errors = TreeValue::list();
     for (const ConfigError &e : loaded.errors) {
         TreeValue item = TreeValue::map();
@@ -160,7 +171,8 @@ std::optional<AdminResponse> handleConfigRequest(AdminContext &context,
     }
     const QString &what = s[1];
     if (what == QLatin1String("validate") && s.size() == 2)
-        return request.method == "POST" ? validateConfigRequest(request) : methodNotAllowed("POST");
+        return request.method == "POST" ? validateConfigRequest(context, request)
+                                        : methodNotAllowed("POST");
     if (what == QLatin1String("rollback") && s.size() == 2)
         return request.method == "POST" ? rollback(context, request, *expected)
                                         : methodNotAllowed("POST");

@@ -1,5 +1,6 @@
 #include "AdminEntities.h"
 
+#include "certs/CertificateStatus.h"
 #include "config/ConfigService.h"
 #include "config/ConfigTree.h"
 #include "config/DeclarativeFormat.h"
@@ -23,6 +24,13 @@ struct EntityKind
     PartLoadResult<T> (*parse)(const QByteArray &);
     // Carries a rename to whatever refers to the entity by name.
     void (*renameReferences)(Config &, const QString &from, const QString &to);
+    // What answers show of an entity, when more (or less) than toTree(): read-only details.
+    TreeValue (*answer)(const T &, const Config &) = nullptr;
+
+    TreeValue shown(const T &item, const Config &config) const
+    {
+        return answer ? answer(item, config) : toTree(item);
+    }
 };
 
 void renameServiceReferences(Config &config, const QString &from, const QString &to)
@@ -51,6 +59,29 @@ void renameJwtProviderReferences(Config &config, const QString &from, const QStr
     }
 }
 
+void renameCertificateReferences(Config &config, const QString &from, const QString &to)
+{
+    for (ServiceConfig &service : config.services) {
+        if (service.clientCertificate == from)
+            service.clientCertificate = to;
+    }
+}
+
+TreeValue certificateWithoutKey(const CertificateConfig &certificate)
+{
+    return certificateToTree(certificate, PrivateKeys::Omit);
+}
+
+// Never the private key; its issuer, names and expiry instead.
+TreeValue certificateAnswer(const CertificateConfig &certificate, const Config &config)
+{
+    TreeValue tree = certificateToTree(certificate, PrivateKeys::Omit);
+    tree.insert("details", certificateDetailsTree(certificateStatus(
+                               certificate, config.settings.certificateWarningDays,
+                               QDateTime::currentDateTimeUtc())));
+    return tree;
+}
+
 const EntityKind<ServiceConfig> kServices{"services", "service", &Config::services,
                                           serviceToTree, parseServicePart,
                                           renameServiceReferences};
@@ -64,6 +95,10 @@ const EntityKind<JwtProviderConfig> kJwtProviders{"jwt_providers", "JWT provider
                                                   &Config::jwtProviders, jwtProviderToTree,
                                                   parseJwtProviderPart,
                                                   renameJwtProviderReferences};
+const EntityKind<CertificateConfig> kCertificates{"certificates",         "certificate",
+                                                  &Config::certificates,  certificateWithoutKey,
+                                                  parseCertificatePart,   renameCertificateReferences,
+                                                  certificateAnswer};
 
 template<typename List>
 qsizetype indexOf(const List &list, const QString &name)
@@ -105,6 +140,19 @@ void keepKeysUnlessGiven(ConsumerConfig &next, const ConsumerConfig &current,
         next.keys = current.keys;
 }
 
+// The Admin API never shows a private key: a certificate sent back without one keeps its key,
+// as long as the certificate itself is the same.
+template<typename T>
+void keepPrivateKey(T &, const T &)
+{
+}
+
+void keepPrivateKey(CertificateConfig &next, const CertificateConfig &current)
+{
+    if (next.key.isEmpty() && next.certificate == current.certificate)
+        next.key = current.key;
+}
+
 template<typename T, typename List>
 AdminResponse list(AdminContext &context, const EntityKind<T, List> &kind, const AdminRequest &request)
 {
@@ -116,7 +164,7 @@ AdminResponse list(AdminContext &context, const EntityKind<T, List> &kind, const
     TreeValue data = TreeValue::list();
     const qsizetype end = std::min(qsizetype(items.size()), page->offset + page->limit);
     for (qsizetype i = page->offset; i < end; ++i)
-        data.append(kind.toTree(items[size_t(i)]));
+        data.append(kind.shown(items[size_t(i)], context.config.config()));
     return AdminResponse::json(200, pageBody(std::move(data), *page, qsizetype(items.size()),
                                              QLatin1Char('/') + QLatin1String(kind.plural)))
         .withHeader("ETag", revisionTag(context.config.revision()));
@@ -129,7 +177,7 @@ AdminResponse getOne(AdminContext &context, const EntityKind<T, List> &kind, con
     const qsizetype index = indexOf(items, name);
     if (index < 0)
         return notFound(QStringLiteral("no %1").arg(describe(kind.singular, name)));
-    return AdminResponse::json(200, kind.toTree(items[size_t(index)]))
+    return AdminResponse::json(200, kind.shown(items[size_t(index)], context.config.config()))
         .withHeader("ETag", revisionTag(context.config.revision()));
 }
 
@@ -145,7 +193,7 @@ AdminResponse store(AdminContext &context, const EntityKind<T, List> &kind, qint
         const List &items = context.config.config().*kind.list;
         const qsizetype index = indexOf(items, resultName);
         if (index >= 0)
-            body = kind.toTree(items[size_t(index)]);
+            body = kind.shown(items[size_t(index)], context.config.config());
     }
     AdminResponse response = storeResponse(result, okStatus, body);
     if (result.ok() && okStatus == 201)
@@ -205,6 +253,7 @@ AdminResponse replace(AdminContext &context, const EntityKind<T, List> &kind,
                          items.push_back(item);
                      } else {
                          keepKeysUnlessGiven(item, items[size_t(index)], request.body);
+                         keepPrivateKey(item, items[size_t(index)]);
                          items[size_t(index)] = item;
                      }
                      return EditOutcome{};
@@ -241,6 +290,7 @@ AdminResponse patch(AdminContext &context, const EntityKind<T, List> &kind, cons
         PartLoadResult<T> parsed = kind.parse(QJsonDocument(merged).toJson());
         if (!parsed.ok())
             return EditOutcome{StoreResult::Status::Invalid, parsed.errors, {}};
+        keepPrivateKey(parsed.value, items[size_t(index)]);
         newName = parsed.value.name;
         if (newName != name && kind.renameReferences)
             kind.renameReferences(config, name, newName);
@@ -315,6 +365,8 @@ std::optional<AdminResponse> handleEntityRequest(AdminContext &context,
         return serve(context, kPlans, request);
     if (kind == QLatin1String(kJwtProviders.plural))
         return serve(context, kJwtProviders, request);
+    if (kind == QLatin1String(kCertificates.plural))
+        return serve(context, kCertificates, request);
     return std::nullopt;
 }
 

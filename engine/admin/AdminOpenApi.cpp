@@ -106,6 +106,11 @@ TreeValue schemas()
                      {"eject_after_failures", type("integer")},
                      {"eject_duration_ms", type("integer")},
                      {"shutdown_timeout_ms", type("integer")},
+                     {"listen_tls", type("string", "host:port served over HTTPS; empty = none")},
+                     {"redirect_http", type("boolean", "listen answers 308 to https://")},
+                     {"hsts_max_age_s", type("integer", "Strict-Transport-Security; 0 = none")},
+                     {"certificate_warning_days",
+                      type("integer", "certificates expiring sooner are flagged")},
                      {"capture_records", type("integer", "0 = capture nothing")},
                      {"capture_bytes", type("integer")},
                      {"capture", oneOf({"watched", "always", "off"})},
@@ -182,13 +187,22 @@ TreeValue schemas()
                      {"jwks_cache_min_s", type("integer", "shortest a fetched JWKS is kept")},
                      {"jwks_cache_max_s", type("integer", "longest a fetched JWKS is kept")}},
                     {QStringLiteral("name")}));
+    s.insert("Certificate",
+             object({{"name", type("string")},
+                     {"hosts", arrayOf(type("string", "SNI name, exact or *.example.test"))},
+                     {"certificate", type("string", "PEM, the certificate then its chain")},
+                     {"key", type("string", "PEM private key; written, never read back")},
+                     {"details", type("object", "read-only: subject, issuer, names, not_after, "
+                                                "days_left, status, warning")}},
+                    {QStringLiteral("name"), QStringLiteral("certificate")}));
     s.insert("Config", object({{"format_version", type("integer")},
                                {"settings", ref("Settings")},
                                {"services", arrayOf(ref("Service"))},
                                {"routes", arrayOf(ref("Route"))},
                                {"consumers", arrayOf(ref("Consumer"))},
                                {"plans", arrayOf(ref("Plan"))},
-                               {"jwt_providers", arrayOf(ref("JwtProvider"))}},
+                               {"jwt_providers", arrayOf(ref("JwtProvider"))},
+                               {"certificates", arrayOf(ref("Certificate"))}},
                               {QStringLiteral("format_version")}));
     s.insert("Page", object({{"data", arrayOf(type("object"))},
                              {"offset", type("integer")},
@@ -253,7 +267,9 @@ TreeValue adminOpenApiDocument()
     p.insert("get", operation("engine and store status", nullptr, "200", nullptr, false));
     paths.insert("/status", std::move(p));
     p = TreeValue::map();
-    p.insert("get", operation("export (?format=yaml for YAML)", nullptr, "200", "Config", false));
+    p.insert("get", operation("export (?format=yaml for YAML; ?include_keys=true adds the "
+                              "certificates' private keys)",
+                              nullptr, "200", "Config", false));
     p.insert("put", operation("replace everything, atomically", "Config", "200", nullptr, true));
     paths.insert("/config", std::move(p));
     p = TreeValue::map();
@@ -274,6 +290,7 @@ TreeValue adminOpenApiDocument()
     addCrud(paths, "consumers", "Consumer");
     addCrud(paths, "plans", "Plan");
     addCrud(paths, "jwt_providers", "JwtProvider");
+    addCrud(paths, "certificates", "Certificate");
     p = TreeValue::map();
     p.insert("get", operation("a consumer's keys (metadata only)", nullptr, "200", nullptr, false));
     p.insert("post", operation("new key, returned this once ({\"expires\": ...} optional)",

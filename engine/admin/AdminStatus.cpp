@@ -1,5 +1,6 @@
 #include "AdminStatus.h"
 
+#include "certs/CertificateStatus.h"
 #include "config/ConfigService.h"
 #include "config/Snapshot.h"
 #include "net/Deadline.h"
@@ -16,7 +17,8 @@ AdminResponse statusResponse(AdminContext &context)
         .insert("routes", qint64(config.routes.size()))
         .insert("consumers", qint64(config.consumers.size()))
         .insert("plans", qint64(config.plans.size()))
-        .insert("jwt_providers", qint64(config.jwtProviders.size()));
+        .insert("jwt_providers", qint64(config.jwtProviders.size()))
+        .insert("certificates", qint64(config.certificates.size()));
 
     TreeValue engine = TreeValue::map();
     const bool running = context.engine && context.engine->isRunning();
@@ -46,7 +48,10 @@ AdminResponse statusResponse(AdminContext &context)
                              ? QStringLiteral("in memory")
                              : context.config.store().path())
         .insert("config", std::move(counts))
-        .insert("engine", std::move(engine));
+        .insert("engine", std::move(engine))
+        // Certificates expired or close to it (settings.certificate_warning_days).
+        .insert("warnings", TreeValue::flowList(
+                                certificateWarnings(config, QDateTime::currentDateTimeUtc())));
     return AdminResponse::json(200, body).withHeader("ETag",
                                                      revisionTag(context.config.revision()));
 }

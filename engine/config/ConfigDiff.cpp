@@ -197,6 +197,7 @@ QString entityKindName(EntityKind kind)
     case EntityKind::Consumer: return QStringLiteral("consumer");
     case EntityKind::Plan: return QStringLiteral("plan");
     case EntityKind::JwtProvider: return QStringLiteral("jwt_provider");
+    case EntityKind::Certificate: return QStringLiteral("certificate");
     }
     return QString();
 }
@@ -204,7 +205,8 @@ QString entityKindName(EntityKind kind)
 std::optional<EntityKind> entityKindFromName(QStringView name)
 {
     for (EntityKind kind : {EntityKind::Settings, EntityKind::Service, EntityKind::Route,
-                            EntityKind::Consumer, EntityKind::Plan, EntityKind::JwtProvider}) {
+                            EntityKind::Consumer, EntityKind::Plan, EntityKind::JwtProvider,
+                            EntityKind::Certificate}) {
         if (name == entityKindName(kind))
             return kind;
     }
@@ -221,6 +223,7 @@ ConfigDiff diffConfigs(const Config &before, const Config &after)
     diffList(EntityKind::Consumer, before.consumers, after.consumers, diff.changes);
     diffList(EntityKind::Plan, before.plans, after.plans, diff.changes);
     diffList(EntityKind::JwtProvider, before.jwtProviders, after.jwtProviders, diff.changes);
+    diffList(EntityKind::Certificate, before.certificates, after.certificates, diff.changes);
     return diff;
 }
 

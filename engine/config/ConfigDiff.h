@@ -10,8 +10,8 @@
 namespace portico {
 
 // The parts of a configuration the store writes, diffs and keeps history for one by one.
-enum class EntityKind { Settings, Service, Route, Consumer, Plan, JwtProvider };
-QString entityKindName(EntityKind kind); // "settings", "service", ..., "jwt_provider"
+enum class EntityKind { Settings, Service, Route, Consumer, Plan, JwtProvider, Certificate };
+QString entityKindName(EntityKind kind); // "settings", "service", ..., "certificate"
 std::optional<EntityKind> entityKindFromName(QStringView name);
 
 // One entity that differs between two configurations, identified by kind and name. Indexes
@@ -32,7 +32,8 @@ struct EntityChange
     bool removed() const { return newIndex < 0; }
 };
 
-// Every changed entity: settings, then services, routes, consumers, plans and jwt_providers;
+// Every changed entity: settings, then services, routes, consumers, plans, jwt_providers and
+// certificates;
 // in each kind the removed ones (by old index), then the others by new index.
 struct ConfigDiff
 {

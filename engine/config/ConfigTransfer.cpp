@@ -69,13 +69,13 @@ ImportOutcome fromForeign(ForeignImport imported)
 
 } // namespace
 
-ExportOutcome exportConfig(const Config &config, TransferFormat format)
+ExportOutcome exportConfig(const Config &config, TransferFormat format, PrivateKeys keys)
 {
     switch (format) {
     case TransferFormat::NativeYaml:
-        return {toDeclarativeYaml(config), {}, {}};
+        return {toDeclarativeYaml(config, keys), {}, {}};
     case TransferFormat::NativeJson:
-        return {toDeclarativeJson(config), {}, {}};
+        return {toDeclarativeJson(config, keys), {}, {}};
     case TransferFormat::Kong:
         return fromForeign(exportKong(config));
     case TransferFormat::Nginx:
@@ -93,7 +93,7 @@ ImportOutcome importConfig(const QByteArray &text, TransferFormat format, const 
     switch (format) {
     case TransferFormat::NativeYaml:
     case TransferFormat::NativeJson: {
-        ConfigLoadResult loaded = parseDeclarative(text);
+        ConfigLoadResult loaded = parseDeclarative(text, &current);
         ImportOutcome outcome;
         outcome.config = std::move(loaded.config);
         outcome.errors = std::move(loaded.errors);

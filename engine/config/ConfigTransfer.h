@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Config.h"
+#include "ConfigTree.h"
 
 #include <QByteArray>
 #include <QString>
@@ -35,7 +36,9 @@ struct ExportOutcome
     QStringList notCarried; // foreign formats: what the output lacks, one line each
     QStringList notes;
 };
-ExportOutcome exportConfig(const Config &config, TransferFormat format);
+// Native exports carry certificates' private keys only with PrivateKeys::Include.
+ExportOutcome exportConfig(const Config &config, TransferFormat format,
+                           PrivateKeys keys = PrivateKeys::Omit);
 
 struct ImportOutcome
 {
@@ -46,8 +49,8 @@ struct ImportOutcome
     QStringList notes;
     bool ok() const { return errors.empty(); }
 };
-// Native and Kong documents replace the configuration (keeping `current` nowhere); an OpenAPI
-// document adds (or replaces, by name) routes to `service` in `current`.
+// Native and Kong documents replace the configuration (keeping of `current` only the private
+// keys of certificates the document names without one); an OpenAPI document adds (or replaces, by name) routes to `service` in `current`.
 ImportOutcome importConfig(const QByteArray &text, TransferFormat format, const Config &current,
                            const QString &service = QString());
 

@@ -26,7 +26,11 @@ TreeValue settingsToTree(const SettingsConfig &s)
         .insert("upstream_pool_size", s.upstreamPoolSize)
         .insert("eject_after_failures", s.ejectAfterFailures)
         .insert("eject_duration_ms", s.ejectDurationMs)
-        .insert("shutdown_timeout_ms", s.shutdownTimeoutMs);
+        .insert("shutdown_timeout_ms", s.shutdownTimeoutMs)
+        .insert("listen_tls", s.listenTls)
+        .insert("redirect_http", s.redirectHttp)
+        .insert("hsts_max_age_s", s.hstsMaxAgeS)
+        .insert("certificate_warning_days", s.certificateWarningDays);
     const ObserveConfig &o = s.observe;
     tree.insert("capture_records", o.captureRecords)
         .insert("capture_bytes", o.captureBytes)
@@ -146,7 +150,18 @@ TreeValue jwtProviderToTree(const JwtProviderConfig &p)
     return tree;
 }
 
-TreeValue configToTree(const Config &config)
+TreeValue certificateToTree(const CertificateConfig &certificate, PrivateKeys keys)
+{
+    TreeValue tree = TreeValue::map();
+    tree.insert("name", certificate.name)
+        .insert("hosts", TreeValue::flowList(certificate.hosts))
+        .insert("certificate", certificate.certificate);
+    if (keys == PrivateKeys::Include)
+        tree.insert("key", certificate.key);
+    return tree;
+}
+
+TreeValue configToTree(const Config &config, PrivateKeys keys)
 {
     const auto listOf = [](const auto &items, auto toTree) {
         TreeValue list = TreeValue::list();
@@ -161,7 +176,10 @@ TreeValue configToTree(const Config &config)
         .insert("routes", listOf(config.routes, routeToTree))
         .insert("consumers", listOf(config.consumers, consumerToTree))
         .insert("plans", listOf(config.plans, planToTree))
-        .insert("jwt_providers", listOf(config.jwtProviders, jwtProviderToTree));
+        .insert("jwt_providers", listOf(config.jwtProviders, jwtProviderToTree))
+        .insert("certificates", listOf(config.certificates, [keys](const auto &c) {
+                    return certificateToTree(c, keys);
+                }));
     return tree;
 }
 

@@ -9,6 +9,7 @@
 #include "NameIndex.h"
 #include "ObserveChecks.h"
 #include "RateLimitChecks.h"
+#include "TlsChecks.h"
 #include "policy/jwt_auth/JwtKey.h"
 #include "routing/PathNormalizer.h"
 
@@ -441,6 +442,7 @@ ConfigErrors validateConfig(const Config &config, const Config *validBase)
         check.add(QStringLiteral("format_version"),
                   QStringLiteral("unsupported version %1 (expected 1)").arg(config.formatVersion));
     checkSettings(check, config.settings);
+    checkTlsSettings(check, config.settings, config.certificates);
 
     const FieldPath servicesPath("services");
     RepeatFinder serviceRepeats = nameRepeats(config.services);
@@ -500,6 +502,7 @@ ConfigErrors validateConfig(const Config &config, const Config *validBase)
         checkJwtProvider(check, jwtPath[i], provider);
         checkUniqueName(check, providerRepeats, jwtPath, i, provider.name);
     }
+    checkCertificates(check, config.certificates);
     return check.take();
 }
 

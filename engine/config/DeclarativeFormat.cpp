@@ -54,7 +54,19 @@ PartLoadResult<T> parsePart(const QByteArray &text,
 
 } // namespace
 
-ConfigLoadResult parseDeclarative(const QByteArray &text)
+void keepStoredKeys(Config &config, const Config &keysFrom)
+{
+    for (CertificateConfig &certificate : config.certificates) {
+        if (!certificate.key.isEmpty())
+            continue;
+        for (const CertificateConfig &stored : keysFrom.certificates) {
+            if (stored.name == certificate.name && stored.certificate == certificate.certificate)
+                certificate.key = stored.key;
+        }
+    }
+}
+
+ConfigLoadResult parseDeclarative(const QByteArray &text, const Config *keysFrom)
 {
     ConfigLoadResult result;
     YAML::Node root;
@@ -69,6 +81,8 @@ ConfigLoadResult parseDeclarative(const QByteArray &text)
             {QString(), QStringLiteral("cannot read the document: %1").arg(e.what())});
         return result;
     }
+    if (keysFrom)
+        keepStoredKeys(result.config, *keysFrom);
     for (ConfigError &error : validateConfig(result.config)) {
         if (!reader.isMasked(error))
             result.errors.push_back(std::move(error));
@@ -76,7 +90,7 @@ ConfigLoadResult parseDeclarative(const QByteArray &text)
     return result;
 }
 
-ConfigLoadResult loadDeclarativeFile(const QString &path)
+ConfigLoadResult loadDeclarativeFile(const QString &path, const Config *keysFrom)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
@@ -85,17 +99,17 @@ ConfigLoadResult loadDeclarativeFile(const QString &path)
             {QString(), QStringLiteral("cannot read %1: %2").arg(path, file.errorString())});
         return result;
     }
-    return parseDeclarative(file.readAll());
+    return parseDeclarative(file.readAll(), keysFrom);
 }
 
-QByteArray toDeclarativeYaml(const Config &config)
+QByteArray toDeclarativeYaml(const Config &config, PrivateKeys keys)
 {
-    return configToTree(config).toYaml();
+    return configToTree(config, keys).toYaml();
 }
 
-QByteArray toDeclarativeJson(const Config &config)
+QByteArray toDeclarativeJson(const Config &config, PrivateKeys keys)
 {
-    return configToTree(config).toJson();
+    return configToTree(config, keys).toJson();
 }
 
 PartLoadResult<SettingsConfig> parseSettingsPart(const QByteArray &text)
@@ -126,6 +140,11 @@ PartLoadResult<PlanConfig> parsePlanPart(const QByteArray &text)
 PartLoadResult<JwtProviderConfig> parseJwtProviderPart(const QByteArray &text)
 {
     return parsePart(text, &DeclarativeReader::readJwtProvider);
+}
+
+PartLoadResult<CertificateConfig> parseCertificatePart(const QByteArray &text)
+{
+    return parsePart(text, &DeclarativeReader::readCertificate);
 }
 
 } // namespace portico

@@ -223,6 +223,8 @@ bool DeclarativeReader::readRoot(const YAML::Node &root, Config &config)
             readList(value, path, config.plans, &DeclarativeReader::readPlan);
         else if (key == "jwt_providers")
             readList(value, path, config.jwtProviders, &DeclarativeReader::readJwtProvider);
+        else if (key == "certificates")
+            readList(value, path, config.certificates, &DeclarativeReader::readCertificate);
         else
             return false;
         return true;
@@ -273,6 +275,14 @@ void DeclarativeReader::readSettings(const YAML::Node &node, const QString &base
             readInteger(value, path, s.ejectDurationMs);
         else if (key == "shutdown_timeout_ms")
             readInteger(value, path, s.shutdownTimeoutMs);
+        else if (key == "listen_tls")
+            readString(value, path, s.listenTls);
+        else if (key == "redirect_http")
+            readBool(value, path, s.redirectHttp);
+        else if (key == "hsts_max_age_s")
+            readInteger(value, path, s.hstsMaxAgeS);
+        else if (key == "certificate_warning_days")
+            readInteger(value, path, s.certificateWarningDays);
         else
             return readObserveSetting(key, value, path, s.observe);
         return true;
@@ -464,6 +474,26 @@ void DeclarativeReader::readJwtProvider(const YAML::Node &node, const QString &b
             readInteger(value, path, jwt.jwksCacheMinS);
         else if (key == "jwks_cache_max_s")
             readInteger(value, path, jwt.jwksCacheMaxS);
+        else
+            return false;
+        return true;
+    });
+}
+
+void DeclarativeReader::readCertificate(const YAML::Node &node, const QString &base,
+                                        CertificateConfig &certificate)
+{
+    readMap(node, base, [&](const std::string &key, const YAML::Node &value, const QString &path) {
+        if (key == "name")
+            readString(value, path, certificate.name);
+        else if (key == "hosts")
+            readStringList(value, path, certificate.hosts);
+        else if (key == "certificate")
+            readString(value, path, certificate.certificate);
+        else if (key == "key")
+            readString(value, path, certificate.key);
+        else if (key == "details")
+            return true; // what the Admin API adds when it answers (issuer, expiry): read-only
         else
             return false;
         return true;

@@ -36,6 +36,8 @@ public:
     void readConsumer(const YAML::Node &node, const QString &path, ConsumerConfig &consumer);
     void readPlan(const YAML::Node &node, const QString &path, PlanConfig &plan);
     void readJwtProvider(const YAML::Node &node, const QString &path, JwtProviderConfig &jwt);
+    void readCertificate(const YAML::Node &node, const QString &path,
+                         CertificateConfig &certificate);
     // A key entry: {key: plaintext} (hashed here, the plaintext dropped) or the stored form
     // {id, hash, prefix, created, expires, revoked} that export writes.
     void readApiKey(const YAML::Node &node, const QString &path, ApiKeyConfig &key);

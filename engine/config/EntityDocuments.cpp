@@ -112,6 +112,8 @@ QByteArray entityDocument(const Config &config, EntityKind kind, qsizetype index
     case EntityKind::Consumer: return consumerDocument(config.consumers[i]);
     case EntityKind::Plan: return planToTree(config.plans[i]).toJson(true);
     case EntityKind::JwtProvider: return jwtProviderToTree(config.jwtProviders[i]).toJson(true);
+    case EntityKind::Certificate: // the history restores what it recorded: the key included
+        return certificateToTree(config.certificates[i], PrivateKeys::Include).toJson(true);
     }
     return QByteArray();
 }
@@ -138,6 +140,8 @@ bool insertEntity(Config &config, EntityKind kind, qsizetype index, const QByteA
     case EntityKind::Plan: return insertParsed(config.plans, index, parsePlanPart(document), error);
     case EntityKind::JwtProvider:
         return insertParsed(config.jwtProviders, index, parseJwtProviderPart(document), error);
+    case EntityKind::Certificate:
+        return insertParsed(config.certificates, index, parseCertificatePart(document), error);
     }
     return false;
 }
@@ -151,6 +155,7 @@ void eraseEntities(Config &config, EntityKind kind, const QSet<QString> &names)
     case EntityKind::Consumer: eraseNamed(config.consumers, names); break;
     case EntityKind::Plan: eraseNamed(config.plans, names); break;
     case EntityKind::JwtProvider: eraseNamed(config.jwtProviders, names); break;
+    case EntityKind::Certificate: eraseNamed(config.certificates, names); break;
     }
 }
 

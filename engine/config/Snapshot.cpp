@@ -107,6 +107,9 @@ Snapshot::Snapshot(Config c, quint64 v)
     , config(std::move(c))
     , router(config.routes)
     , redactor(Redactor::forConfig(config))
+    , hstsValue(config.settings.hstsMaxAgeS > 0
+                    ? "max-age=" + QByteArray::number(config.settings.hstsMaxAgeS)
+                    : QByteArray())
 {
 }
 

@@ -64,6 +64,8 @@ struct Snapshot
     std::shared_ptr<const ConsumerDirectory> consumers; // null when no route authenticates
     std::shared_ptr<const RateLimiter> rateLimiter;     // plans, calendar, where counters live
     Redactor redactor; // what captures and logs must not show (settings.redact_headers)
+    // Strict-Transport-Security's value on HTTPS responses ("max-age=N"); empty: not sent.
+    QByteArray hstsValue;
 
     Snapshot(Config c, quint64 v);
 };

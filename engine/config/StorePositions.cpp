@@ -9,6 +9,7 @@ std::vector<qint64> &StoredPositions::of(EntityKind kind)
     case EntityKind::Route: return routes;
     case EntityKind::Consumer: return consumers;
     case EntityKind::Plan: return plans;
+    case EntityKind::Certificate: return certificates;
     case EntityKind::JwtProvider:
     case EntityKind::Settings: // has no list; never asked for
         break;

@@ -18,6 +18,7 @@ struct StoredPositions
     std::vector<qint64> consumers;
     std::vector<qint64> plans;
     std::vector<qint64> jwtProviders;
+    std::vector<qint64> certificates;
 
     std::vector<qint64> &of(EntityKind kind);
 };

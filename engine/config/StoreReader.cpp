@@ -145,6 +145,8 @@ public:
     bool consumers(QList<ConsumerConfig> &consumers, std::vector<qint64> &positions,
                    const QHash<qint64, QString> &planNames);
     bool jwtProviders(std::vector<JwtProviderConfig> &providers, std::vector<qint64> &positions);
+    bool certificates(std::vector<CertificateConfig> &certificates,
+                      std::vector<qint64> &positions);
 
 private:
     QSqlDatabase &m_db;
@@ -393,6 +395,29 @@ bool Reader::jwtProviders(std::vector<JwtProviderConfig> &providers, std::vector
     return true;
 }
 
+bool Reader::certificates(std::vector<CertificateConfig> &certificates,
+                          std::vector<qint64> &positions)
+{
+    QSqlQuery query(m_db);
+    if (!select(query, QStringLiteral("SELECT position, name, hosts, certificate_pem, "
+                                      "private_key_pem FROM certificates")))
+        return false;
+    std::vector<Row<CertificateConfig>> rows;
+    while (query.next()) {
+        Row<CertificateConfig> &row = rows.emplace_back();
+        CertificateConfig &c = row.value;
+        row.position = query.value(0).toLongLong();
+        c.name = query.value(1).toString();
+        stringList(row, query.value(2), "hosts", c.hosts);
+        c.certificate = query.value(3).toString();
+        c.key = query.value(4).toString();
+    }
+    if (!finished(query))
+        return false;
+    finish(rows, "certificates", certificates, positions);
+    return true;
+}
+
 } // namespace
 
 bool readStoredConfig(QSqlDatabase &db, Config &config, StoredPositions &positions,
@@ -407,7 +432,8 @@ bool readStoredConfig(QSqlDatabase &db, Config &config, StoredPositions &positio
         && reader.plans(config.plans, positions.plans, planNames)
         && reader.routes(config.routes, positions.routes, serviceNames)
         && reader.consumers(config.consumers, positions.consumers, planNames)
-        && reader.jwtProviders(config.jwtProviders, positions.jwtProviders);
+        && reader.jwtProviders(config.jwtProviders, positions.jwtProviders)
+        && reader.certificates(config.certificates, positions.certificates);
 }
 
 } // namespace portico

@@ -38,6 +38,7 @@ QString tableOf(EntityKind kind)
     case EntityKind::Consumer: return QStringLiteral("consumers");
     case EntityKind::Plan: return QStringLiteral("plans");
     case EntityKind::JwtProvider: return QStringLiteral("jwt_providers");
+    case EntityKind::Certificate: return QStringLiteral("certificates");
     case EntityKind::Settings: break;
     }
     return QStringLiteral("settings");
@@ -113,6 +114,7 @@ public:
     bool write(const ConsumerConfig *before, const ConsumerConfig &after, qint64 position);
     bool write(const PlanConfig *before, const PlanConfig &after, qint64 position);
     bool write(const JwtProviderConfig *before, const JwtProviderConfig &after, qint64 position);
+    bool write(const CertificateConfig *before, const CertificateConfig &after, qint64 position);
     bool deleteKeys(const QString &consumer);
     bool forgetKeyUse(const QString &keyId);
 
@@ -283,6 +285,22 @@ bool Writer::write(const JwtProviderConfig *before, const JwtProviderConfig &p, 
                QStringLiteral("cannot write jwt provider %1").arg(p.name));
 }
 
+bool Writer::write(const CertificateConfig *before, const CertificateConfig &c, qint64 position)
+{
+    const QString sql = before
+        ? QStringLiteral("UPDATE certificates SET position = ?, hosts = ?, certificate_pem = ?, "
+                         "private_key_pem = ? WHERE name = ?")
+        : QStringLiteral("INSERT INTO certificates (position, hosts, certificate_pem, "
+                         "private_key_pem, name, created_ms) VALUES (?, ?, ?, ?, ?, ?)");
+    if (before)
+        return run(sql, {position, jsonList(c.hosts), c.certificate, c.key, c.name},
+                   QStringLiteral("cannot write certificate %1").arg(c.name));
+    return run(sql,
+               {position, jsonList(c.hosts), c.certificate, c.key, c.name,
+                QDateTime::currentMSecsSinceEpoch()},
+               QStringLiteral("cannot write certificate %1").arg(c.name));
+}
+
 // Inserts, updates and moves the entities of one list; plans the positions.
 template<typename List>
 bool writeList(Writer &writer, EntityKind kind, const List &before, const List &after,
@@ -359,7 +377,9 @@ bool writeChanges(QSqlDatabase &db, const Config &before, const Config &after,
         || !writeList(writer, EntityKind::Consumer, before.consumers, after.consumers,
                       byKind[EntityKind::Consumer], positions.consumers)
         || !writeList(writer, EntityKind::JwtProvider, before.jwtProviders, after.jwtProviders,
-                      byKind[EntityKind::JwtProvider], positions.jwtProviders))
+                      byKind[EntityKind::JwtProvider], positions.jwtProviders)
+        || !writeList(writer, EntityKind::Certificate, before.certificates, after.certificates,
+                      byKind[EntityKind::Certificate], positions.certificates))
         return false;
     for (const QString &keyId : keysBefore) {
         if (!keysAfter.contains(keyId) && !writer.forgetKeyUse(keyId))

@@ -79,6 +79,25 @@ TreeValue &TreeValue::setFlow(bool flow)
     return *this;
 }
 
+namespace {
+
+// Text that reads back the same from a YAML literal block ("|"): whole lines ending in one line
+// break, the first not indented, no control characters but the breaks. PEM certificates and
+// keys are, and read far better as blocks than as one quoted line of "\n"s.
+bool suitsLiteralBlock(const QString &text)
+{
+    if (text.size() < 2 || !text.endsWith(u'\n') || text.endsWith(QStringLiteral("\n\n"))
+        || text.front().isSpace())
+        return false;
+    for (const QChar c : text) {
+        if (c.unicode() < 0x20 && c != u'\n')
+            return false;
+    }
+    return text.indexOf(u'\n') < text.size() - 1; // one line reads better quoted
+}
+
+} // namespace
+
 class TreeWriter
 {
 public:
@@ -96,6 +115,8 @@ public:
             break;
         case TreeValue::Kind::String:
             // yaml-cpp quotes whatever would read back as another type ("true", "12").
+            if (suitsLiteralBlock(v.m_string))
+                out << YAML::Literal;
             out << v.m_string.toStdString();
             break;
         case TreeValue::Kind::Map:

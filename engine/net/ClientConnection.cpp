@@ -4,6 +4,7 @@
 #include "http/Serializer.h"
 #include "net/Deadline.h"
 #include "net/FlowControl.h"
+#include "net/HttpsRedirect.h"
 #include "net/LocalReplies.h"
 #include "net/ReadScratch.h"
 #include "net/ResponseFraming.h"
@@ -273,6 +274,16 @@ void ClientConnection::dispatchRequest()
     if (!ctx.head.keepAlive || m_shutdownRequested)
         m_closeAfterResponse = true;
 
+    if (m_tls.isEmpty() && ctx.snapshot->config.settings.redirectHttp && m_worker->httpsPort()) {
+        rejectRequest(httpsRedirect(ctx.head, ctx.snapshot->config.settings.listenTls,
+                                    m_worker->httpsPort()),
+                      false);
+        return;
+    }
+    if (!m_tls.isEmpty() && !ctx.snapshot->hstsValue.isEmpty())
+        ctx.responseHeaders.append({QByteArrayLiteral("Strict-Transport-Security"),
+                                    ctx.snapshot->hstsValue});
+
     // Shared with the route tester (see RequestRouting.h).
     if (const std::optional<EarlyReply> early = routeRequest(ctx)) {
         rejectRequest(early->reply, early->close);
@@ -447,8 +458,11 @@ void ClientConnection::sendLocalReply(const LocalReply &reply)
     m_responseStarted = true;
     m_responseStatus = reply.status;
     const QByteArray body = localReplyBody(reply, m_context->requestId);
-    const ResponseHead head = localReplyHead(reply, m_context->requestId, m_closeAfterResponse,
-                                             m_context->head.isHttp10(), body.size());
+    ResponseHead head = localReplyHead(reply, m_context->requestId, m_closeAfterResponse,
+                                       m_context->head.isHttp10(), body.size());
+    const QByteArray &hsts = m_worker->snapshot()->hstsValue;
+    if (!m_tls.isEmpty() && !hsts.isEmpty())
+        head.headers.set("Strict-Transport-Security", hsts);
     const qsizetype headStart = m_out.size();
     appendResponseHead(m_out, head);
     m_capture.addResponseHead(head, QByteArrayView(m_out).sliced(headStart),

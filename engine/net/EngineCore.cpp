@@ -1,10 +1,12 @@
 #include "EngineCore.h"
 
+#include "certs/CertificateInfo.h"
 #include "config/Addresses.h"
 #include "config/Snapshot.h"
 #include "net/EpollEventDispatcher.h"
 #include "net/ListenAddress.h"
 #include "net/Listener.h"
+#include "net/TlsServerContext.h"
 #include "net/Worker.h"
 
 #include <QDateTime>
@@ -19,6 +21,43 @@ AccessLogOptions accessLogOptions(const SettingsConfig &settings)
 {
     const ObserveConfig &o = settings.observe;
     return AccessLogOptions{o.accessLog, o.accessLogMaxBytes, o.accessLogFiles};
+}
+
+// Each certificate with the server names it is chosen for: its `hosts`, or else the DNS names
+// it carries (an address is never a server name: SNI has none).
+std::vector<TlsServerContext::Certificate>
+tlsCertificates(const std::vector<CertificateConfig> &certificates)
+{
+    std::vector<TlsServerContext::Certificate> out;
+    for (const CertificateConfig &c : certificates) {
+        TlsServerContext::Certificate served{c.certificate.toUtf8(), c.key.toUtf8(), c.hosts};
+        if (served.names.isEmpty()) {
+            QString unreadable; // validation refused such a certificate already
+            if (const auto info = inspectCertificate(served.chain, &unreadable))
+                served.names = info->dnsNames;
+        }
+        out.push_back(std::move(served));
+    }
+    return out;
+}
+
+// Binds a listener on the calling (accept) thread; null with `error` set when it cannot.
+Listener *bindListener(const HostPort &address, Listener::Dispatch dispatch, QString *error)
+{
+    auto *listener = new Listener(std::move(dispatch));
+    const std::optional<QHostAddress> host = resolveListenHost(address.host, error);
+    if (!host || !listener->listen(*host, address.port)) {
+        if (host)
+            *error = listener->errorString();
+        delete listener;
+        return nullptr;
+    }
+    return listener;
+}
+
+QString hostInUrl(const QString &host)
+{
+    return host.contains(QLatin1Char(':')) ? QLatin1Char('[') + host + QLatin1Char(']') : host;
 }
 
 } // namespace
@@ -40,6 +79,8 @@ bool EngineCore::start(const Config &config, ConfigErrors *errors)
             *errors = std::move(found);
         return false;
     }
+    if (!config.settings.listenTls.isEmpty() && !serveCertificates(config.certificates, errors))
+        return false;
     const std::optional<HostPort> address = parseHostPort(config.settings.listen);
     Q_ASSERT(address); // validated
     m_capture.configure(config.settings.observe);
@@ -59,7 +100,7 @@ bool EngineCore::start(const Config &config, ConfigErrors *errors)
         thread->setObjectName(QStringLiteral("portico-worker-%1").arg(i));
         // Qt's own dispatcher would poll every connection of the worker on each iteration.
         thread->setEventDispatcher(new EpollEventDispatcher);
-        auto *worker = new Worker(i, &m_publisher, &m_capture, &m_accessLog);
+        auto *worker = new Worker(i, &m_publisher, &m_capture, &m_accessLog, &m_httpsPort);
         worker->moveToThread(thread);
         // Deferred deletion still runs after the loop stops: the worker dies on its own thread.
         QObject::connect(thread, &QThread::finished, worker, &QObject::deleteLater);
@@ -73,52 +114,87 @@ bool EngineCore::start(const Config &config, ConfigErrors *errors)
     m_acceptThread->setEventDispatcher(new EpollEventDispatcher);
     m_acceptThread->start();
     QString bindError;
+    QString httpsBindError;
+    const std::optional<HostPort> httpsAddress = parseHostPort(config.settings.listenTls);
     auto *context = new QObject;
     context->moveToThread(m_acceptThread);
     QMetaObject::invokeMethod(
         context,
         [&] {
-            m_listener = new Listener([this](qintptr fd) { dispatch(fd); });
-            const std::optional<QHostAddress> host =
-                resolveListenHost(address->host, &bindError);
-            if (!host) {
-                delete m_listener;
-                m_listener = nullptr;
+            m_listener = bindListener(
+                *address, [this](qintptr fd) { dispatch(fd, m_tls); }, &bindError);
+            if (!m_listener || !httpsAddress)
                 return;
-            }
-            if (!m_listener->listen(*host, address->port)) {
-                bindError = m_listener->errorString();
-                delete m_listener;
-                m_listener = nullptr;
-                return;
-            }
-            m_port = m_listener->serverPort();
-            QObject::connect(m_acceptThread, &QThread::finished, m_listener, &QObject::deleteLater);
+            m_httpsListener = bindListener(
+                *httpsAddress, [this](qintptr fd) { dispatch(fd, httpsContext()); },
+                &httpsBindError);
         },
         Qt::BlockingQueuedConnection);
     QMetaObject::invokeMethod(context, &QObject::deleteLater, Qt::QueuedConnection);
+    for (Listener *listener : {m_listener, m_httpsListener}) {
+        if (listener) // closed and deleted on the accept thread when it finishes
+            QObject::connect(m_acceptThread, &QThread::finished, listener,
+                             &QObject::deleteLater);
+    }
 
     m_host = address->host;
     m_running = true;
-    if (!m_listener) {
+    if (!m_listener || (httpsAddress && !m_httpsListener)) {
         stop();
         if (errors) {
-            errors->push_back(ConfigError{QStringLiteral("settings.listen"),
-                                          QStringLiteral("cannot listen on %1: %2")
-                                              .arg(config.settings.listen, bindError.toLower())});
+            const bool plain = !bindError.isEmpty();
+            errors->push_back(ConfigError{
+                plain ? QStringLiteral("settings.listen") : QStringLiteral("settings.listen_tls"),
+                QStringLiteral("cannot listen on %1: %2")
+                    .arg(plain ? config.settings.listen : config.settings.listenTls,
+                         (plain ? bindError : httpsBindError).toLower())});
         }
         return false;
+    }
+    m_port = m_listener->serverPort();
+    if (m_httpsListener) {
+        m_httpsHost = httpsAddress->host;
+        m_httpsPort.store(m_httpsListener->serverPort(), std::memory_order_relaxed);
     }
     return true;
 }
 
-void EngineCore::dispatch(qintptr descriptor)
+void EngineCore::dispatch(qintptr descriptor, std::shared_ptr<const TlsServerContext> tls)
 {
     Worker *worker =
         m_workers[m_nextWorker.fetch_add(1, std::memory_order_relaxed) % m_workers.size()];
     QMetaObject::invokeMethod(
-        worker, [worker, descriptor, tls = m_tls] { worker->addConnection(descriptor, tls); },
+        worker,
+        [worker, descriptor, tls = std::move(tls)] { worker->addConnection(descriptor, tls); },
         Qt::QueuedConnection);
+}
+
+std::shared_ptr<const TlsServerContext> EngineCore::httpsContext() const
+{
+    QMutexLocker lock(&m_httpsMutex);
+    return m_httpsContext;
+}
+
+bool EngineCore::serveCertificates(const std::vector<CertificateConfig> &certificates,
+                                   ConfigErrors *errors)
+{
+    {
+        QMutexLocker lock(&m_httpsMutex);
+        if (m_httpsContext && certificates == m_servedCertificates)
+            return true;
+    }
+    QString error;
+    std::shared_ptr<const TlsServerContext> built =
+        TlsServerContext::fromCertificates(tlsCertificates(certificates), &error);
+    if (!built) {
+        if (errors)
+            errors->push_back({QStringLiteral("certificates"), error});
+        return false;
+    }
+    QMutexLocker lock(&m_httpsMutex);
+    m_httpsContext = std::move(built);
+    m_servedCertificates = certificates;
+    return true;
 }
 
 ConfigErrors EngineCore::apply(const Config &config, ConfigCheck check)
@@ -127,6 +203,9 @@ ConfigErrors EngineCore::apply(const Config &config, ConfigCheck check)
     std::shared_ptr<const Snapshot> snapshot =
         compileSnapshot(config, m_nextVersion, m_registries, &errors, check);
     if (!snapshot)
+        return errors;
+    // Only a listener bound at start serves HTTPS; a new certificate takes effect right away.
+    if (m_httpsListener && !serveCertificates(config.certificates, &errors))
         return errors;
     m_capture.configure(config.settings.observe);
     m_publisher.publish(snapshot, m_nextVersion++);
@@ -141,10 +220,12 @@ void EngineCore::stop()
 {
     if (!m_running)
         return;
-    if (m_listener) {
+    for (Listener **listener : {&m_listener, &m_httpsListener}) {
+        if (!*listener)
+            continue;
         // Closed on its own thread; deleted there when the thread finishes.
-        QMetaObject::invokeMethod(m_listener, &QTcpServer::close, Qt::BlockingQueuedConnection);
-        m_listener = nullptr;
+        QMetaObject::invokeMethod(*listener, &QTcpServer::close, Qt::BlockingQueuedConnection);
+        *listener = nullptr;
     }
     m_acceptThread->quit();
     m_acceptThread->wait();
@@ -156,6 +237,10 @@ void EngineCore::stop()
     m_accessLog.close(); // after the workers: their last lines are in
     m_running = false;
     m_port = 0;
+    m_httpsPort.store(0, std::memory_order_relaxed);
+    QMutexLocker lock(&m_httpsMutex);
+    m_httpsContext.reset();
+    m_servedCertificates.clear();
 }
 
 void EngineCore::stopThreads(int timeoutMs)
@@ -177,10 +262,11 @@ QStringList EngineCore::listenerUrls() const
 {
     if (!m_running)
         return {};
-    const QString host =
-        m_host.contains(QLatin1Char(':')) ? QLatin1Char('[') + m_host + QLatin1Char(']') : m_host;
     const QString scheme = m_tls ? QStringLiteral("https") : QStringLiteral("http");
-    return {QStringLiteral("%1://%2:%3").arg(scheme, host).arg(m_port)};
+    QStringList urls{QStringLiteral("%1://%2:%3").arg(scheme, hostInUrl(m_host)).arg(m_port)};
+    if (const quint16 https = httpsPort())
+        urls.append(QStringLiteral("https://%1:%2").arg(hostInUrl(m_httpsHost)).arg(https));
+    return urls;
 }
 
 std::shared_ptr<const Snapshot> EngineCore::snapshot() const

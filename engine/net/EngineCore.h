@@ -36,12 +36,15 @@ public:
     bool start(const Config &config, ConfigErrors *errors);
     // Serve the listener over TLS with this context from the next start on; null: plain HTTP.
     void setListenerTls(std::shared_ptr<const TlsServerContext> tls) { m_tls = std::move(tls); }
+    // A changed set of certificates is served to the HTTPS listener's next connections; the
+    // connections already open keep the one they began with.
     ConfigErrors apply(const Config &config, ConfigCheck check);
     void stop();
 
     bool isRunning() const { return m_running; }
     QStringList listenerUrls() const;
     quint16 listenPort() const { return m_port; }
+    quint16 httpsPort() const { return m_httpsPort.load(std::memory_order_relaxed); }
     int workerCount() const { return int(m_workers.size()); }
     std::shared_ptr<const Snapshot> snapshot() const;
     KeyUsageRecorder &keyUsage() { return *m_registries.keyUsage; }
@@ -71,7 +74,11 @@ public:
     TrafficMetrics metrics(bool withConsumers) const;
 
 private:
-    void dispatch(qintptr descriptor);
+    void dispatch(qintptr descriptor, std::shared_ptr<const TlsServerContext> tls);
+    // Builds the HTTPS listener's context when `certificates` differ from the current one's.
+    bool serveCertificates(const std::vector<CertificateConfig> &certificates,
+                           ConfigErrors *errors);
+    std::shared_ptr<const TlsServerContext> httpsContext() const;
     void stopThreads(int timeoutMs);
 
     EngineRegistries m_registries;
@@ -87,10 +94,18 @@ private:
     std::vector<Worker *> m_workers;
     QThread *m_acceptThread = nullptr;
     Listener *m_listener = nullptr;
+    Listener *m_httpsListener = nullptr; // settings.listen_tls
     std::atomic<quint32> m_nextWorker{0};
     QString m_host;
     quint16 m_port = 0;
-    std::shared_ptr<const TlsServerContext> m_tls;
+    QString m_httpsHost;
+    std::atomic<quint16> m_httpsPort{0}; // read by the workers for redirects to https://
+    std::shared_ptr<const TlsServerContext> m_tls; // --tls-cert: the main listener's
+    // The HTTPS listener's certificates as served, and what they were built from. The accept
+    // thread reads the context for each connection; apply() replaces it.
+    mutable QMutex m_httpsMutex;
+    std::shared_ptr<const TlsServerContext> m_httpsContext;
+    std::vector<CertificateConfig> m_servedCertificates;
     bool m_running = false;
 };
 

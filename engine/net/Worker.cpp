@@ -20,11 +20,12 @@
 namespace portico {
 
 Worker::Worker(int index, const SnapshotPublisher *publisher, TrafficCapture *capture,
-               AccessLog *accessLog)
+               AccessLog *accessLog, const std::atomic<quint16> *httpsPort)
     : m_index(index)
     , m_publisher(publisher)
     , m_capture(capture)
     , m_accessLog(accessLog)
+    , m_httpsPort(httpsPort)
     , m_pool(new UpstreamPool(this))
     , m_mailbox(std::make_shared<ThreadMailbox>(this))
     , m_redisLinks(new RedisLinks(this))

@@ -9,6 +9,7 @@
 
 class QTimer;
 
+#include <atomic>
 #include <memory>
 
 namespace portico {
@@ -33,7 +34,7 @@ class Worker : public QObject
     Q_OBJECT
 public:
     Worker(int index, const SnapshotPublisher *publisher, TrafficCapture *capture,
-           AccessLog *accessLog);
+           AccessLog *accessLog, const std::atomic<quint16> *httpsPort);
     ~Worker() override;
 
     int index() const { return m_index; }
@@ -57,6 +58,9 @@ public:
     void publish(QByteArray &record, bool captured);
     // The engine's access log (outlives the worker); append() only when isEnabled().
     AccessLog &accessLog() const { return *m_accessLog; }
+    // The HTTPS listener's port (settings.listen_tls, as bound), 0 without one: where
+    // settings.redirect_http sends plain-HTTP requests.
+    quint16 httpsPort() const { return m_httpsPort->load(std::memory_order_relaxed); }
 
     // Queued from other threads:
     // Over TLS with `tls`, plain HTTP without.
@@ -79,6 +83,7 @@ private:
     const SnapshotPublisher *m_publisher;
     TrafficCapture *m_capture;
     AccessLog *m_accessLog;
+    const std::atomic<quint16> *m_httpsPort;
     std::shared_ptr<const Snapshot> m_snapshot;
     quint64 m_snapshotVersion = 0;
     UpstreamPool *m_pool;

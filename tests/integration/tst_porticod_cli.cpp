@@ -10,6 +10,9 @@
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslSocket>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -73,6 +76,8 @@ private Q_SLOTS:
     void exampleConfigStarts();
     void adminApiCanBeOff();
     void tlsCertificateFromFiles();
+    void localCaServesHttps();
+    void exportLeavesPrivateKeysOut();
 
 private:
     QString writeConfig(const QString &name, const QByteArray &content);
@@ -396,6 +401,117 @@ void TestPorticodCli::tlsCertificateFromFiles()
     QVERIFY(plain.waitForReadyRead(5000));
     QVERIFY2(plain.readAll().startsWith("HTTP/1.1 400"), "no 400 on the TLS port");
     QCOMPARE(daemon.terminate(), 0);
+}
+
+void TestPorticodCli::localCaServesHttps()
+{
+    QTemporaryDir caDir;
+    QVERIFY(caDir.isValid());
+    qputenv("PORTICO_CA_DIR", caDir.filePath(QStringLiteral("ca")).toUtf8());
+    TestBackend backend;
+    // HTTPS configured before there is a certificate for it: issuing the first one cures that.
+    const QString config = writeConfig(
+        QStringLiteral("https.yaml"),
+        configFor(backend.url(), {QStringLiteral("api")})
+            .replace("workers: 2,", "workers: 2, listen_tls: \"127.0.0.1:0\","));
+
+    const ProgramRun issued = runPorticod(
+        {"--config", config, "--issue-certificate", "localhost, 127.0.0.1", "--certificate-name",
+         "dev"});
+    QVERIFY2(issued.exitCode == 0, issued.err.constData());
+    QVERIFY2(issued.out.contains("created the local development CA in"), issued.out.constData());
+    QVERIFY2(issued.out.contains("certificate \"dev\" for localhost, 127.0.0.1, valid until "),
+             issued.out.constData());
+    QFile file(config);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray written = file.readAll();
+    QVERIFY(written.contains("  - name: dev\n"));
+    QVERIFY(written.contains("BEGIN PRIVATE KEY")); // the file is the configuration: key kept
+
+    // Issued again: the CA is reused and the certificate replaced, not added.
+    const ProgramRun again =
+        runPorticod({"--config", config, "--issue-certificate", "localhost", "--certificate-name",
+                     "dev"});
+    QVERIFY2(again.exitCode == 0, again.err.constData());
+    QVERIFY(!again.out.contains("created the local development CA"));
+    file.seek(0);
+    QCOMPARE(file.readAll().count("- name: dev"), 1);
+
+    const QString caFile = writeConfig(QStringLiteral("portico-ca.pem"), QByteArray());
+    const ProgramRun exported = runPorticod({"--export-ca", caFile});
+    QVERIFY2(exported.exitCode == 0, exported.err.constData());
+    QVERIFY(exported.out.contains("update-ca-certificates"));
+    QFile ca(caFile);
+    QVERIFY(ca.open(QIODevice::ReadOnly));
+    const QByteArray caPem = ca.readAll();
+    QVERIFY(caPem.startsWith("-----BEGIN CERTIFICATE-----"));
+    QVERIFY(!caPem.contains("PRIVATE KEY"));
+
+    const ProgramRun badName =
+        runPorticod({"--config", config, "--issue-certificate", "bad_name!"});
+    QCOMPARE(badName.exitCode, 2);
+    QVERIFY2(badName.err.contains("--issue-certificate: "), badName.err.constData());
+    const ProgramRun noStore = runPorticod({"--issue-certificate", "localhost"});
+    QCOMPARE(noStore.exitCode, 2);
+    QVERIFY2(noStore.err.contains("needs --db FILE or --config FILE"), noStore.err.constData());
+    qunsetenv("PORTICO_CA_DIR");
+
+    // Served over HTTPS, trusted through the exported CA alone.
+    PorticodProcess daemon;
+    QVERIFY2(daemon.start({"--config", config}), qPrintable(daemon.errorString()));
+    const QRegularExpressionMatch https =
+        QRegularExpression(QStringLiteral(R"(listening on https://127\.0\.0\.1:(\d+))"))
+            .match(QString::fromUtf8(daemon.stdoutText()));
+    QVERIFY2(https.hasMatch(), daemon.stdoutText().constData());
+    QSslSocket socket;
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setCaCertificates({QSslCertificate(caPem)});
+    socket.setSslConfiguration(tls);
+    socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), https.captured(1).toUShort(),
+                                  QStringLiteral("localhost"));
+    QVERIFY2(socket.waitForEncrypted(5000), qPrintable(socket.errorString()));
+    socket.write("GET /api/json HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    QByteArray received;
+    QDeadlineTimer deadline(5000);
+    while (!received.contains("\r\n\r\n") && !deadline.hasExpired()) {
+        socket.waitForReadyRead(100);
+        received += socket.readAll();
+    }
+    QVERIFY2(received.startsWith("HTTP/1.1 200"), received.constData());
+    QCOMPARE(daemon.terminate(), 0);
+}
+
+void TestPorticodCli::exportLeavesPrivateKeysOut()
+{
+    const TestCertificate certificate = TestCertificate::selfSigned();
+    QByteArray yaml = configFor(QStringLiteral("http://127.0.0.1:9"), {QStringLiteral("api")});
+    yaml += "certificates:\n  - name: local\n    certificate: |\n";
+    for (const QByteArray &line : certificate.certificatePem.trimmed().split('\n'))
+        yaml += "      " + line + "\n";
+    yaml += "    key: |\n";
+    for (const QByteArray &line : certificate.keyPem.trimmed().split('\n'))
+        yaml += "      " + line + "\n";
+    const QString config = writeConfig(QStringLiteral("keys.yaml"), yaml);
+
+    const QString plain = writeConfig(QStringLiteral("export.yaml"), QByteArray());
+    ProgramRun run = runPorticod({"--config", config, "--export", plain});
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QFile exported(plain);
+    QVERIFY(exported.open(QIODevice::ReadOnly));
+    const QByteArray text = exported.readAll();
+    QVERIFY(text.contains("BEGIN CERTIFICATE"));
+    QVERIFY2(!text.contains("PRIVATE KEY"), text.constData());
+
+    const QString withKeys = writeConfig(QStringLiteral("export-keys.yaml"), QByteArray());
+    run = runPorticod({"--config", config, "--export", withKeys, "--include-keys"});
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QFile keys(withKeys);
+    QVERIFY(keys.open(QIODevice::ReadOnly));
+    QVERIFY(keys.readAll().contains("BEGIN PRIVATE KEY"));
+
+    run = runPorticod({"--config", config, "--include-keys"});
+    QCOMPARE(run.exitCode, 2);
+    QVERIFY(run.err.contains("--include-keys goes with --export"));
 }
 
 QTEST_MAIN(TestPorticodCli)

@@ -558,7 +558,8 @@ private Q_SLOTS:
                        kTimeoutMs);
         Answers answers;
         link.evalScript(incrScript(), {"k"}, {"v"}, answers.add());
-        QTRY_COMPARE_WITH_TIMEOUT(answers.count(), 1, 100);
+        // Within the connect timer, whatever the resolver does (slow under memcheck and load).
+        QTRY_COMPARE_WITH_TIMEOUT(answers.count(), 1, 3000);
         QVERIFY(answers.last().isDown());
         QTest::qWait(2300);
         QVERIFY(!link.isUp());
