@@ -77,7 +77,7 @@ ExportOutcome exportConfig(const Config &config, TransferFormat format, PrivateK
     case TransferFormat::NativeJson:
         return {toDeclarativeJson(config, keys), {}, {}};
     case TransferFormat::Kong:
-        return fromForeign(exportKong(config));
+        return fromForeign(exportKong(config, keys));
     case TransferFormat::Nginx:
         return fromForeign(exportNginx(config));
     case TransferFormat::OpenApi:

@@ -9,6 +9,8 @@
 #include "config/foreign/OpenApiImport.h"
 #include "routing/Router.h"
 
+#include "TestCertificate.h"
+
 #include <QDir>
 #include <QFile>
 #include <QRegularExpression>
@@ -18,6 +20,19 @@
 #include <yaml-cpp/yaml.h>
 
 using namespace portico;
+
+namespace {
+
+// PEM text as the lines of a YAML literal block at six spaces.
+QByteArray indentedPem(const QByteArray &pem)
+{
+    QByteArray out;
+    for (const QByteArray &line : pem.trimmed().split('\n'))
+        out += "      " + line + "\n";
+    return out;
+}
+
+} // namespace
 
 namespace {
 
@@ -163,6 +178,7 @@ private Q_SLOTS:
     void kongRoundTrip();
     void kongImportAccess();
     void kongRateLimitSettings();
+    void kongCertificates();
     void nginxExport();
     void nginxRateLimits();
     void nginxEdgeCases();
@@ -812,6 +828,59 @@ services:
                  "pass uncounted");
     QCOMPARE(importKong(exported.text).config.settings.rateLimitRedisDown,
              QStringLiteral("open"));
+}
+
+void TestForeignFormats::kongCertificates()
+{
+    const test::TestCertificate made = test::TestCertificate::selfSigned();
+    Config config;
+    config.settings.listen = QStringLiteral("127.0.0.1:8080");
+    config.settings.listenTls = QStringLiteral("127.0.0.1:8443");
+    config.certificates = {{QStringLiteral("local"),
+                            {QStringLiteral("localhost"), QStringLiteral("*.app.test")},
+                            QString::fromUtf8(made.certificatePem),
+                            QString::fromUtf8(made.keyPem)}};
+    QVERIFY(validateConfig(config).empty());
+
+    // Without keys decK cannot take a certificate: reported, not written.
+    ForeignExport exported = exportKong(config);
+    QVERIFY(!exported.text.contains("certificates:"));
+    QVERIFY(!exported.text.contains("PRIVATE KEY"));
+    QVERIFY(exported.report.notCarried.contains(QStringLiteral(
+        "certificates[0] (local): not carried: decK needs the private key (export with keys to "
+        "carry it)")));
+    QVERIFY(std::any_of(exported.report.notCarried.cbegin(), exported.report.notCarried.cend(),
+                        [](const QString &line) {
+                            return line.startsWith(QStringLiteral("settings.listen_tls"));
+                        }));
+
+    exported = exportKong(config, PrivateKeys::Include);
+    QVERIFY2(exported.text.contains("certificates:\n  - cert: |\n      -----BEGIN CERTIFICATE"),
+             exported.text.constData());
+    QVERIFY(exported.text.contains("    snis: [localhost, \"*.app.test\"]")
+            || exported.text.contains("    snis:\n      - localhost\n      - \"*.app.test\"\n"));
+
+    // And back: the certificate, its key and its names.
+    const ForeignImport back = importKong(exported.text);
+    QVERIFY2(back.ok(), qPrintable(describe(back.errors)));
+    QCOMPARE(back.config.certificates.size(), size_t(1));
+    const CertificateConfig &c = back.config.certificates[0];
+    QCOMPARE(c.name, QStringLiteral("localhost"));
+    QCOMPARE(c.hosts, config.certificates[0].hosts);
+    QCOMPARE(c.certificate, config.certificates[0].certificate);
+    QCOMPARE(c.key, config.certificates[0].key);
+
+    // A certificate without snis, with snis as objects.
+    const QByteArray deck = "_format_version: \"3.0\"\ncertificates:\n  - cert: |\n"
+        + indentedPem(made.certificatePem) + "    key: |\n" + indentedPem(made.keyPem)
+        + "    snis: [{name: api.test}]\n  - cert: |\n" + indentedPem(made.certificatePem)
+        + "    key: |\n" + indentedPem(made.keyPem);
+    const ForeignImport two = importKong(deck);
+    QVERIFY2(two.ok(), qPrintable(describe(two.errors)));
+    QCOMPARE(two.config.certificates.size(), size_t(2));
+    QCOMPARE(two.config.certificates[0].name, QStringLiteral("api.test"));
+    QCOMPARE(two.config.certificates[0].hosts, QStringList{QStringLiteral("api.test")});
+    QCOMPARE(two.config.certificates[1].name, QStringLiteral("certificate-2"));
 }
 
 void TestForeignFormats::nginxExport()

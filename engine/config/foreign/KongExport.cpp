@@ -2,6 +2,7 @@
 
 #include "ForeignNames.h"
 #include "KongAccess.h"
+#include "KongCertificates.h"
 #include "KongPaths.h"
 #include "config/Addresses.h"
 #include "config/TreeValue.h"
@@ -54,8 +55,9 @@ QString upstreamName(const QString &service, QSet<QString> &taken)
 class KongExporter
 {
 public:
-    explicit KongExporter(const Config &config)
+    KongExporter(const Config &config, PrivateKeys keys)
         : m_config(config)
+        , m_keys(keys)
         , m_store(counterStore(config.settings.rateLimitStore))
     {
     }
@@ -76,6 +78,7 @@ private:
     void note(const QString &line) { m_report.notes.append(line); }
 
     const Config &m_config;
+    PrivateKeys m_keys;
     CounterStore m_store;
     ForeignReport m_report;
     QSet<QString> m_upstreamNames;
@@ -133,6 +136,9 @@ ForeignExport KongExporter::run()
         root.insert("upstreams", std::move(upstreams));
     if (!consumers.isEmpty())
         root.insert("consumers", std::move(consumers));
+    TreeValue certificates = kongCertificates(m_config, m_keys, m_report);
+    if (!certificates.isEmpty())
+        root.insert("certificates", std::move(certificates));
     root.insert("plugins", std::move(plugins));
     // decK wants the version as a string; yaml-cpp would write the plain (float-looking) 3.0.
     QByteArray yaml = root.toYaml();
@@ -391,6 +397,15 @@ void KongExporter::reportSettings()
                        .arg(QLatin1String(field), value, QLatin1String(kong)));
     };
     setting("listen", s.listen, "proxy_listen");
+    if (!s.listenTls.isEmpty())
+        setting("listen_tls", s.listenTls, "proxy_listen with the ssl flag");
+    if (s.redirectHttp)
+        notCarried(QStringLiteral("settings.redirect_http: not carried; Kong routes redirect "
+                                  "with protocols: [https] and https_redirect_status_code"));
+    if (s.hstsMaxAgeS > 0)
+        notCarried(QStringLiteral("settings.hsts_max_age_s (%1): not carried; add the header "
+                                  "with the response-transformer plugin")
+                       .arg(s.hstsMaxAgeS));
     setting("admin_listen", s.adminListen, "admin_listen");
     if (!s.adminToken.isEmpty())
         notCarried(QStringLiteral("settings.admin_token: not carried (a secret; protect Kong's "
@@ -451,9 +466,9 @@ void KongExporter::reportRateLimitSettings()
 
 } // namespace
 
-ForeignExport exportKong(const Config &config)
+ForeignExport exportKong(const Config &config, PrivateKeys keys)
 {
-    return KongExporter(config).run();
+    return KongExporter(config, keys).run();
 }
 
 } // namespace portico

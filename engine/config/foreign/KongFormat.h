@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ForeignReport.h"
+#include "config/ConfigTree.h"
 
 namespace portico {
 
@@ -10,8 +11,9 @@ namespace portico {
 // A decK YAML file: services (routes nested), upstreams for weighted targets, consumers (with
 // custom_id and acls), and the key-auth, jwt, acl, ip-restriction, rate-limiting and
 // request-size-limiting plugins. API keys cannot go (Portico keeps only their hashes; Kong
-// needs the plaintext): the report says so per consumer. The output is deterministic.
-ForeignExport exportKong(const Config &config);
+// needs the plaintext): the report says so per consumer. Certificates go only with their
+// private keys (PrivateKeys::Include). The output is deterministic.
+ForeignExport exportKong(const Config &config, PrivateKeys keys = PrivateKeys::Omit);
 
 // Reads a decK file (YAML or JSON, _format_version "3.0"; older versions with a note) into a new
 // configuration with default settings, and validates it. Plaintext keyauth_credentials are

@@ -1,9 +1,9 @@
 #include "KongFormat.h"
 #include "KongImporter.h"
 
-#include "config/DeclarativeReader.h"
-
+#include "KongCertificates.h"
 #include "config/ConfigValidator.h"
+#include "config/DeclarativeReader.h"
 
 #include <algorithm>
 
@@ -69,7 +69,8 @@ void KongImporter::readRoot(const YAML::Node &root)
         QStringLiteral("_format_version"), QStringLiteral("_transform"),
         QStringLiteral("services"),        QStringLiteral("routes"),
         QStringLiteral("upstreams"),       QStringLiteral("consumers"),
-        QStringLiteral("consumer_groups"), QStringLiteral("plugins")};
+        QStringLiteral("consumer_groups"), QStringLiteral("plugins"),
+        QStringLiteral("certificates")};
     for (auto it = root.begin(); it != root.end(); ++it) {
         const QString name = keyOf(it);
         if (entities.contains(name))
@@ -79,8 +80,8 @@ void KongImporter::readRoot(const YAML::Node &root)
                        .arg(name,
                             it->second.IsSequence() ? QStringLiteral("%1 entries").arg(count)
                                                     : QStringLiteral("the section"),
-                            name == QStringLiteral("certificates") || name == QStringLiteral("snis")
-                                ? QStringLiteral("; TLS comes from --tls-cert/--tls-key")
+                            name == QStringLiteral("snis")
+                                ? QStringLiteral("; list the names under certificates[].snis")
                                 : QString()));
     }
     const auto each = [&](const char *section, auto read) {
@@ -115,6 +116,8 @@ void KongImporter::readRoot(const YAML::Node &root)
     });
     each("consumer_groups", [&](const YAML::Node &n, const QString &p) { readGroup(n, p); });
     each("consumers", [&](const YAML::Node &n, const QString &p) { readConsumer(n, p); });
+    readKongCertificates(get(root, "certificates"), QStringLiteral("certificates"), m_yaml,
+                         m_certificates, m_certificateSources);
     readPlugins(get(root, "plugins"), QStringLiteral("plugins"), Plugin());
 
     applyPlugins();
@@ -265,6 +268,14 @@ Config KongImporter::buildConfig()
         m_paths.add(indexed(QStringLiteral("plans"), qsizetype(i)), m_planSources[i]);
         config.plans.push_back(m_plans[i]);
     }
+    for (size_t i = 0; i < m_certificates.size(); ++i) {
+        m_paths.add(indexed(QStringLiteral("certificates"), qsizetype(i)),
+                    m_certificateSources[i]);
+        config.certificates.push_back(m_certificates[i]);
+    }
+    if (!m_certificates.empty())
+        note(QStringLiteral("certificates: served once settings.listen_tls is set; Kong's "
+                            "proxy_listen in kong.conf is not carried"));
     if (m_maxBodyBytes)
         config.settings.limits.maxBodyBytes = *m_maxBodyBytes;
     else

@@ -158,6 +158,8 @@ private:
     ForeignReport m_report;
     ForeignYaml m_yaml{m_errors};
     SourcePaths m_paths;
+    std::vector<CertificateConfig> m_certificates;
+    std::vector<QString> m_certificateSources;
     bool m_legacyPaths = false; // _format_version before 3.0: regex paths have no "~"
     int m_taggedEntities = 0;
     int m_widePrefixes = 0;

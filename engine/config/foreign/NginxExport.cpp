@@ -437,6 +437,13 @@ void NginxExporter::reportConfigWide()
                        .arg(QLatin1String(field), value, QLatin1String(nginx)));
     };
     setting("admin_listen", s.adminListen, "nginx has no Portico Admin API");
+    if (!s.listenTls.isEmpty() || !m_config.certificates.empty())
+        notCarried(QStringLiteral("settings.listen_tls (%1) and %2 certificate(s): not carried; "
+                                  "nginx reads certificates from files: add \"listen PORT ssl;\" "
+                                  "with ssl_certificate and ssl_certificate_key to the server "
+                                  "blocks")
+                       .arg(s.listenTls.isEmpty() ? QStringLiteral("none") : s.listenTls)
+                       .arg(m_config.certificates.size()));
     if (!s.adminToken.isEmpty())
         notCarried(QStringLiteral("settings.admin_token: not carried (a secret)"));
     setting("workers", QString::number(s.workers),
