@@ -9,23 +9,12 @@
 
 #include <QDir>
 #include <QFileInfo>
-#include <QSaveFile>
 
 #include <algorithm>
 
 namespace portico {
 
 namespace {
-
-bool writeFile(const QString &path, const QByteArray &bytes, QString *error)
-{
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
-        *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-        return false;
-    }
-    return true;
-}
 
 // The local CA, created when there is none yet (said on stdout, with where it lives).
 std::optional<LocalCa> localCa(QString *error)
@@ -87,11 +76,11 @@ int issueCertificate(Program program, const CommandLineOptions &options)
         printErrors({QStringLiteral("--issue-certificate: %1").arg(error)});
         return 2;
     }
-    const CertificateConfig certificate{
-        options.certificateName.isEmpty() ? names.value(0) : options.certificateName,
-        {},
-        QString::fromUtf8(issued->certificatePem),
-        QString::fromUtf8(issued->keyPem)};
+    const CertificateConfig certificate{options.certificateName.isEmpty() ? names.value(0)
+                                                                          : options.certificateName,
+                                        {},
+                                        QString::fromUtf8(issued->certificatePem),
+                                        QString::fromUtf8(issued->keyPem)};
     QString where;
 
     if (!options.configFile.isEmpty()) {
@@ -104,10 +93,10 @@ int issueCertificate(Program program, const CommandLineOptions &options)
             return printConfigErrors(errors);
         const bool json = options.configFile.endsWith(QLatin1String(".json"), Qt::CaseInsensitive);
         // The file is the configuration itself: the key belongs in it.
-        if (!writeFile(options.configFile,
-                       json ? toDeclarativeJson(loaded.config, PrivateKeys::Include)
-                            : toDeclarativeYaml(loaded.config, PrivateKeys::Include),
-                       &error)) {
+        if (!writeFileAtomically(options.configFile,
+                                 json ? toDeclarativeJson(loaded.config, PrivateKeys::Include)
+                                      : toDeclarativeYaml(loaded.config, PrivateKeys::Include),
+                                 &error)) {
             printErrors({error});
             return 1;
         }
@@ -150,7 +139,7 @@ int exportCa(const CommandLineOptions &options)
         printErrors({error});
         return 1;
     }
-    if (!writeFile(options.exportCa, ca->certificatePem(), &error)) {
+    if (!writeFileAtomically(options.exportCa, ca->certificatePem(), &error)) {
         printErrors({error});
         return 1;
     }

@@ -82,4 +82,7 @@ void printErrors(const QStringList &lines);
 // Prints a line to stdout and flushes it: scripts and tests wait for these lines.
 void printOut(const QString &line);
 
+// Writes all or nothing: a failed write leaves any existing file as it was.
+bool writeFileAtomically(const QString &path, const QByteArray &bytes, QString *error);
+
 } // namespace portico

@@ -10,7 +10,6 @@
 
 #include <QFile>
 #include <QFileInfo>
-#include <QSaveFile>
 
 
 namespace portico {
@@ -33,17 +32,6 @@ void printReport(const QStringList &notCarried, const QStringList &notes,
         printErrors({QStringLiteral("not carried over: ") + line});
     for (const QString &line : notes)
         printErrors({QStringLiteral("note: ") + line});
-}
-
-// Writes all or nothing: a failed write leaves any existing file as it was.
-bool writeFile(const QString &path, const QByteArray &bytes, QString *error)
-{
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
-        *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-        return false;
-    }
-    return true;
 }
 
 struct Source
@@ -108,7 +96,7 @@ int runExport(Program program, const CommandLineOptions &options, MockServices &
         return exitCode;
     const ExportOutcome outcome = exportConfig(
         source->config, *format, options.includeKeys ? PrivateKeys::Include : PrivateKeys::Omit);
-    if (!writeFile(options.exportFile, outcome.text, &error)) {
+    if (!writeFileAtomically(options.exportFile, outcome.text, &error)) {
         printErrors({error});
         return 1;
     }
@@ -161,7 +149,7 @@ int runImport(const CommandLineOptions &options)
         printReport(outcome.notCarried, outcome.notes, outcome.warnings);
         const bool json = options.configFile.endsWith(QLatin1String(".json"), Qt::CaseInsensitive);
         // The file is the configuration itself, not an export: its keys stay in it.
-        if (!writeFile(options.configFile,
+        if (!writeFileAtomically(options.configFile,
                        json ? toDeclarativeJson(outcome.config, PrivateKeys::Include)
                             : toDeclarativeYaml(outcome.config, PrivateKeys::Include),
                        &error)) {

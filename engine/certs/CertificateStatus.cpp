@@ -24,12 +24,11 @@ QString CertificateStatus::warning() const
     switch (state) {
     case State::Valid: return QString();
     case State::Expiring:
-        return daysLeft == 0
-            ? QStringLiteral("%1 expires today (%2)").arg(subject, day)
-            : QStringLiteral("%1 expires in %2 day%3 (%4)")
-                  .arg(subject)
-                  .arg(daysLeft)
-                  .arg(daysLeft == 1 ? QString() : QStringLiteral("s"), day);
+        return daysLeft == 0 ? QStringLiteral("%1 expires today (%2)").arg(subject, day)
+                             : QStringLiteral("%1 expires in %2 day%3 (%4)")
+                                   .arg(subject)
+                                   .arg(daysLeft)
+                                   .arg(daysLeft == 1 ? QString() : QStringLiteral("s"), day);
     case State::Expired: return QStringLiteral("%1 expired on %2").arg(subject, day);
     case State::NotYetValid:
         return QStringLiteral("%1 is not valid before %2")

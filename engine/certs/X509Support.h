@@ -4,6 +4,7 @@
 // An engine-internal header (OpenSSL is linked privately): never include it from a public one.
 
 #include "CertificateInfo.h"
+#include "OpenSslDeleter.h"
 
 #include <QByteArray>
 #include <QString>
@@ -19,14 +20,7 @@
 namespace portico::x509 {
 
 template<auto Free>
-struct Deleter
-{
-    template<typename T>
-    void operator()(T *p) const
-    {
-        Free(p);
-    }
-};
+using Deleter = OpenSslDeleter<Free>;
 
 using BioPtr = std::unique_ptr<BIO, Deleter<BIO_free>>;
 using PkeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY_free>>;

@@ -66,8 +66,9 @@ void checkCertificates(Checker &check, const std::vector<CertificateConfig> &cer
         check.name(list[i].field("name"), c.name);
         const qint64 first = repeats.firstOf(i);
         if (first >= 0)
-            check.add(list[i].field("name"), QStringLiteral("duplicate name \"%1\" (also %2)")
-                                                 .arg(c.name, list[first].toString()));
+            check.add(list[i].field("name"),
+                      QStringLiteral("duplicate name \"%1\" (also %2)")
+                          .arg(c.name, list[first].toString()));
         for (qsizetype h = 0; h < c.hosts.size(); ++h) {
             const QString message = checkServedName(c.hosts[h]);
             if (!message.isEmpty()) {

@@ -52,8 +52,8 @@ public:
     }
     bool verifiesAs(const QString &name) const
     {
-        const QList<QSslError> errors = QSslCertificate::verify(
-            m_socket.peerCertificateChain(), name);
+        const QList<QSslError> errors =
+            QSslCertificate::verify(m_socket.peerCertificateChain(), name);
         return errors.isEmpty();
     }
 

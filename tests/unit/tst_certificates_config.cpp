@@ -136,12 +136,10 @@ void TestCertificatesConfig::reimportKeepsStoredKeys()
 
     // A certificate that changed keeps no old key: the stored key is not its key.
     Config changed = stored;
-    changed.certificates[0].certificate = issue(QStringLiteral("local"),
-                                                {QStringLiteral("localhost")})
-                                              .certificate;
+    changed.certificates[0].certificate =
+        issue(QStringLiteral("local"), {QStringLiteral("localhost")}).certificate;
     changed.certificates[0].key.clear();
-    const ConfigLoadResult replaced =
-        parseDeclarative(toDeclarativeYaml(changed), &stored);
+    const ConfigLoadResult replaced = parseDeclarative(toDeclarativeYaml(changed), &stored);
     QVERIFY(hasError(replaced.errors, QStringLiteral("certificates[0].key"),
                      QStringLiteral("missing")));
 }
@@ -174,27 +172,41 @@ void TestCertificatesConfig::validationNamesTheField_data()
     QTest::addColumn<QString>("change");
     QTest::addColumn<QString>("path");
     QTest::addColumn<QString>("message");
-    QTest::newRow("key of another certificate")
-        << "other-key" << "certificates[1].key" << "does not belong to the certificate";
-    QTest::newRow("no certificate") << "empty-certificate" << "certificates[0].certificate"
+    QTest::newRow("key of another certificate") << "other-key"
+                                                << "certificates[1].key"
+                                                << "does not belong to the certificate";
+    QTest::newRow("no certificate") << "empty-certificate"
+                                    << "certificates[0].certificate"
                                     << "missing";
-    QTest::newRow("not PEM") << "garbage-certificate" << "certificates[0].certificate"
+    QTest::newRow("not PEM") << "garbage-certificate"
+                             << "certificates[0].certificate"
                              << "PEM";
-    QTest::newRow("encrypted or bad key") << "garbage-key" << "certificates[0].key"
+    QTest::newRow("encrypted or bad key") << "garbage-key"
+                                          << "certificates[0].key"
                                           << "unencrypted PEM private key";
-    QTest::newRow("bad host") << "bad-host" << "certificates[1].hosts[1]" << "invalid";
-    QTest::newRow("address as a server name")
-        << "address-host" << "certificates[1].hosts[0]" << "not a server name";
-    QTest::newRow("name served twice")
-        << "same-host" << "certificates[1].hosts[0]" << "also served by certificates[0]";
-    QTest::newRow("duplicate name") << "same-name" << "certificates[1].name" << "duplicate";
-    QTest::newRow("https without certificates")
-        << "no-certificates" << "settings.listen_tls" << "no certificate";
-    QTest::newRow("https on the plain port")
-        << "same-port" << "settings.listen_tls" << "same address as settings.listen";
-    QTest::newRow("redirect to nowhere") << "redirect-alone" << "settings.redirect_http"
+    QTest::newRow("bad host") << "bad-host"
+                              << "certificates[1].hosts[1]"
+                              << "invalid";
+    QTest::newRow("address as a server name") << "address-host"
+                                              << "certificates[1].hosts[0]"
+                                              << "not a server name";
+    QTest::newRow("name served twice") << "same-host"
+                                       << "certificates[1].hosts[0]"
+                                       << "also served by certificates[0]";
+    QTest::newRow("duplicate name") << "same-name"
+                                    << "certificates[1].name"
+                                    << "duplicate";
+    QTest::newRow("https without certificates") << "no-certificates"
+                                                << "settings.listen_tls"
+                                                << "no certificate";
+    QTest::newRow("https on the plain port") << "same-port"
+                                             << "settings.listen_tls"
+                                             << "same address as settings.listen";
+    QTest::newRow("redirect to nowhere") << "redirect-alone"
+                                         << "settings.redirect_http"
                                          << "needs settings.listen_tls";
-    QTest::newRow("negative hsts") << "negative-hsts" << "settings.hsts_max_age_s"
+    QTest::newRow("negative hsts") << "negative-hsts"
+                                   << "settings.hsts_max_age_s"
                                    << "between";
 }
 

@@ -4,6 +4,7 @@
 #include "certs/CertificateInfo.h"
 #include "certs/CertificateName.h"
 #include "certs/LocalCa.h"
+#include "certs/X509Support.h"
 #include "net/TlsServerContext.h"
 
 #include "SocketPairHandshake.h"
@@ -27,17 +28,9 @@ using namespace portico;
 
 namespace {
 
-template<auto Free>
-struct Deleter
-{
-    template<typename T>
-    void operator()(T *p) const
-    {
-        Free(p);
-    }
-};
-using X509Ptr = std::unique_ptr<X509, Deleter<X509_free>>;
-using StorePtr = std::unique_ptr<X509_STORE, Deleter<X509_STORE_free>>;
+using x509::Deleter;
+using x509::StorePtr;
+using x509::X509Ptr;
 using StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, Deleter<X509_STORE_CTX_free>>;
 using SslCtxPtr = std::unique_ptr<SSL_CTX, Deleter<SSL_CTX_free>>;
 using BignumPtr = std::unique_ptr<BIGNUM, Deleter<BN_free>>;

@@ -13,9 +13,10 @@ TreeValue kongCertificates(const Config &config, PrivateKeys keys, ForeignReport
         const CertificateConfig &c = config.certificates[size_t(i)];
         const QString where = entityLabel(indexed(QStringLiteral("certificates"), i), c.name);
         if (keys == PrivateKeys::Omit) {
-            report.notCarried.append(where + QStringLiteral(": not carried: decK needs the "
-                                                            "private key (export with keys "
-                                                            "to carry it)"));
+            report.notCarried.append(where
+                                     + QStringLiteral(": not carried: decK needs the "
+                                                      "private key (export with keys "
+                                                      "to carry it)"));
             continue;
         }
         TreeValue snis = TreeValue::list();
@@ -26,8 +27,9 @@ TreeValue kongCertificates(const Config &config, PrivateKeys keys, ForeignReport
         if (!snis.isEmpty())
             certificate.insert("snis", std::move(snis));
         else
-            report.notes.append(where + QStringLiteral(": no hosts; Kong serves a certificate "
-                                                       "without snis to no name"));
+            report.notes.append(where
+                                + QStringLiteral(": no hosts; Kong serves a certificate "
+                                                 "without snis to no name"));
         list.append(std::move(certificate));
     }
     if (!list.isEmpty())

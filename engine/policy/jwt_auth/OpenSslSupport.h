@@ -4,6 +4,7 @@
 // privately), never included from a header other code sees.
 
 #include "JwtAlgorithm.h"
+#include "certs/OpenSslDeleter.h"
 
 #include <QByteArrayView>
 
@@ -16,14 +17,7 @@
 namespace portico::openssl {
 
 template<auto Free>
-struct Deleter
-{
-    template<typename T>
-    void operator()(T *p) const
-    {
-        Free(p);
-    }
-};
+using Deleter = OpenSslDeleter<Free>;
 
 using PkeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY_free>>;
 using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, Deleter<EVP_PKEY_CTX_free>>;
