@@ -95,9 +95,12 @@ const EntityKind<JwtProviderConfig> kJwtProviders{"jwt_providers", "JWT provider
                                                   &Config::jwtProviders, jwtProviderToTree,
                                                   parseJwtProviderPart,
                                                   renameJwtProviderReferences};
-const EntityKind<CertificateConfig> kCertificates{"certificates",         "certificate",
-                                                  &Config::certificates,  certificateWithoutKey,
-                                                  parseCertificatePart,   renameCertificateReferences,
+const EntityKind<CertificateConfig> kCertificates{"certificates",
+                                                  "certificate",
+                                                  &Config::certificates,
+                                                  certificateWithoutKey,
+                                                  parseCertificatePart,
+                                                  renameCertificateReferences,
                                                   certificateAnswer};
 
 template<typename List>

@@ -128,6 +128,9 @@ bool EngineCore::start(const Config &config, ConfigErrors *errors)
             m_httpsListener = bindListener(
                 *httpsAddress, [this](qintptr fd) { dispatch(fd, httpsContext()); },
                 &httpsBindError);
+            // Before this thread accepts anything: a redirect always knows where to go.
+            if (m_httpsListener)
+                m_httpsPort.store(m_httpsListener->serverPort(), std::memory_order_relaxed);
         },
         Qt::BlockingQueuedConnection);
     QMetaObject::invokeMethod(context, &QObject::deleteLater, Qt::QueuedConnection);
@@ -152,10 +155,8 @@ bool EngineCore::start(const Config &config, ConfigErrors *errors)
         return false;
     }
     m_port = m_listener->serverPort();
-    if (m_httpsListener) {
+    if (m_httpsListener)
         m_httpsHost = httpsAddress->host;
-        m_httpsPort.store(m_httpsListener->serverPort(), std::memory_order_relaxed);
-    }
     return true;
 }
 
