@@ -289,4 +289,10 @@ std::optional<TargetUrl> parseTargetUrl(const QString &text, QString *error)
     return url;
 }
 
+bool isHttpsTarget(const QString &url)
+{
+    const std::optional<TargetUrl> parsed = parseTargetUrl(url);
+    return parsed && parsed->scheme == QStringLiteral("https");
+}
+
 } // namespace portico

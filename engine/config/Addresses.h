@@ -31,6 +31,8 @@ struct TargetUrl
 // fit to follow a field path ("settings.listen: <error>").
 std::optional<HostPort> parseHostPort(const QString &text, QString *error = nullptr);
 std::optional<TargetUrl> parseTargetUrl(const QString &text, QString *error = nullptr);
+// True when `url` is a well-formed https:// target.
+bool isHttpsTarget(const QString &url);
 
 // A DNS host name (letters, digits, '-', dot-separated labels of 1..63, at most 253 in total).
 bool isValidHostName(QStringView name);

@@ -1,6 +1,9 @@
 #include "ConfigTree.h"
 
+#include "Addresses.h"
 #include "DeclarativeReader.h"
+
+#include <algorithm>
 
 namespace portico {
 
@@ -59,6 +62,19 @@ TreeValue serviceToTree(const ServiceConfig &service)
         .insert("read_timeout_ms", service.readTimeoutMs)
         .insert("preserve_host", service.preserveHost)
         .insert("retries", service.retries);
+    // How https:// targets are spoken to: written for a service that has one, elsewhere only
+    // when set, so a plain-HTTP service reads as before.
+    const bool https = std::any_of(service.targets.begin(), service.targets.end(),
+                                   [](const TargetConfig &t) { return isHttpsTarget(t.url); });
+    const ServiceConfig defaults;
+    if (https || service.tlsVerify != defaults.tlsVerify)
+        tree.insert("tls_verify", service.tlsVerify);
+    if (https || !service.caBundle.isEmpty())
+        tree.insert("ca_bundle", service.caBundle);
+    if (https || !service.tlsServerName.isEmpty())
+        tree.insert("tls_server_name", service.tlsServerName);
+    if (https || !service.clientCertificate.isEmpty())
+        tree.insert("client_certificate", service.clientCertificate);
     return tree;
 }
 

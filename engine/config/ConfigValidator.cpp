@@ -9,6 +9,7 @@
 #include "NameIndex.h"
 #include "ObserveChecks.h"
 #include "RateLimitChecks.h"
+#include "ServiceTlsChecks.h"
 #include "TlsChecks.h"
 #include "policy/jwt_auth/JwtKey.h"
 #include "routing/PathNormalizer.h"
@@ -140,14 +141,8 @@ void checkService(Checker &check, const FieldPath &base, const ServiceConfig &se
             const FieldPath targetPath = targetsPath[qsizetype(t)];
             QString message;
             const std::optional<TargetUrl> url = parseTargetUrl(target.url, &message);
-            if (!url) {
+            if (!url)
                 check.add(targetPath.field("url"), message);
-            } else if (url->scheme == QStringLiteral("https")) {
-                // Refused rather than silently sent in clear text to the TLS port.
-                check.add(targetPath.field("url"),
-                          QStringLiteral("https:// targets are not supported yet (TLS to "
-                                         "upstreams is not implemented); use http://"));
-            }
             check.range(targetPath.field("weight"), target.weight, 0, 1000);
             anyWeight = anyWeight || target.weight > 0;
         }
@@ -449,6 +444,7 @@ ConfigErrors validateConfig(const Config &config, const Config *validBase)
     for (qsizetype i = 0; i < qsizetype(config.services.size()); ++i) {
         const ServiceConfig &service = config.services[size_t(i)];
         checkService(check, servicesPath[i], service);
+        checkServiceTls(check, servicesPath[i], service, config.certificates);
         checkUniqueName(check, serviceRepeats, servicesPath, i, service.name);
     }
 

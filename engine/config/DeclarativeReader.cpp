@@ -349,6 +349,14 @@ void DeclarativeReader::readService(const YAML::Node &node, const QString &base,
             readBool(value, path, service.preserveHost);
         } else if (key == "retries") {
             readInteger(value, path, service.retries);
+        } else if (key == "tls_verify") {
+            readBool(value, path, service.tlsVerify);
+        } else if (key == "ca_bundle") {
+            readString(value, path, service.caBundle);
+        } else if (key == "tls_server_name") {
+            readString(value, path, service.tlsServerName);
+        } else if (key == "client_certificate") {
+            readString(value, path, service.clientCertificate);
         } else {
             return false;
         }

@@ -39,6 +39,7 @@ std::unique_ptr<EngineRegistries> EngineRegistries::forDryRun() const
     out->health.shareFrom(health);
     out->consumers = consumers; // reused while the tested consumers are the same
     out->jwks.shareFrom(jwks);
+    out->upstreamTls.shareFrom(upstreamTls);
     out->rateCounters = rateCounters;
     out->redisCounters = redisCounters;
     return out;

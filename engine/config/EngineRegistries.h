@@ -4,6 +4,7 @@
 #include "policy/jwt_auth/JwksRegistry.h"
 #include "policy/rate_limit/LocalCounters.h"
 #include "proxy/TargetHealth.h"
+#include "proxy/UpstreamTlsRegistry.h"
 
 #include <QList>
 
@@ -17,15 +18,16 @@ struct SettingsConfig;
 class RedisCounters;
 
 // What lives longer than one snapshot and the snapshots compiled from it refer to: target
-// health, API key use, the JWT providers' key sets, and the last consumer directory (reused
-// while the consumers are unchanged: compiling 100,000 of them on every route edit would cost
-// more than the edit).
+// health, API key use, the JWT providers' key sets, the services' TLS contexts, and the last
+// consumer directory (reused while the consumers are unchanged: compiling 100,000 of them on
+// every route edit would cost more than the edit).
 struct EngineRegistries
 {
     HealthRegistry health;
     std::shared_ptr<KeyUsageRecorder> keyUsage = std::make_shared<KeyUsageRecorder>();
     std::shared_ptr<const ConsumerDirectory> consumers;
     JwksRegistry jwks;
+    UpstreamTlsRegistry upstreamTls; // the services' client TLS contexts
     // Rate-limit counters: this process's (also Redis's stand-in while it is unreachable), and
     // Redis's when settings.rate_limit_store names it (kept while its settings are unchanged).
     std::shared_ptr<LocalCounters> rateCounters = std::make_shared<LocalCounters>();

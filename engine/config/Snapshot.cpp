@@ -12,6 +12,9 @@
 #include "policy/rate_limit/RateLimitPolicy.h"
 #include "policy/rate_limit/RateLimiter.h"
 #include "proxy/TargetHealth.h"
+#include "proxy/UpstreamTlsRegistry.h"
+
+#include <algorithm>
 
 namespace portico {
 
@@ -25,11 +28,50 @@ std::vector<int> weightsOf(const ServiceConfig &service)
     return weights;
 }
 
-CompiledService compileService(const ServiceConfig &service, HealthRegistry &health)
+// The service's TLS context for its https:// targets, from the registry; null when it has none.
+// An error (a client certificate whose key does not load) is reported on the field.
+std::shared_ptr<const TlsClientContext> serviceTls(const ServiceConfig &service, qsizetype index,
+                                                   const Config &config,
+                                                   UpstreamTlsRegistry &registry,
+                                                   ConfigErrors &errors)
 {
-    CompiledService out{service.name, {}, LoadBalancer(weightsOf(service)),
-                        service.connectTimeoutMs, service.readTimeoutMs,
-                        service.preserveHost, service.retries, service.name.toUtf8()};
+    if (std::none_of(service.targets.begin(), service.targets.end(),
+                     [](const TargetConfig &t) { return isHttpsTarget(t.url); }))
+        return nullptr;
+    TlsClientSettings settings;
+    settings.verify = service.tlsVerify;
+    settings.caBundle = service.caBundle.toUtf8();
+    settings.serverName = service.tlsServerName;
+    for (const CertificateConfig &certificate : config.certificates) {
+        if (certificate.name == service.clientCertificate && !service.clientCertificate.isEmpty()) {
+            settings.certificate = certificate.certificate.toUtf8();
+            settings.key = certificate.key.toUtf8();
+        }
+    }
+    QString error;
+    std::shared_ptr<const TlsClientContext> context = registry.contextFor(settings, &error);
+    if (!context)
+        errors.push_back(
+            {QStringLiteral("services[%1].%2")
+                 .arg(index)
+                 .arg(settings.certificate.isEmpty() ? QStringLiteral("ca_bundle")
+                                                     : QStringLiteral("client_certificate")),
+             error});
+    return context;
+}
+
+CompiledService compileService(const ServiceConfig &service, HealthRegistry &health,
+                               std::shared_ptr<const TlsClientContext> tls)
+{
+    CompiledService out{service.name,
+                        {},
+                        LoadBalancer(weightsOf(service)),
+                        service.connectTimeoutMs,
+                        service.readTimeoutMs,
+                        service.preserveHost,
+                        service.retries,
+                        service.name.toUtf8(),
+                        std::move(tls)};
     for (const TargetConfig &t : service.targets) {
         const std::optional<TargetUrl> url = parseTargetUrl(t.url);
         Q_ASSERT(url); // validated before
@@ -43,6 +85,9 @@ CompiledService compileService(const ServiceConfig &service, HealthRegistry &hea
                                       : url->host)
             + QLatin1Char(':') + QString::number(url->port);
         target.hostPort = hostPort.toUtf8();
+        target.tls = url->scheme == QStringLiteral("https");
+        target.poolKey = target.tls ? target.hostPort + " tls#" + QByteArray::number(out.tls->id())
+                                    : target.hostPort;
         target.basePath = url->basePath;
         target.weight = t.weight;
         target.health = health.healthFor(hostPort);
@@ -129,10 +174,25 @@ std::shared_ptr<const Snapshot> compileSnapshot(const Config &config, quint64 ve
     auto snapshot = std::make_shared<Snapshot>(config, version);
     QHash<QString, int> serviceIndex;
     serviceIndex.reserve(qsizetype(config.services.size()));
-    for (const ServiceConfig &service : config.services) {
-        serviceIndex.insert(service.name, int(snapshot->services.size()));
-        snapshot->services.push_back(compileService(service, registries.health));
+    ConfigErrors tlsErrors;
+    std::vector<std::shared_ptr<const TlsClientContext>> tlsInUse;
+    for (qsizetype index = 0; index < qsizetype(config.services.size()); ++index) {
+        const ServiceConfig &service = config.services[size_t(index)];
+        const size_t errorsBefore = tlsErrors.size();
+        auto tls = serviceTls(service, index, config, registries.upstreamTls, tlsErrors);
+        if (tlsErrors.size() > errorsBefore)
+            continue; // reported below; nothing is compiled
+        if (tls)
+            tlsInUse.push_back(tls);
+        serviceIndex.insert(service.name, int(index));
+        snapshot->services.push_back(compileService(service, registries.health, std::move(tls)));
     }
+    if (!tlsErrors.empty()) {
+        if (errors)
+            *errors = std::move(tlsErrors);
+        return nullptr;
+    }
+    registries.upstreamTls.keepOnly(tlsInUse);
     if (anyRouteAuthenticates(config))
         snapshot->consumers = registries.consumersFor(config.consumers);
     Providers providers;

@@ -18,6 +18,7 @@ class ConsumerDirectory;
 class RateLimiter;
 struct EngineRegistries;
 class TargetHealth;
+class TlsClientContext;
 
 struct CompiledTarget
 {
@@ -25,8 +26,10 @@ struct CompiledTarget
     QByteArray urlUtf8; // the same, as captures show it
     QString host;
     quint16 port = 80;
-    QByteArray hostPort;   // "host:port", the pool key and the Host header when not preserved
+    QByteArray hostPort;   // "host:port", the Host header when not preserved
+    QByteArray poolKey;    // hostPort, and for https:// the TLS context's id: whose pool
     QByteArray basePath;   // "" or "/base", prepended to the forwarded path
+    bool tls = false;      // https://: spoken to with the service's TLS context
     int weight = 0;
     std::shared_ptr<TargetHealth> health;
 };
@@ -41,6 +44,9 @@ struct CompiledService
     bool preserveHost = true;
     int retries = 1;
     QByteArray nameUtf8 = {};
+    // For the https:// targets; null when there are none. Connections hold it too, so it
+    // outlives the snapshot while one of them is pooled.
+    std::shared_ptr<const TlsClientContext> tls = {};
 };
 
 struct CompiledRoute

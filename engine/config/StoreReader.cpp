@@ -207,7 +207,8 @@ bool Reader::services(std::vector<ServiceConfig> &services, std::vector<qint64> 
     QSqlQuery query(m_db);
     if (!select(query,
                 QStringLiteral("SELECT id, position, name, connect_timeout_ms, "
-                               "read_timeout_ms, preserve_host, retries FROM services")))
+                               "read_timeout_ms, preserve_host, retries, tls_verify, ca_bundle, "
+                               "tls_server_name, client_certificate FROM services")))
         return false;
     std::vector<Row<ServiceConfig>> rows;
     QHash<qint64, size_t> rowOf;
@@ -220,6 +221,10 @@ bool Reader::services(std::vector<ServiceConfig> &services, std::vector<qint64> 
         row.value.readTimeoutMs = query.value(4).toInt();
         row.value.preserveHost = query.value(5).toBool();
         row.value.retries = query.value(6).toInt();
+        row.value.tlsVerify = query.value(7).toBool();
+        row.value.caBundle = query.value(8).toString();
+        row.value.tlsServerName = query.value(9).toString();
+        row.value.clientCertificate = query.value(10).toString();
         rowOf.insert(row.id, rows.size() - 1);
         names.insert(row.id, row.value.name);
     }

@@ -149,17 +149,21 @@ bool Writer::write(const ServiceConfig *before, const ServiceConfig &s, qint64 p
     qint64 id = 0;
     if (!before) {
         if (!run(QStringLiteral("INSERT INTO services (name, position, connect_timeout_ms, "
-                                "read_timeout_ms, preserve_host, retries) "
-                                "VALUES (?, ?, ?, ?, ?, ?)"),
-                 {s.name, position, s.connectTimeoutMs, s.readTimeoutMs, s.preserveHost, s.retries},
+                                "read_timeout_ms, preserve_host, retries, tls_verify, ca_bundle, "
+                                "tls_server_name, client_certificate) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                 {s.name, position, s.connectTimeoutMs, s.readTimeoutMs, s.preserveHost, s.retries,
+                  s.tlsVerify, s.caBundle, s.tlsServerName, s.clientCertificate},
                  what))
             return false;
         id = lastInsertId();
     } else {
         if (!run(QStringLiteral("UPDATE services SET position = ?, connect_timeout_ms = ?, "
-                                "read_timeout_ms = ?, preserve_host = ?, retries = ? "
-                                "WHERE name = ?"),
-                 {position, s.connectTimeoutMs, s.readTimeoutMs, s.preserveHost, s.retries, s.name},
+                                "read_timeout_ms = ?, preserve_host = ?, retries = ?, "
+                                "tls_verify = ?, ca_bundle = ?, tls_server_name = ?, "
+                                "client_certificate = ? WHERE name = ?"),
+                 {position, s.connectTimeoutMs, s.readTimeoutMs, s.preserveHost, s.retries,
+                  s.tlsVerify, s.caBundle, s.tlsServerName, s.clientCertificate, s.name},
                  what))
             return false;
         if (before->targets == s.targets)

@@ -1,6 +1,7 @@
 #include "TcpStream.h"
 
 #include "net/SocketPeer.h"
+#include "net/TcpConnect.h"
 
 #include <cerrno>
 #include <fcntl.h>
@@ -39,37 +40,17 @@ void TcpStream::setUp(int fd)
 void TcpStream::connectTo(const QHostAddress &address, quint16 port)
 {
     Q_ASSERT(m_fd < 0);
-    sockaddr_storage storage{};
-    socklen_t length = 0;
-    if (address.protocol() == QAbstractSocket::IPv6Protocol) {
-        auto *sa = reinterpret_cast<sockaddr_in6 *>(&storage);
-        sa->sin6_family = AF_INET6;
-        sa->sin6_port = htons(port);
-        const Q_IPV6ADDR ip = address.toIPv6Address();
-        memcpy(&sa->sin6_addr, &ip, sizeof ip);
-        length = sizeof *sa;
-    } else {
-        auto *sa = reinterpret_cast<sockaddr_in *>(&storage);
-        sa->sin_family = AF_INET;
-        sa->sin_port = htons(port);
-        sa->sin_addr.s_addr = htonl(address.toIPv4Address());
-        length = sizeof *sa;
-    }
-    const int fd = ::socket(storage.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    StreamError error = StreamError::None;
+    const int fd = startTcpConnect(address, port, &error);
     if (fd < 0) {
         // Reported from the event loop, like every other connect outcome.
-        QMetaObject::invokeMethod(this, [this] { fail(StreamError::Other); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, error] { fail(error); }, Qt::QueuedConnection);
         return;
     }
     setUp(fd);
     m_connecting = true;
     m_watch.setReading(false);
-    if (::connect(fd, reinterpret_cast<sockaddr *>(&storage), length) < 0 && errno != EINPROGRESS) {
-        const StreamError error = errno == ECONNREFUSED ? StreamError::Refused : StreamError::Other;
-        closeDescriptor();
-        QMetaObject::invokeMethod(this, [this, error] { fail(error); }, Qt::QueuedConnection);
-        return;
-    }
     // Writable once the connect finished, either way; SO_ERROR then tells which.
     m_watch.setWriting(true);
 }
@@ -157,11 +138,9 @@ void TcpStream::onReadActivated()
 void TcpStream::onWriteActivated()
 {
     if (m_connecting) {
-        int error = 0;
-        socklen_t length = sizeof error;
-        ::getsockopt(m_fd, SOL_SOCKET, SO_ERROR, &error, &length);
-        if (error != 0) {
-            fail(error == ECONNREFUSED ? StreamError::Refused : StreamError::Other);
+        const StreamError error = finishedTcpConnect(m_fd);
+        if (error != StreamError::None) {
+            fail(error);
             return;
         }
         m_connecting = false;

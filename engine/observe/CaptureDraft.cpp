@@ -131,7 +131,7 @@ QByteArray *CaptureDraft::finish(const RequestContext &context, int status, qint
             s.upstreamTarget = target.urlUtf8;
             if (m_details && !context.upstreamRequestTarget.isEmpty()) {
                 upstreamPath = Redactor::redactedTarget(context.upstreamRequestTarget);
-                s.upstreamUrl[0] = "http://";
+                s.upstreamUrl[0] = target.tls ? "https://" : "http://";
                 s.upstreamUrl[1] = target.hostPort;
                 s.upstreamUrl[2] = upstreamPath;
             }

@@ -90,7 +90,8 @@ void ProxyExchange::attachUpstream(const CompiledTarget &target)
     // Whatever was sent on a previous attempt goes out again, after the new head.
     m_pending = m_replay + m_pending;
     m_replay.clear();
-    m_upstream = m_pool->acquire(target.hostPort, target.host, target.port);
+    m_upstream = m_pool->acquire(target.poolKey, target.host, target.port,
+                                 target.tls ? m_service->tls : nullptr);
     m_upstream->setHandler(this);
     if (m_upstream->isConnected()) {
         m_connectStartNs = 0; // pooled: no connect time
@@ -112,6 +113,8 @@ void ProxyExchange::onUpstreamConnected()
     // One clock read per new connection; none for a pooled one.
     m_context.upstreamConnectNs = m_connectStartNs ? monotonicNowNs() - m_connectStartNs : 0;
     m_context.record(QByteArrayLiteral("upstream"), target.hostPort);
+    if (target.tls && m_context.recordsDecisions)
+        m_context.record(QByteArrayLiteral("upstream_tls"), m_upstream->stream().tlsDescription());
     m_responseParser.emplace(HttpParser::Kind::Response, static_cast<HttpParserListener *>(this));
     m_upstreamInput.clear();
 
@@ -339,15 +342,23 @@ void ProxyExchange::handleUpstreamEnd(StreamError error)
 {
     if (m_finished)
         return;
-    if (m_connecting) { // never connected
+    if (m_connecting) { // never connected (a failed TLS handshake included)
         m_connecting = false;
         m_connectTimer.stop();
+        const QByteArray tls = tlsFailure();
         recordConnectFailure();
+        if (!tls.isEmpty())
+            m_context.record(QByteArrayLiteral("tls_failed"), tls);
         releaseUpstream(false);
-        if (!connectToNextTarget())
-            fail(Failure::Refused,
-                 error == StreamError::HostNotFound ? "upstream host not found"
-                                                    : "upstream connection refused");
+        // Like a refused connect: tried on another target, never again on this one.
+        if (connectToNextTarget())
+            return;
+        if (!tls.isEmpty())
+            fail(Failure::Refused, tls);
+        else if (error == StreamError::HostNotFound)
+            fail(Failure::Refused, "upstream host not found");
+        else
+            fail(Failure::Refused, "upstream connection refused");
         return;
     }
     // Whatever the upstream sent before closing is still to be parsed.
@@ -375,7 +386,21 @@ void ProxyExchange::handleUpstreamEnd(StreamError error)
         attachUpstream(target);
         return;
     }
-    fail(Failure::Reset, "upstream closed the connection before responding");
+    // A TLS alert (a TLS 1.3 server refusing our certificate) ends it after the handshake.
+    const QByteArray tls = tlsFailure();
+    fail(Failure::Reset, tls.isEmpty() ? "upstream closed the connection before responding" : tls);
+}
+
+QByteArray ProxyExchange::tlsFailure() const
+{
+    if (!m_upstream || m_targetIndex < 0)
+        return {};
+    const QString reason = m_upstream->tlsFailure();
+    if (reason.isEmpty())
+        return {};
+    const CompiledTarget &target = m_service->targets[size_t(m_targetIndex)];
+    return "upstream TLS " + QByteArray(m_upstream->tlsFailedInHandshake() ? "handshake " : "")
+        + "with " + target.hostPort + " failed: " + reason.toUtf8();
 }
 
 void ProxyExchange::recordConnectFailure()

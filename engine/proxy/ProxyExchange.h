@@ -65,6 +65,8 @@ private:
     void finish(bool reusable);
     void releaseUpstream(bool reusable);
     void recordConnectFailure();
+    // "upstream TLS handshake with host:port failed: <why>" when TLS failed; else empty.
+    QByteArray tlsFailure() const;
 
     // UpstreamHandler
     void onUpstreamConnected() override;

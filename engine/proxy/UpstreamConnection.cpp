@@ -1,17 +1,22 @@
 #include "UpstreamConnection.h"
 
 #include "net/TcpStream.h"
+#include "net/TlsClientStream.h"
 
 #include <QHostAddress>
 #include <QHostInfo>
 
 namespace portico {
 
-UpstreamConnection::UpstreamConnection(QByteArray key, QObject *parent)
+UpstreamConnection::UpstreamConnection(QByteArray key, std::shared_ptr<const TlsClientContext> tls,
+                                       QObject *parent)
     : QObject(parent)
-    , m_stream(new TcpStream(this))
     , m_key(std::move(key))
 {
+    if (tls)
+        m_stream = m_tls = new TlsClientStream(std::move(tls), this);
+    else
+        m_stream = m_tcp = new TcpStream(this);
     m_stream->setHandler(this);
 }
 
@@ -29,10 +34,11 @@ ByteStream &UpstreamConnection::stream()
 
 void UpstreamConnection::connectTo(const QString &host, quint16 port)
 {
+    m_host = host;
     m_port = port;
     QHostAddress address;
     if (address.setAddress(host)) {
-        m_stream->connectTo(address, port);
+        connectStream(address);
         return;
     }
     // Names resolve off the worker thread; Qt caches the answers.
@@ -45,7 +51,25 @@ void UpstreamConnection::onHostLookedUp(const QHostInfo &info)
         onStreamClosed(StreamError::HostNotFound);
         return;
     }
-    m_stream->connectTo(info.addresses().constFirst(), m_port);
+    connectStream(info.addresses().constFirst());
+}
+
+void UpstreamConnection::connectStream(const QHostAddress &address)
+{
+    if (m_tls)
+        m_tls->connectTo(address, m_port, m_host);
+    else
+        m_tcp->connectTo(address, m_port);
+}
+
+QString UpstreamConnection::tlsFailure() const
+{
+    return m_tls ? m_tls->failure() : QString();
+}
+
+bool UpstreamConnection::tlsFailedInHandshake() const
+{
+    return m_tls && m_tls->failedInHandshake();
 }
 
 bool UpstreamConnection::isConnected() const
@@ -61,10 +85,15 @@ void UpstreamConnection::onStreamConnected()
 
 void UpstreamConnection::onStreamReadable()
 {
-    if (m_handler)
+    if (m_handler) {
         m_handler->onUpstreamReadyRead();
-    else
-        onStreamClosed(StreamError::Other); // an idle connection must not speak
+        return;
+    }
+    // An idle connection must not speak. TLS records without application data (a TLS 1.3
+    // session ticket) read as nothing and leave it pooled; bytes or the end of it drop it.
+    char probe[1];
+    if (m_stream->read(probe, sizeof probe) != 0)
+        onStreamClosed(StreamError::Other);
 }
 
 void UpstreamConnection::onStreamDrained()

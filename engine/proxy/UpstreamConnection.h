@@ -4,12 +4,17 @@
 
 #include <QByteArray>
 #include <QObject>
+#include <QString>
+
+#include <memory>
 
 class QHostInfo;
 
 namespace portico {
 
 class TcpStream;
+class TlsClientContext;
+class TlsClientStream;
 
 // Receives the events of an upstream connection while a request uses it.
 class UpstreamHandler
@@ -29,12 +34,18 @@ class UpstreamConnection : public QObject, private ByteStreamHandler
 {
     Q_OBJECT
 public:
-    UpstreamConnection(QByteArray key, QObject *parent = nullptr);
+    // Speaks TLS when given a context (an https:// target), plain TCP otherwise.
+    UpstreamConnection(QByteArray key, std::shared_ptr<const TlsClientContext> tls,
+                       QObject *parent = nullptr);
     ~UpstreamConnection() override;
 
-    // Resolves the host when it is a name (asynchronously), then connects.
+    // Resolves the host when it is a name (asynchronously), then connects (and, for TLS,
+    // shakes hands: it is connected once that is done).
     void connectTo(const QString &host, quint16 port);
     ByteStream &stream();
+    // Why TLS failed ("certificate verify failed (...)"); empty for plain TCP or no TLS failure.
+    QString tlsFailure() const;
+    bool tlsFailedInHandshake() const;
     const QByteArray &key() const { return m_key; }
     bool isConnected() const;
     // True once it has served a request and went back to the pool.
@@ -56,9 +67,13 @@ private:
     void onStreamReadable() override;
     void onStreamDrained() override;
     void onStreamClosed(StreamError error) override;
+    void connectStream(const QHostAddress &address);
 
-    TcpStream *m_stream;
+    TcpStream *m_tcp = nullptr;
+    TlsClientStream *m_tls = nullptr;
+    ByteStream *m_stream; // the one of the two in use
     QByteArray m_key;
+    QString m_host;
     quint16 m_port = 0;
     UpstreamHandler *m_handler = nullptr;
     bool m_reused = false;

@@ -28,8 +28,8 @@ void UpstreamPool::setLimits(int maxIdlePerTarget, int idleTimeoutMs)
     m_idleTimeoutMs = idleTimeoutMs;
 }
 
-UpstreamConnection *UpstreamPool::acquire(const QByteArray &key, const QString &host,
-                                          quint16 port)
+UpstreamConnection *UpstreamPool::acquire(const QByteArray &key, const QString &host, quint16 port,
+                                          const std::shared_ptr<const TlsClientContext> &tls)
 {
     auto it = m_idle.find(key);
     if (it != m_idle.end()) {
@@ -43,7 +43,7 @@ UpstreamConnection *UpstreamPool::acquire(const QByteArray &key, const QString &
             connection->deleteLater();
         }
     }
-    auto *connection = new UpstreamConnection(key, this);
+    auto *connection = new UpstreamConnection(key, tls, this);
     connect(connection, &UpstreamConnection::idleConnectionLost, this, &UpstreamPool::dropIdle);
     connection->connectTo(host, port);
     return connection;

@@ -6,15 +6,17 @@
 #include <QObject>
 #include <QTimer>
 
+#include <memory>
 #include <unordered_map>
 #include <vector>
 
 namespace portico {
 
+class TlsClientContext;
 class UpstreamConnection;
 
-// Per-worker keep-alive connections to upstream targets, keyed by "host:port". Only its worker
-// thread touches it, so it needs no lock.
+// Per-worker keep-alive connections to upstream targets, keyed by "host:port" (and, for TLS,
+// the context they were made with). Only its worker thread touches it, so it needs no lock.
 class UpstreamPool : public QObject
 {
     Q_OBJECT
@@ -25,8 +27,11 @@ public:
     void setLimits(int maxIdlePerTarget, int idleTimeoutMs);
 
     // An idle connection to the target when one is pooled, otherwise a new one already
-    // connecting. The caller sets itself as handler and gives it back with release().
-    UpstreamConnection *acquire(const QByteArray &key, const QString &host, quint16 port);
+    // connecting (over TLS when `tls` is given; the key then names the context too, so
+    // connections made with other TLS settings are never handed out). The caller sets itself
+    // as handler and gives it back with release().
+    UpstreamConnection *acquire(const QByteArray &key, const QString &host, quint16 port,
+                                const std::shared_ptr<const TlsClientContext> &tls = nullptr);
     // Back to the pool when `reusable`, otherwise closed.
     void release(UpstreamConnection *connection, bool reusable);
 

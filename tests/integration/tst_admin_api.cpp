@@ -549,6 +549,8 @@ void TestAdminApi::describesItself()
     for (const char *field : {"key_header", "key_in_query", "jwt_providers", "jwt_anonymous",
                               "allow_groups", "deny_groups", "allow_ips", "deny_ips"})
         QVERIFY2(properties("Route").contains(QLatin1String(field)), field);
+    for (const char *field : {"tls_verify", "ca_bundle", "tls_server_name", "client_certificate"})
+        QVERIFY2(properties("Service").contains(QLatin1String(field)), field);
     QVERIFY(properties("Consumer").contains(QLatin1String("custom_id")));
     QVERIFY(properties("Consumer").contains(QLatin1String("groups")));
     QVERIFY(properties("JwtProvider").contains(QLatin1String("jwks_cache_min_s")));

@@ -2,6 +2,7 @@
 // store, on the demo configuration and on a generated one of 10,000 routes and 100,000
 // consumers.
 
+#include "TestCertificate.h"
 #include "config/ApiKeys.h"
 #include "config/ConfigStore.h"
 #include "config/ConfigValidator.h"
@@ -31,6 +32,8 @@ Config generatedConfig(int routes, int consumers)
     Config config;
     config.settings.listen = QStringLiteral("127.0.0.1:0");
     config.settings.adminToken = QStringLiteral("generated-token");
+    const QString caBundle =
+        QString::fromLatin1(test::TestCertificate::selfSigned().certificatePem);
     for (int s = 0; s < 50; ++s) {
         ServiceConfig service;
         service.name = QStringLiteral("service-%1").arg(s);
@@ -38,6 +41,13 @@ Config generatedConfig(int routes, int consumers)
                            {QStringLiteral("http://10.0.%1.2:8080/base").arg(s), 10}};
         service.readTimeoutMs = 1000 + s;
         service.preserveHost = s % 2 == 0;
+        if (s % 10 == 0) { // https:// with the TLS fields
+            service.targets[0].url = QStringLiteral("https://127.0.0.1:%1").arg(20000 + s);
+            service.tlsServerName = QStringLiteral("service-%1.internal").arg(s);
+            service.tlsVerify = s % 20 != 0;
+            if (s % 20 == 10)
+                service.caBundle = caBundle;
+        }
         config.services.push_back(service);
     }
     for (int r = 0; r < routes; ++r) {

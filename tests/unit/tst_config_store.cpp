@@ -1,3 +1,4 @@
+#include "TestCertificate.h"
 #include "config/ApiKeys.h"
 #include "config/ConfigStore.h"
 #include "config/DeclarativeFormat.h"
@@ -52,6 +53,14 @@ RouteConfig makeRoute(const QString &name, const QString &service)
 }
 
 // Every field away from its default, so that a field the store forgets shows.
+// One certificate for the whole run: richConfig() must equal itself.
+QString testCaBundle()
+{
+    static const QString pem =
+        QString::fromLatin1(test::TestCertificate::selfSigned().certificatePem);
+    return pem;
+}
+
 Config richConfig()
 {
     Config c;
@@ -82,7 +91,10 @@ Config richConfig()
     users.retries = 2;
     ServiceConfig orders;
     orders.name = QStringLiteral("orders");
-    orders.targets = {{QStringLiteral("http://orders.internal"), 100}};
+    orders.targets = {{QStringLiteral("https://orders.internal"), 100}};
+    orders.tlsVerify = false;
+    orders.caBundle = testCaBundle();
+    orders.tlsServerName = QStringLiteral("orders.example.test");
     c.services = {users, orders};
 
     RouteConfig r1 = makeRoute(QStringLiteral("users"), QStringLiteral("users"));
@@ -385,6 +397,11 @@ void TestConfigStore::editsWriteAndSurviveReopen()
             QVERIFY(store->config() == expected);
         };
         apply([](Config &c) { c.settings.workers = 8; });
+        apply([](Config &c) { // the services' TLS columns are updated in place
+            c.services[1].tlsVerify = true;
+            c.services[1].tlsServerName.clear();
+            c.services[0].caBundle = testCaBundle();
+        });
         apply([](Config &c) {
             c.services[0].targets.push_back({QStringLiteral("http://127.0.0.1:9003"), 5});
         });
@@ -415,7 +432,7 @@ void TestConfigStore::editsWriteAndSurviveReopen()
     }
     const std::unique_ptr<ConfigStore> store = openStore(path);
     QVERIFY(store->config() == expected);
-    QCOMPARE(store->revision(), 10);
+    QCOMPARE(store->revision(), 11);
 }
 
 void TestConfigStore::keysMoveBetweenConsumers()

@@ -1,4 +1,5 @@
 #include "JwtTestTokens.h"
+#include "TestCertificate.h"
 #include "config/Addresses.h"
 #include "config/ConfigValidator.h"
 
@@ -92,6 +93,7 @@ private Q_SLOTS:
     void errorsInConfigOrder();
     void validBaseGivesTheSameAnswer();
     void authenticationCases();
+    void serviceTlsCases();
     void keyHeaderCheck();
     void publicKeyMustFitItsAlgorithms();
     void ipRules();
@@ -249,8 +251,7 @@ void TestConfigValidator::cases()
         {"port 0", target("http://x:0"), "services[0].targets[0].url", "port"},
         {"port big", target("http://x:99999"), "services[0].targets[0].url", "port"},
         {"path space", target("http://x/a b"), "services[0].targets[0].url", "invalid character"},
-        {"https", target("HTTPS://x.test:8443/base/"), "services[0].targets[0].url",
-         "not supported yet"},
+        {"https", target("HTTPS://x.test:8443/base/"), "", ""},
         {"v6 target", target("http://[::1]:9000/base"), "", ""},
         {"weight", service([](auto &s) { s.targets[0].weight = 1001; }),
          "services[0].targets[0].weight", "between 0 and 1000"},
@@ -536,6 +537,52 @@ void TestConfigValidator::publicKeyMustFitItsAlgorithms()
     errors = validateConfig(config);
     QCOMPARE(errors.size(), size_t(1));
     QCOMPARE(errors[0].path, QStringLiteral("jwt_providers[0].algorithms[0]"));
+}
+
+void TestConfigValidator::serviceTlsCases()
+{
+    const test::TestCertificate ca = test::TestCertificate::selfSigned();
+    const QString pem = QString::fromLatin1(ca.certificatePem);
+    auto https = [](auto f) {
+        return [f](Config &c) {
+            c.services[0].targets[0].url = QStringLiteral("https://127.0.0.1:9443");
+            f(c.services[0]);
+        };
+    };
+    auto bundle = [&](const QString &text) {
+        return https([text](ServiceConfig &s) { s.caBundle = text; });
+    };
+    auto withCertificate = [](const QString &name) {
+        return [name](Config &c) {
+            CertificateConfig certificate;
+            certificate.name = QStringLiteral("gateway-client");
+            c.certificates.push_back(certificate);
+            c.services[0].clientCertificate = name;
+        };
+    };
+    const Case cases[] = {
+        {"https, system CAs", https([](ServiceConfig &) {}), "", ""},
+        {"bundle", bundle(pem), "", ""},
+        {"bundle of two, commented", bundle("# ours\n" + pem + "# again\n" + pem), "", ""},
+        {"bundle not PEM", bundle("not a certificate"), "services[0].ca_bundle",
+         "expected at least one PEM certificate"},
+        {"bundle with a key", bundle(pem + QString::fromLatin1(ca.keyPem)),
+         "services[0].ca_bundle", "block 2 is a \"PRIVATE KEY\", not a CERTIFICATE"},
+        {"bundle damaged",
+         bundle("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"),
+         "services[0].ca_bundle", "certificate 1 does not parse"},
+        {"bundle on plain http", [&](Config &c) { c.services[0].caBundle = "junk"; },
+         "services[0].ca_bundle", "expected at least one PEM certificate"},
+        {"server name", https([](ServiceConfig &s) { s.tlsServerName = "api.internal"; }), "",
+         ""},
+        {"server name bad", https([](ServiceConfig &s) { s.tlsServerName = "api internal"; }),
+         "services[0].tls_server_name", "invalid host name \"api internal\""},
+        {"verify off", https([](ServiceConfig &s) { s.tlsVerify = false; }), "", ""},
+        {"client certificate", withCertificate("gateway-client"), "", ""},
+        {"client certificate unknown", withCertificate("nope"), "services[0].client_certificate",
+         "unknown certificate \"nope\" (expected a name in certificates)"},
+    };
+    runCases(std::begin(cases), std::end(cases));
 }
 
 void TestConfigValidator::ipRules()

@@ -1,3 +1,4 @@
+#include "TestCertificate.h"
 #include "config/DeclarativeFormat.h"
 
 #include <QCryptographicHash>
@@ -87,6 +88,10 @@ void compareConfigs(const Config &a, const Config &b)
         QCOMPARE(x.readTimeoutMs, y.readTimeoutMs);
         QCOMPARE(x.preserveHost, y.preserveHost);
         QCOMPARE(x.retries, y.retries);
+        QCOMPARE(x.tlsVerify, y.tlsVerify);
+        QCOMPARE(x.caBundle, y.caBundle);
+        QCOMPARE(x.tlsServerName, y.tlsServerName);
+        QCOMPARE(x.clientCertificate, y.clientCertificate);
     }
     QCOMPARE(a.routes.size(), b.routes.size());
     for (size_t i = 0; i < a.routes.size(); ++i) {
@@ -175,6 +180,7 @@ private Q_SLOTS:
     void authenticationDefaults();
     void authenticationErrors();
     void fullRoundTripYamlAndJson();
+    void serviceTls();
     void parts();
 };
 
@@ -457,6 +463,10 @@ void TestDeclarativeFormat::typeErrors_data()
         << "settings.rate_limit_redis_timeout_ms: expected an integer";
     QTest::newRow("quota_timezone") << v + "settings:\n  quota_timezone: {utc: 0}\n"
                                     << "settings.quota_timezone: expected a string";
+    QTest::newRow("tls_verify") << v + "services:\n  - {name: s, url: https://x, tls_verify: 1}\n"
+                                << "services[0].tls_verify: expected true or false";
+    QTest::newRow("ca_bundle") << v + "services:\n  - {name: s, url: https://x, ca_bundle: [a]}\n"
+                               << "services[0].ca_bundle: expected a string";
     QTest::newRow("jwks_cache_min_s")
         << withMinimal("jwt_providers:\n  - {name: p, issuer: i, algorithms: [HS256], "
                        "secret: s, jwks_cache_min_s: \"60\"}\n")
@@ -779,6 +789,60 @@ void TestDeclarativeFormat::fullRoundTripYamlAndJson()
     QJsonParseError error;
     QJsonDocument::fromJson(json, &error);
     QCOMPARE(error.error, QJsonParseError::NoError);
+}
+
+void TestDeclarativeFormat::serviceTls()
+{
+    const QByteArray pem = test::TestCertificate::selfSigned().certificatePem;
+    QByteArray indented; // a YAML block scalar of the PEM text
+    for (const QByteArray &line : pem.trimmed().split('\n'))
+        indented += "      " + line + "\n";
+    const QByteArray yaml = "format_version: 1\nservices:\n"
+                            "  - name: secure\n    url: https://api.internal:8443\n"
+                            "    tls_verify: false\n    tls_server_name: api.example.test\n"
+                            "    ca_bundle: |\n"
+        + indented
+        + "  - name: plain\n    url: http://127.0.0.1:9000\n"
+          "  - name: plain-with-name\n    url: http://127.0.0.1:9001\n"
+          "    tls_server_name: later.example.test\n";
+    const ConfigLoadResult parsed = parseDeclarative(yaml);
+    QVERIFY2(parsed.ok(), qPrintable(describe(parsed.errors)));
+    const ServiceConfig &secure = parsed.config.services[0];
+    QCOMPARE(secure.tlsVerify, false);
+    QCOMPARE(secure.caBundle.toLatin1(), pem);
+    QCOMPARE(secure.tlsServerName, QStringLiteral("api.example.test"));
+    QVERIFY(secure.clientCertificate.isEmpty());
+
+    // An https:// service writes all four fields; an http:// one only those that are set.
+    const QByteArray exported = toDeclarativeYaml(parsed.config);
+    const qsizetype plainAt = exported.indexOf("name: plain\n");
+    QVERIFY(plainAt > 0);
+    const QByteArray secureText = exported.left(plainAt);
+    const QByteArray plainText = exported.mid(plainAt);
+    for (const char *field : {"tls_verify: false", "ca_bundle: ", "tls_server_name: api.example",
+                              "client_certificate: "})
+        QVERIFY2(secureText.contains(field), field);
+    QCOMPARE(plainText.count("tls_"), 1); // plain-with-name's tls_server_name
+    QVERIFY(!plainText.contains("ca_bundle") && !plainText.contains("client_certificate"));
+    QVERIFY(plainText.contains("tls_server_name: later.example.test"));
+
+    for (const bool json : {false, true}) {
+        const QByteArray text =
+            json ? toDeclarativeJson(parsed.config) : toDeclarativeYaml(parsed.config);
+        const ConfigLoadResult again = parseDeclarative(text);
+        QVERIFY2(again.ok(), qPrintable(describe(again.errors)));
+        QVERIFY(again.config.services == parsed.config.services);
+        QCOMPARE(json ? toDeclarativeJson(again.config) : toDeclarativeYaml(again.config), text);
+    }
+
+    // client_certificate is read, and must name one of the configuration's certificates.
+    const ConfigLoadResult unknown = parseDeclarative(
+        "format_version: 1\nservices:\n  - {name: s, url: https://x, client_certificate: "
+        "gw}\n");
+    QCOMPARE(unknown.config.services[0].clientCertificate, QStringLiteral("gw"));
+    QCOMPARE(describe(unknown.errors),
+             QStringLiteral("services[0].client_certificate: unknown certificate \"gw\" "
+                            "(expected a name in certificates)"));
 }
 
 void TestDeclarativeFormat::parts()

@@ -1,3 +1,4 @@
+#include "TestCertificate.h"
 #include "config/ApiKeys.h"
 #include "config/ConfigValidator.h"
 #include "config/DeclarativeFormat.h"
@@ -183,6 +184,7 @@ private Q_SLOTS:
     void nginxRateLimits();
     void nginxEdgeCases();
     void nginxExportFiles();
+    void upstreamTls();
     void openApiImport();
     void openApiJoinsService();
     void openApiErrors();
@@ -415,7 +417,7 @@ void TestForeignFormats::kongImport()
     const Config &config = imported.config;
     QVERIFY(validateConfig(config).empty());
 
-    QCOMPARE(config.services.size(), size_t(3)); // billing (https) is left out
+    QCOMPARE(config.services.size(), size_t(4));
     const ServiceConfig *orders = findService(config, QStringLiteral("orders"));
     QVERIFY(orders);
     QCOMPARE(orders->targets.size(), size_t(3));
@@ -435,10 +437,15 @@ void TestForeignFormats::kongImport()
     QCOMPARE(accounts->retries, 5);
     QCOMPARE(accounts->preserveHost, false);
     QVERIFY(findService(config, QStringLiteral("search-service")));
+    const ServiceConfig *billing = findService(config, QStringLiteral("billing"));
+    QVERIFY(billing);
+    QCOMPARE(billing->targets.size(), size_t(1));
+    QCOMPARE(billing->targets[0].url, QStringLiteral("https://10.0.0.21:8443"));
+    QCOMPARE(billing->tlsVerify, true); // Portico's default, noted below
 
     QCOMPARE(routeNames(config),
-             QStringList(
-                 {"orders", "order-by-id", "orders-route-3", "accounts", "health", "search-v1"}));
+             QStringList({"orders", "order-by-id", "orders-route-3", "accounts", "health",
+                          "invoices", "search-v1"}));
     const RouteConfig *ordersRoute = findRoute(config, QStringLiteral("orders"));
     QCOMPARE(ordersRoute->paths, QStringList{QStringLiteral("/orders")});
     QCOMPARE(ordersRoute->methods, QStringList({"GET", "POST"}));
@@ -501,7 +508,9 @@ void TestForeignFormats::kongImport()
     QVERIFY(!report.contains(QStringLiteral("secret-key")));
 
     const QStringList &lost = imported.report.notCarried;
-    QVERIFY_LINE(lost, "services[2] (billing)", "protocol https", "1 nested route");
+    QVERIFY(!hasLine(lost, {"services[2] (billing)"}));
+    QVERIFY_LINE(imported.report.notes, "services[2] (billing)", "tls_verify not set",
+                 "tls_verify false");
     QVERIFY_LINE(lost, "services[1].routes[0].plugins[1] (cors)", "not carried");
     QVERIFY_LINE(lost, "plugins[0] (prometheus)", "(global)");
     QVERIFY_LINE(lost, "services[1].routes[0] (accounts)", "\"example.*\"");
@@ -1258,6 +1267,62 @@ void TestForeignFormats::openApiErrors()
                                                Config(), QStringLiteral("s"));
     QVERIFY2(spaced.ok(), qPrintable(describe(spaced.errors)));
     QCOMPARE(spaced.config.routes[0].paths, QStringList{QStringLiteral("~^/a%20b/[^/]+$")});
+}
+
+void TestForeignFormats::upstreamTls()
+{
+    // Kong: tls_verify and the https protocol are carried; certificate references are not.
+    const ForeignImport imported = importKong(R"(_format_version: "3.0"
+services:
+  - name: pay
+    protocol: https
+    host: pay.internal
+    tls_verify: false
+    tls_verify_depth: 2
+    ca_certificates: [4e3ad2e4-0bc4-4638-8e34-c84a417ba39b]
+    client_certificate: {id: 2e3ad2e4-0bc4-4638-8e34-c84a417ba39b}
+    routes: [{name: pay, paths: [/pay]}]
+)");
+    QVERIFY2(imported.ok(), qPrintable(describe(imported.errors)));
+    const ServiceConfig &pay = imported.config.services[0];
+    QCOMPARE(pay.targets[0].url, QStringLiteral("https://pay.internal:443"));
+    QCOMPARE(pay.tlsVerify, false);
+    const QStringList &lost = imported.report.notCarried;
+    QVERIFY_LINE(lost, "services[0] (pay)", "tls_verify_depth not carried");
+    QVERIFY_LINE(lost, "services[0] (pay)", "ca_certificates not carried", "ca_bundle");
+    QVERIFY_LINE(lost, "services[0] (pay)", "client_certificate not carried");
+    QVERIFY(!hasLine(imported.report.notes, {"tls_verify not set"}));
+
+    // Kong export: the protocol and tls_verify; what Kong keeps elsewhere is reported.
+    Config config = imported.config;
+    config.services[0].tlsServerName = QStringLiteral("pay.example.test");
+    const ForeignExport kong = exportKong(config);
+    QVERIFY2(kong.text.contains("protocol: https"), kong.text.constData());
+    QVERIFY(kong.text.contains("tls_verify: false"));
+    QVERIFY_LINE(kong.report.notCarried, "services[0] (pay)", "tls_server_name");
+    QCOMPARE(importKong(kong.text).config.services[0].targets, pay.targets);
+
+    // nginx: proxy_pass https:// with the proxy_ssl_* directives.
+    config.services[0].tlsVerify = true;
+    config.services[0].caBundle =
+        QString::fromLatin1(test::TestCertificate::selfSigned().certificatePem);
+    QVERIFY2(validateConfig(config).empty(), qPrintable(describe(validateConfig(config))));
+    const ForeignExport nginx = exportNginx(config);
+    const QString location = nginxBlock(nginx.text, QStringLiteral("location /pay/"));
+    for (const char *line : {"proxy_pass https://portico_pay/;", "proxy_ssl_server_name on;",
+                             "proxy_ssl_name pay.example.test;", "proxy_ssl_verify on;",
+                             "# write service pay's ca_bundle to /etc/nginx/portico/pay-ca.pem",
+                             "proxy_ssl_trusted_certificate /etc/nginx/portico/pay-ca.pem;"})
+        QVERIFY2(location.contains(QLatin1String(line)), qPrintable(location));
+    config.services[0].caBundle.clear();
+    config.services[0].tlsServerName.clear();
+    const QString system = nginxBlock(exportNginx(config).text, QStringLiteral("location /pay/"));
+    QVERIFY(system.contains(QStringLiteral("proxy_ssl_name pay.internal;")));
+    QVERIFY(system.contains(
+        QStringLiteral("proxy_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt;")));
+    config.services[0].tlsVerify = false;
+    QVERIFY(nginxBlock(exportNginx(config).text, QStringLiteral("location /pay/"))
+                .contains(QStringLiteral("proxy_ssl_verify off;")));
 }
 
 QTEST_GUILESS_MAIN(TestForeignFormats)

@@ -68,6 +68,10 @@ private:
     void reportSettings();
     void reportRateLimitSettings();
     TreeValue service(qsizetype index, TreeValue &upstreams);
+    // https:// services: tls_verify, and what Kong keeps elsewhere reported.
+    void exportServiceTls(const ServiceConfig &s, const QString &protocol,
+                          const std::vector<TargetUrl> &urls, const QString &where,
+                          TreeValue &tree);
     TreeValue route(qsizetype index, const ServiceConfig &service);
     TreeValue consumer(qsizetype index);
     TreeValue rateLimiting(const LimitsConfig &limits) const;
@@ -184,8 +188,10 @@ TreeValue KongExporter::service(qsizetype index, TreeValue &upstreams)
         if (const auto url = parseTargetUrl(t.url))
             urls.push_back(*url);
     }
+    // A Kong service has one protocol: the first target's.
+    const QString protocol = urls.empty() ? QStringLiteral("http") : urls.front().scheme;
     TreeValue tree = TreeValue::map();
-    tree.insert("name", s.name).insert("protocol", "http");
+    tree.insert("name", s.name).insert("protocol", protocol);
     if (urls.size() == 1 && !urls.front().host.contains(u':')) {
         tree.insert("host", urls.front().host).insert("port", int(urls.front().port));
     } else {
@@ -207,7 +213,7 @@ TreeValue KongExporter::service(qsizetype index, TreeValue &upstreams)
             .insert("algorithm", "round-robin")
             .insert("targets", std::move(targets));
         upstreams.append(std::move(upstream));
-        tree.insert("host", name).insert("port", 80);
+        tree.insert("host", name).insert("port", protocol == QStringLiteral("https") ? 443 : 80);
     }
     if (!urls.empty() && !urls.front().basePath.isEmpty())
         tree.insert("path", QString::fromUtf8(urls.front().basePath));
@@ -223,6 +229,7 @@ TreeValue KongExporter::service(qsizetype index, TreeValue &upstreams)
     tree.insert("connect_timeout", s.connectTimeoutMs)
         .insert("read_timeout", s.readTimeoutMs)
         .insert("retries", s.retries);
+    exportServiceTls(s, protocol, urls, where, tree);
 
     TreeValue routes = TreeValue::list();
     for (qsizetype r = 0; r < qsizetype(m_config.routes.size()); ++r) {
@@ -235,6 +242,35 @@ TreeValue KongExporter::service(qsizetype index, TreeValue &upstreams)
     if (!routes.isEmpty())
         tree.insert("routes", std::move(routes));
     return tree;
+}
+
+void KongExporter::exportServiceTls(const ServiceConfig &s, const QString &protocol,
+                                    const std::vector<TargetUrl> &urls, const QString &where,
+                                    TreeValue &tree)
+{
+    if (std::any_of(urls.begin(), urls.end(),
+                    [&](const TargetUrl &url) { return url.scheme != protocol; }))
+        notCarried(where
+                   + QStringLiteral(": targets mix http:// and https://; a Kong service has "
+                                    "one protocol, %1 is carried")
+                         .arg(protocol));
+    if (protocol != QStringLiteral("https"))
+        return;
+    tree.insert("tls_verify", s.tlsVerify);
+    if (!s.caBundle.isEmpty())
+        notCarried(where
+                   + QStringLiteral(": ca_bundle not carried (add it to Kong as "
+                                    "ca_certificates and list their ids on the service)"));
+    if (!s.tlsServerName.isEmpty())
+        notCarried(where
+                   + QStringLiteral(": tls_server_name \"%1\" not carried (Kong verifies "
+                                    "and sends the service's host)")
+                         .arg(s.tlsServerName));
+    if (!s.clientCertificate.isEmpty())
+        notCarried(where
+                   + QStringLiteral(": client_certificate \"%1\" not carried (add it to Kong "
+                                    "as a certificate and give its id on the service)")
+                         .arg(s.clientCertificate));
 }
 
 TreeValue KongExporter::route(qsizetype index, const ServiceConfig &service)

@@ -156,14 +156,7 @@ void KongImporter::readService(const YAML::Node &node, const QString &path)
                                     "timeout)")
                          .arg(value));
     m_yaml.boolean(get(node, "enabled"), path + QStringLiteral(".enabled"), s.enabled);
-    for (const char *tls :
-         {"tls_verify", "tls_verify_depth", "ca_certificates", "client_certificate"}) {
-        if (ForeignYaml::isSet(get(node, tls)))
-            notCarried(where
-                       + QStringLiteral(": %1 not carried (Portico does not speak TLS to "
-                                        "upstreams yet)")
-                             .arg(QLatin1String(tls)));
-    }
+    readServiceTls(node, path, where, s);
     static const QSet<QString> known = {QStringLiteral("name"),
                                         QStringLiteral("id"),
                                         QStringLiteral("url"),
@@ -207,6 +200,32 @@ void KongImporter::readService(const YAML::Node &node, const QString &path)
     readPlugins(get(node, "plugins"), path + QStringLiteral(".plugins"), scope);
 }
 
+void KongImporter::readServiceTls(const YAML::Node &node, const QString &path, const QString &where,
+                                  Service &s)
+{
+    const bool https = !s.service.targets.empty()
+        && s.service.targets.front().url.startsWith(QStringLiteral("https://"));
+    if (!m_yaml.boolean(get(node, "tls_verify"), path + QStringLiteral(".tls_verify"),
+                        s.service.tlsVerify)
+        && https)
+        note(where
+             + QStringLiteral(": tls_verify not set: Kong then leaves upstream certificates "
+                              "unverified, Portico verifies them against the system's CAs "
+                              "(set tls_verify false to keep Kong's behaviour)"));
+    // Kong refers to its certificate entities by id; Portico keeps the PEM on the service.
+    const QString byHand[] = {QStringLiteral("Portico verifies the whole chain"),
+                              QStringLiteral("put the CA certificates in the service's ca_bundle"),
+                              QStringLiteral("name one of Portico's certificates in the "
+                                             "service's client_certificate")};
+    const char *fields[] = {"tls_verify_depth", "ca_certificates", "client_certificate"};
+    for (int i = 0; i < 3; ++i) {
+        if (ForeignYaml::isSet(get(node, fields[i])))
+            notCarried(
+                where
+                + QStringLiteral(": %1 not carried (%2)").arg(QLatin1String(fields[i]), byHand[i]));
+    }
+}
+
 bool KongImporter::readServiceTarget(const YAML::Node &node, const QString &path, Service &s)
 {
     QString protocol = QStringLiteral("http");
@@ -234,30 +253,30 @@ bool KongImporter::readServiceTarget(const YAML::Node &node, const QString &path
             return false;
         }
     }
-    if (protocol != QStringLiteral("http")) {
+    const bool https = protocol == QStringLiteral("https");
+    if (protocol != QStringLiteral("http") && !https) {
         QString name;
         m_yaml.string(get(node, "name"), QString(), name);
         const YAML::Node routes = get(node, "routes");
         notCarried(entityLabel(path, name)
-                   + QStringLiteral(": protocol %1 not carried (%2); the service and its %3 "
-                                    "nested route(s) are left out")
-                         .arg(protocol,
-                              protocol == QStringLiteral("https")
-                                  ? QStringLiteral("Portico does not speak TLS to upstreams yet")
-                                  : QStringLiteral("Portico proxies HTTP/1.1 only"))
+                   + QStringLiteral(": protocol %1 not carried (Portico proxies HTTP/1.1 "
+                                    "only); the service and its %2 nested route(s) are left out")
+                         .arg(protocol)
                          .arg(routes.IsSequence() ? routes.size() : 0));
         return false;
     }
+    const QString scheme = protocol + QStringLiteral("://");
     const auto upstream = m_upstreams.find(host);
     if (upstream != m_upstreams.end()) {
         upstream->used = true;
         s.upstreamSource = upstream->source;
         for (const auto &[target, weight] : upstream->targets)
-            s.service.targets.push_back({QStringLiteral("http://") + target + basePath, weight});
+            s.service.targets.push_back({scheme + target + basePath, weight});
         return true;
     }
-    s.service.targets.push_back({QStringLiteral("http://") + bracketed(host) + u':'
-                                     + QString::number(port < 0 ? 80 : port) + basePath,
+    s.service.targets.push_back({scheme + bracketed(host) + u':'
+                                     + QString::number(port < 0 ? (https ? 443 : 80) : port)
+                                     + basePath,
                                  100});
     return true;
 }

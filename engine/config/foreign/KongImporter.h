@@ -99,6 +99,9 @@ private:
     void readUpstream(const YAML::Node &node, const QString &path);
     void readService(const YAML::Node &node, const QString &path);
     bool readServiceTarget(const YAML::Node &node, const QString &path, Service &service);
+    // tls_verify is carried; Kong's certificate references are reported.
+    void readServiceTls(const YAML::Node &node, const QString &path, const QString &where,
+                        Service &service);
     void readRoute(const YAML::Node &node, const QString &path, qsizetype service);
     bool readRouteHosts(const YAML::Node &node, const QString &path, const QString &where,
                         Route &route); // false: no host left, the route is left out

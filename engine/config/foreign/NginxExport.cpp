@@ -176,8 +176,8 @@ void NginxExporter::writeUpstream(NginxWriter &out, qsizetype index)
     const QString where = entityLabel(indexed(QStringLiteral("services"), index), s.name);
     out.open(QStringLiteral("upstream ") + nginxUpstreamName(s.name));
     QByteArray firstBase;
-    QString firstHost;
-    bool mixedBase = false, mixedHost = false, names = false;
+    QString firstHost, firstScheme;
+    bool mixedBase = false, mixedHost = false, mixedScheme = false, names = false;
     for (size_t t = 0; t < s.targets.size(); ++t) {
         const auto url = parseTargetUrl(s.targets[t].url);
         if (!url)
@@ -187,8 +187,10 @@ void NginxExporter::writeUpstream(NginxWriter &out, qsizetype index)
         if (t == 0) {
             firstBase = url->basePath;
             firstHost = hostPort;
+            firstScheme = url->scheme;
         }
         mixedBase = mixedBase || url->basePath != firstBase;
+        mixedScheme = mixedScheme || url->scheme != firstScheme;
         mixedHost = mixedHost || hostPort != firstHost;
         names = names || !isIpAddress(url->host);
         const int weight = s.targets[t].weight;
@@ -212,6 +214,15 @@ void NginxExporter::writeUpstream(NginxWriter &out, qsizetype index)
                    + QStringLiteral(": targets have different base paths; proxy_pass takes "
                                     "one, \"%1\" is carried")
                          .arg(QString::fromUtf8(firstBase)));
+    if (mixedScheme)
+        notCarried(where
+                   + QStringLiteral(": targets mix http:// and https://; proxy_pass takes one "
+                                    "scheme, %1 is carried")
+                         .arg(firstScheme));
+    if (mixedHost && firstScheme == QStringLiteral("https") && s.tlsServerName.isEmpty())
+        notCarried(where
+                   + QStringLiteral(": targets have different hosts; nginx sends one TLS name "
+                                    "(proxy_ssl_name) to all of them"));
     if (mixedHost && !s.preserveHost)
         notCarried(where
                    + QStringLiteral(": preserve_host false sends each target its own "

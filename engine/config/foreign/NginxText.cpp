@@ -23,6 +23,8 @@ QString decoded(const QString &path)
 
 struct Target
 {
+    QString scheme = QStringLiteral("http");
+    QString host;
     QString hostPort;
     QString basePath;
 };
@@ -32,10 +34,42 @@ Target firstTarget(const ServiceConfig &service)
     for (const TargetConfig &t : service.targets) {
         if (const auto url = parseTargetUrl(t.url)) {
             const QString host = url->host.contains(u':') ? u'[' + url->host + u']' : url->host;
-            return {host + u':' + QString::number(url->port), QString::fromUtf8(url->basePath)};
+            return {url->scheme, url->host, host + u':' + QString::number(url->port),
+                    QString::fromUtf8(url->basePath)};
         }
     }
     return {};
+}
+
+// TLS to an https:// service's targets. nginx reads certificates from files only: where the
+// configuration holds PEM text, a comment says which file to write it to.
+void writeUpstreamTls(NginxWriter &out, const ServiceConfig &service, const Target &target)
+{
+    const QString folder = QStringLiteral("/etc/nginx/portico/");
+    out.line(QStringLiteral("proxy_ssl_protocols TLSv1.2 TLSv1.3;"));
+    // The upstream block's name is no host name: SNI and verification need the target's.
+    out.line(QStringLiteral("proxy_ssl_server_name on;"));
+    out.line(QStringLiteral("proxy_ssl_name %1;")
+                 .arg(nginxQuote(service.tlsServerName.isEmpty() ? target.host
+                                                                 : service.tlsServerName)));
+    out.line(QStringLiteral("proxy_ssl_verify %1;")
+                 .arg(service.tlsVerify ? QStringLiteral("on") : QStringLiteral("off")));
+    if (service.tlsVerify && service.caBundle.isEmpty()) {
+        out.comment(QStringLiteral("the system's CAs (Debian's bundle)"));
+        out.line(QStringLiteral("proxy_ssl_trusted_certificate "
+                                "/etc/ssl/certs/ca-certificates.crt;"));
+    } else if (service.tlsVerify) {
+        const QString file = folder + service.name + QStringLiteral("-ca.pem");
+        out.comment(QStringLiteral("write service %1's ca_bundle to %2").arg(service.name, file));
+        out.line(QStringLiteral("proxy_ssl_trusted_certificate %1;").arg(nginxQuote(file)));
+    }
+    if (!service.clientCertificate.isEmpty()) {
+        const QString file = folder + service.clientCertificate;
+        out.comment(QStringLiteral("write certificate %1's chain to %2.crt and its key to %2.key")
+                        .arg(service.clientCertificate, file));
+        out.line(QStringLiteral("proxy_ssl_certificate %1;").arg(nginxQuote(file + ".crt")));
+        out.line(QStringLiteral("proxy_ssl_certificate_key %1;").arg(nginxQuote(file + ".key")));
+    }
 }
 
 } // namespace
@@ -164,9 +198,11 @@ void writeNginxLocation(NginxWriter &out, const NginxRouteContext &c, const QStr
             + (match.startsWith(QStringLiteral("= ")) || plain.endsWith(u'/') ? plain
                                                                               : plain + u'/');
     }
-    out.line(
-        QStringLiteral("proxy_pass %1;")
-            .arg(nginxQuote(QStringLiteral("http://") + nginxUpstreamName(c.service.name) + uri)));
+    out.line(QStringLiteral("proxy_pass %1;")
+                 .arg(nginxQuote(target.scheme + QStringLiteral("://")
+                                 + nginxUpstreamName(c.service.name) + uri)));
+    if (target.scheme == QStringLiteral("https"))
+        writeUpstreamTls(out, c.service, target);
     out.line(QStringLiteral("proxy_http_version 1.1;"));
     out.line(QStringLiteral("proxy_set_header Connection \"\";"));
     out.line(QStringLiteral("proxy_set_header Host %1;")
