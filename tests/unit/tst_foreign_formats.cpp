@@ -1254,8 +1254,16 @@ void TestForeignFormats::openApiErrors()
                             "document"));
     QCOMPARE(onlyError("openapi: 2.5\n"),
              QStringLiteral("openapi: unsupported version 2.5 (expected 3.x)"));
-    QVERIFY(onlyError("openapi: 3.0.0\nservers: [{url: https://x.test}]\npaths: {}\n")
+    QVERIFY(onlyError("openapi: 3.0.0\nservers: [{url: /relative}]\npaths: {}\n")
                 .startsWith(QStringLiteral("servers: service \"s\" does not exist")));
+    // An https:// server makes an https:// target, verified like any other.
+    const ForeignImport secure = importOpenApi(
+        "openapi: 3.0.0\nservers: [{url: \"https://api.example.test:8443/v1\"}]\n"
+        "paths: {\"/a\": {get: {operationId: a}}}\n",
+        Config(), QStringLiteral("s"));
+    QVERIFY2(secure.ok(), qPrintable(describe(secure.errors)));
+    QCOMPARE(secure.config.services.at(0).targets.at(0).url,
+             QStringLiteral("https://api.example.test:8443"));
     QVERIFY(onlyError("openapi: [\n").contains(QStringLiteral("syntax error")));
     // A path that is not a valid Portico path is named by its place in the document.
     QVERIFY(onlyError("openapi: 3.0.0\nservers: [{url: http://127.0.0.1:9}]\n"

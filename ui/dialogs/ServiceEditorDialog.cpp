@@ -83,7 +83,9 @@ ServiceEditorDialog::ServiceEditorDialog(ControlRoom room, const ServiceConfig *
     targetButtons->addWidget(removeButton);
     targetButtons->addStretch(1);
     auto *targetsHint = new QLabel(tr("Requests are shared by weight (0 takes a target out of "
-                                      "rotation). Only http:// targets for now."));
+                                      "rotation). https:// targets are verified against the "
+                                      "system's CAs (see the service's TLS fields in the "
+                                      "configuration reference)."));
     targetsHint->setForegroundRole(QPalette::PlaceholderText);
     targetsHint->setWordWrap(true);
     auto *targetsBox = new QWidget;

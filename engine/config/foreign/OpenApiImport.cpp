@@ -194,8 +194,9 @@ void OpenApiImporter::readServers(const YAML::Node &root)
                        + QStringLiteral(": base path \"%1\" not carried (routes use servers[0]'s "
                                         "\"%2\")")
                              .arg(path, m_basePath));
-        if (m_serviceUrl.isEmpty() && parsed.scheme() == QStringLiteral("http")
-            && !parsed.host().isEmpty())
+        const bool http = parsed.scheme() == QStringLiteral("http")
+            || parsed.scheme() == QStringLiteral("https");
+        if (m_serviceUrl.isEmpty() && http && !parsed.host().isEmpty())
             m_serviceUrl =
                 parsed.adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment)
                     .toString();
@@ -213,8 +214,8 @@ bool OpenApiImporter::ensureService()
     if (m_serviceUrl.isEmpty()) {
         m_result.errors.push_back(
             {QStringLiteral("servers"),
-             QStringLiteral("service \"%1\" does not exist, and servers[] has no http:// URL to "
-                            "create it from (https:// upstreams are not supported yet)")
+             QStringLiteral("service \"%1\" does not exist, and servers[] has no http:// or "
+                            "https:// URL to create it from")
                  .arg(m_serviceName)});
         return false;
     }
