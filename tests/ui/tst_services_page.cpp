@@ -5,6 +5,7 @@
 #include "ControlRoomFixture.h"
 #include "RawHttpClient.h"
 #include "TestBackend.h"
+#include "TestCertificate.h"
 #include "dialogs/ServiceEditorDialog.h"
 #include "models/ServiceTableModel.h"
 #include "models/TargetTableModel.h"
@@ -19,6 +20,8 @@
 
 #include <QAbstractItemModelTester>
 #include <QAction>
+#include <QCheckBox>
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -366,6 +369,55 @@ private Q_SLOTS:
         QCOMPARE(added.targets.size(), size_t(2));
         QCOMPARE(added.targets[1].weight, 0);
         QCOMPARE(page.selectedService(), QStringLiteral("inventory"));
+    }
+
+    void editorSetsHowHttpsTargetsAreVerified()
+    {
+        const test::TestCertificate ca = test::TestCertificate::selfSigned();
+        Config config = sampleConfig();
+        config.certificates.push_back({QStringLiteral("client"), {},
+                                       QString::fromUtf8(ca.certificatePem),
+                                       QString::fromUtf8(ca.keyPem)});
+        ControlRoomFixture fixture(config);
+        ServicesPage page(fixture.room());
+        page.show();
+        page.selectService(QStringLiteral("payments"));
+        ServiceEditorDialog *dialog = openEditor(page, "editService");
+        QVERIFY(dialog);
+        dialog->findChild<QTableWidget *>(QStringLiteral("serviceTargets"))
+            ->item(0, 0)
+            ->setText(QStringLiteral("https://127.0.0.1:8443"));
+        auto *verify = dialog->findChild<QCheckBox *>(QStringLiteral("serviceTlsVerify"));
+        QVERIFY(verify->isChecked()); // verified unless the user says otherwise
+        QCOMPARE(dialog->findChild<QLabel *>(QStringLiteral("serviceCaBundle"))->text(),
+                 QStringLiteral("The system's CAs"));
+
+        // A bundle that is no certificate is named under its field, and blocks OK.
+        dialog->setCaBundle(QStringLiteral("not a certificate"));
+        QLabel *bundleError = dialog->findChild<QLabel *>(QStringLiteral("ca_bundleError"));
+        QTRY_VERIFY(bundleError->isVisibleTo(dialog));
+        QVERIFY(!okButton(dialog)->isEnabled());
+        dialog->setCaBundle(QString::fromUtf8(ca.certificatePem));
+        QTRY_VERIFY(okButton(dialog)->isEnabled());
+        QVERIFY(dialog->findChild<QLabel *>(QStringLiteral("serviceCaBundle"))
+                    ->text()
+                    .startsWith(QStringLiteral("1 certificate")));
+
+        dialog->findChild<QLineEdit *>(QStringLiteral("serviceTlsServerName"))
+            ->setText(QStringLiteral("payments.internal"));
+        auto *client = dialog->findChild<QComboBox *>(QStringLiteral("serviceClientCertificate"));
+        QCOMPARE(client->count(), 2); // (none) and the configuration's one certificate
+        client->setCurrentIndex(1);
+        QTRY_VERIFY(okButton(dialog)->isEnabled());
+        okButton(dialog)->click();
+        QTRY_VERIFY(!dialog->isVisible());
+
+        const ServiceConfig &edited = fixture.config->config().services[0];
+        QCOMPARE(edited.targets[0].url, QStringLiteral("https://127.0.0.1:8443"));
+        QVERIFY(edited.tlsVerify);
+        QCOMPARE(edited.caBundle, QString::fromUtf8(ca.certificatePem));
+        QCOMPARE(edited.tlsServerName, QStringLiteral("payments.internal"));
+        QCOMPARE(edited.clientCertificate, QStringLiteral("client"));
     }
 
     void renamingAServiceTakesItsRoutesAlong()

@@ -552,10 +552,12 @@ void TestConfigValidator::serviceTlsCases()
     auto bundle = [&](const QString &text) {
         return https([text](ServiceConfig &s) { s.caBundle = text; });
     };
-    auto withCertificate = [](const QString &name) {
-        return [name](Config &c) {
+    auto withCertificate = [&ca](const QString &name) {
+        return [name, &ca](Config &c) {
             CertificateConfig certificate;
             certificate.name = QStringLiteral("gateway-client");
+            certificate.certificate = QString::fromLatin1(ca.certificatePem);
+            certificate.key = QString::fromLatin1(ca.keyPem);
             c.certificates.push_back(certificate);
             c.services[0].clientCertificate = name;
         };

@@ -3,11 +3,15 @@
 #include "NotAppliedNotice.h"
 #include "views/FieldErrorLabel.h"
 
+#include "certs/CertificateInfo.h"
 #include "config/ConfigService.h"
 #include "config/ConfigValidator.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDialogButtonBox>
+#include <QFile>
+#include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -49,6 +53,10 @@ ServiceEditorDialog::ServiceEditorDialog(ControlRoom room, const ServiceConfig *
     , m_readTimeout(msSpin(QStringLiteral("serviceReadTimeout"), 24 * 3'600'000))
     , m_retries(new QSpinBox)
     , m_preserveHost(new QCheckBox(tr("Send the client's Host header (otherwise the target's)")))
+    , m_tlsVerify(new QCheckBox(tr("Verify their certificates")))
+    , m_tlsServerName(new QLineEdit)
+    , m_caBundleSummary(new QLabel)
+    , m_clientCertificate(new QComboBox)
     , m_general(new FieldErrorLabel(QStringLiteral("generalError")))
     , m_notice(new FieldErrorLabel(QStringLiteral("applyError")))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel))
@@ -83,9 +91,7 @@ ServiceEditorDialog::ServiceEditorDialog(ControlRoom room, const ServiceConfig *
     targetButtons->addWidget(removeButton);
     targetButtons->addStretch(1);
     auto *targetsHint = new QLabel(tr("Requests are shared by weight (0 takes a target out of "
-                                      "rotation). https:// targets are verified against the "
-                                      "system's CAs (see the service's TLS fields in the "
-                                      "configuration reference)."));
+                                      "rotation)."));
     targetsHint->setForegroundRole(QPalette::PlaceholderText);
     targetsHint->setWordWrap(true);
     auto *targetsBox = new QWidget;
@@ -115,6 +121,7 @@ ServiceEditorDialog::ServiceEditorDialog(ControlRoom room, const ServiceConfig *
     form->addRow(tr("&Read timeout:"), withErrorLabel(m_readTimeout, readError));
     form->addRow(tr("Re&tries:"), withErrorLabel(m_retries, retriesError));
     form->addRow(QString(), m_preserveHost);
+    form->addRow(tr("https:// targets:"), tlsBox());
 
     m_buttons->setObjectName(QStringLiteral("buttons"));
     m_buttons->button(QDialogButtonBox::Ok)->setText(original ? tr("Apply") : tr("Add service"));
@@ -154,6 +161,9 @@ ServiceEditorDialog::ServiceEditorDialog(ControlRoom room, const ServiceConfig *
     for (QSpinBox *spin : {m_connectTimeout, m_readTimeout, m_retries})
         connect(spin, &QSpinBox::valueChanged, this, changed);
     connect(m_preserveHost, &QCheckBox::toggled, this, changed);
+    connect(m_tlsVerify, &QCheckBox::toggled, this, changed);
+    connect(m_tlsServerName, &QLineEdit::textChanged, this, changed);
+    connect(m_clientCertificate, &QComboBox::currentIndexChanged, this, changed);
     connect(m_room.config, &ConfigService::configChanged, this, changed);
 
     validateNow();
@@ -170,6 +180,98 @@ void ServiceEditorDialog::load(const ServiceConfig &service)
     m_readTimeout->setValue(service.readTimeoutMs);
     m_retries->setValue(service.retries);
     m_preserveHost->setChecked(service.preserveHost);
+    m_tlsVerify->setChecked(service.tlsVerify);
+    m_tlsServerName->setText(service.tlsServerName);
+    setCaBundle(service.caBundle);
+    fillClientCertificates(service.clientCertificate);
+}
+
+QWidget *ServiceEditorDialog::tlsBox()
+{
+    m_tlsVerify->setObjectName(QStringLiteral("serviceTlsVerify"));
+    m_tlsServerName->setObjectName(QStringLiteral("serviceTlsServerName"));
+    m_tlsServerName->setPlaceholderText(tr("the target's host"));
+    m_caBundleSummary->setObjectName(QStringLiteral("serviceCaBundle"));
+    m_clientCertificate->setObjectName(QStringLiteral("serviceClientCertificate"));
+    auto *loadBundle = new QPushButton(tr("Load CA bundle…"));
+    loadBundle->setObjectName(QStringLiteral("serviceLoadCaBundle"));
+    auto *systemCas = new QPushButton(tr("Use the system's"));
+    systemCas->setObjectName(QStringLiteral("serviceSystemCas"));
+    connect(loadBundle, &QPushButton::clicked, this, &ServiceEditorDialog::loadCaBundleFile);
+    connect(systemCas, &QPushButton::clicked, this, [this] { setCaBundle(QString()); });
+
+    auto *bundleRow = new QHBoxLayout;
+    bundleRow->addWidget(m_caBundleSummary, 1);
+    bundleRow->addWidget(loadBundle);
+    bundleRow->addWidget(systemCas);
+    auto *form = new QFormLayout;
+    form->setContentsMargins(0, 0, 0, 0);
+    const auto row = [&](const QString &label, QWidget *field, QLayout *layout, const char *name) {
+        auto *error = new FieldErrorLabel(QLatin1String(name) + QStringLiteral("Error"));
+        m_errors.addField(QLatin1String(name), error);
+        auto *box = new QWidget;
+        auto *column = new QVBoxLayout(box);
+        column->setContentsMargins(0, 0, 0, 0);
+        column->setSpacing(2);
+        if (field)
+            column->addWidget(field);
+        if (layout)
+            column->addLayout(layout);
+        column->addWidget(error);
+        form->addRow(label, box);
+    };
+    form->addRow(QString(), m_tlsVerify);
+    row(tr("Trusted CAs:"), nullptr, bundleRow, "ca_bundle");
+    row(tr("Server name:"), m_tlsServerName, nullptr, "tls_server_name");
+    row(tr("Client certificate:"), m_clientCertificate, nullptr, "client_certificate");
+    auto *box = new QWidget;
+    box->setLayout(form);
+    return box;
+}
+
+void ServiceEditorDialog::setCaBundle(const QString &pem)
+{
+    m_caBundle = pem;
+    if (pem.trimmed().isEmpty()) {
+        m_caBundleSummary->setText(tr("The system's CAs"));
+    } else {
+        QString why;
+        const std::optional<CertificateInfo> first = inspectCertificate(pem.toUtf8(), &why);
+        m_caBundleSummary->setText(first ? tr("%n certificate(s), the first %1", nullptr,
+                                              first->chainLength)
+                                               .arg(first->subject)
+                                         : why);
+    }
+    m_validateTimer->start();
+}
+
+void ServiceEditorDialog::loadCaBundleFile()
+{
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("CA bundle"), QString(),
+                                     tr("PEM certificates (*.pem *.crt *.cer);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        m_caBundleSummary->setText(tr("Cannot read %1: %2").arg(path, file.errorString()));
+        return;
+    }
+    setCaBundle(QString::fromUtf8(file.readAll()));
+}
+
+// "(none)" and the configuration's certificates; a name no longer there stays listed, so the
+// validation says what is wrong with it instead of the choice silently changing.
+void ServiceEditorDialog::fillClientCertificates(const QString &selected)
+{
+    const QSignalBlocker quiet(m_clientCertificate);
+    m_clientCertificate->clear();
+    m_clientCertificate->addItem(tr("(none)"), QString());
+    for (const CertificateConfig &c : m_room.config->config().certificates)
+        m_clientCertificate->addItem(c.name, c.name);
+    if (!selected.isEmpty() && m_clientCertificate->findData(selected) < 0)
+        m_clientCertificate->addItem(selected, selected);
+    m_clientCertificate->setCurrentIndex(std::max(0, m_clientCertificate->findData(selected)));
 }
 
 void ServiceEditorDialog::addTarget(const QString &url, int weight)
@@ -210,6 +312,10 @@ ServiceConfig ServiceEditorDialog::service() const
     s.readTimeoutMs = m_readTimeout->value();
     s.retries = m_retries->value();
     s.preserveHost = m_preserveHost->isChecked();
+    s.tlsVerify = m_tlsVerify->isChecked();
+    s.tlsServerName = m_tlsServerName->text().trimmed();
+    s.caBundle = m_caBundle;
+    s.clientCertificate = m_clientCertificate->currentData().toString();
     return s;
 }
 
