@@ -53,15 +53,11 @@ CertificatesPage::CertificatesPage(ControlRoom room, QWidget *parent)
     setUpRowTable(m_view);
     m_view->setContextMenuPolicy(Qt::CustomContextMenu);
     QHeaderView *header = m_view->horizontalHeader();
-    header->setSectionResizeMode(QHeaderView::Interactive);
+    // Issuer, expiry and status are short and read whole; the served names take the rest.
+    header->setSectionResizeMode(QHeaderView::ResizeToContents);
     header->setStretchLastSection(false);
     header->setSectionResizeMode(CertificateTableModel::ServedNames, QHeaderView::Stretch);
-    const std::pair<int, int> widths[] = {{CertificateTableModel::Name, 14},
-                                          {CertificateTableModel::Issuer, 16},
-                                          {CertificateTableModel::Expires, 14},
-                                          {CertificateTableModel::Status, 10}};
-    for (const auto &[column, ems] : widths)
-        m_view->setColumnWidth(column, ems * em);
+    header->setMinimumSectionSize(8 * em);
 
     m_import = makeAction("import", tr("&Import PEM…"), QStringLiteral("importCertificate"),
                           QKeySequence(Qt::CTRL | Qt::Key_O), this);
@@ -91,8 +87,7 @@ CertificatesPage::CertificatesPage(ControlRoom room, QWidget *parent)
 
     auto *pageHeader = new PageHeader(
         tr("Certificates"),
-        tr("What the HTTPS listener serves, chosen by the server name a client asks for; the "
-           "first is the default."));
+        tr("Served over HTTPS by the name a client asks for; the first is the default."));
     for (QAction *action : {m_import, m_create, m_editHosts, m_makeDefault, m_delete, m_exportCa})
         pageHeader->addAction(action);
 
@@ -118,8 +113,9 @@ CertificatesPage::CertificatesPage(ControlRoom room, QWidget *parent)
     auto *split = new QSplitter(Qt::Vertical);
     split->addWidget(m_stack);
     split->addWidget(bottom);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 2);
+    // The boxes below take what they need; the table the rest.
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 0);
     split->setChildrenCollapsible(false);
 
     auto *layout = new QVBoxLayout(this);

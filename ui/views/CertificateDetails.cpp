@@ -30,7 +30,9 @@ QLabel *CertificateDetails::addField(const QString &label, const QString &object
 {
     auto *value = new QLabel;
     value->setObjectName(objectName);
-    value->setWordWrap(true);
+    // One line each (wrapped labels in a form can get one line's height), clipped rather than
+    // widening the page; the tooltip has all of it.
+    value->setMinimumWidth(1);
     value->setTextFormat(Qt::PlainText);
     value->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_form->addRow(label, value);
@@ -67,6 +69,8 @@ void CertificateDetails::setCertificate(const CertificateConfig *certificate,
                        : certificate->key.isEmpty()
                        ? tr("missing: import it again with its key")
                        : tr("stored (never shown; exports leave it out unless asked)"));
+    for (QLabel *value : {m_subject, m_issuer, m_names, m_validity, m_chain, m_key})
+        value->setToolTip(value->text());
 }
 
 QString CertificateDetails::text() const
