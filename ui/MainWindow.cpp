@@ -3,6 +3,7 @@
 #include "HistoryNavigator.h"
 #include "TransferActions.h"
 #include "dialogs/RouteTesterDialog.h"
+#include "pages/CertificatesPage.h"
 #include "pages/ConsumersPage.h"
 #include "pages/DashboardPage.h"
 #include "pages/PlansPage.h"
@@ -78,6 +79,7 @@ MainWindow::MainWindow(ControlRoom room, QWidget *parent)
     addPage(Page::Services, "services", tr("Services"), new ServicesPage(room));
     addPage(Page::Consumers, "consumers", tr("Consumers"), new ConsumersPage(room));
     addPage(Page::Plans, "plans", tr("Plans"), new PlansPage(room));
+    addPage(Page::Certificates, "certificates", tr("Certificates"), new CertificatesPage(room));
     addPage(Page::Settings, "settings", tr("Settings"), new SettingsPage(room));
     connect(m_navigation, &QListWidget::currentRowChanged, m_pages,
             &QStackedWidget::setCurrentIndex);

@@ -17,16 +17,18 @@ class TrafficPage;
 class TransferActions;
 
 // The desktop control room: a navigation list of pages (dashboard, traffic, routes, services,
-// consumers, plans, settings), the File menu's import and export, undo and redo over the store's
-// history, and a status bar with the engine's state, its requests/s and the configuration's
-// revision.
+// consumers, plans, certificates, settings), the File menu's import and export, undo and redo
+// over the store's history, and a status bar with the engine's state, its requests/s and the
+// configuration's revision.
 // It only reads from the engine (cheap, non-blocking calls) and reacts to its signals; starting
 // and stopping the engine is the caller's business.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    enum class Page { Dashboard, Traffic, Routes, Services, Consumers, Plans, Settings };
+    enum class Page {
+        Dashboard, Traffic, Routes, Services, Consumers, Plans, Certificates, Settings
+    };
 
     explicit MainWindow(ControlRoom room, QWidget *parent = nullptr);
     ~MainWindow() override;

@@ -3,6 +3,7 @@
 #include "config/ConfigService.h"
 
 #include <QAction>
+#include <QCheckBox>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -11,6 +12,7 @@
 #include <QMessageBox>
 #include <QPointer>
 #include <QProgressDialog>
+#include <QPushButton>
 #include <QSaveFile>
 #include <QThread>
 
@@ -221,15 +223,57 @@ void TransferActions::chooseExport(TransferFormat format)
     if (path.isEmpty())
         return;
     m_interactive = true;
-    exportFile(path, format);
+    exportAskingForKeys(path, format);
 }
 
-void TransferActions::exportFile(const QString &path, TransferFormat format)
+QMessageBox *TransferActions::exportAskingForKeys(const QString &path, TransferFormat format)
+{
+    const bool native =
+        format == TransferFormat::NativeYaml || format == TransferFormat::NativeJson;
+    const std::vector<CertificateConfig> &certificates = m_room.config->config().certificates;
+    const auto withKey = std::count_if(certificates.begin(), certificates.end(),
+                                       [](const CertificateConfig &c) { return !c.key.isEmpty(); });
+    if (!native || withKey == 0) {
+        exportFile(path, format);
+        return nullptr;
+    }
+    auto *box =
+        new QMessageBox(QMessageBox::Question, tr("Export"),
+                        tr("Export the configuration to %1?").arg(QFileInfo(path).fileName()),
+                        QMessageBox::Cancel, m_window);
+    box->setObjectName(QStringLiteral("exportKeysQuestion"));
+    box->setInformativeText(
+        tr("It holds %n certificate(s) with a private key. Keys are left out unless included: "
+           "whoever reads a file with them can pose as those servers. Without them, importing "
+           "the file back into this store keeps the stored keys.",
+           "", int(withKey)));
+    auto *include = new QCheckBox(tr("Include private keys"));
+    include->setObjectName(QStringLiteral("includePrivateKeys"));
+    box->setCheckBox(include);
+    QPushButton *exportButton = box->addButton(tr("Export"), QMessageBox::AcceptRole);
+    exportButton->setObjectName(QStringLiteral("exportKeysQuestionExport"));
+    box->setDefaultButton(exportButton);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::buttonClicked, this,
+            [this, exportButton, include, path, format](QAbstractButton *button) {
+                if (button != exportButton) {
+                    m_interactive = false;
+                    return;
+                }
+                if (!m_busy)
+                    exportFile(path, format,
+                               include->isChecked() ? PrivateKeys::Include : PrivateKeys::Omit);
+            });
+    box->open();
+    return box;
+}
+
+void TransferActions::exportFile(const QString &path, TransferFormat format, PrivateKeys keys)
 {
     Q_ASSERT(!m_busy);
     const Config config = m_room.config->config();
     auto work = [=](Job &job) {
-        const ExportOutcome out = exportConfig(config, format);
+        const ExportOutcome out = exportConfig(config, format, keys);
         job.notCarried = out.notCarried + out.notes;
         QSaveFile file(path); // all or nothing: a failed write leaves the old file
         if (!file.open(QIODevice::WriteOnly) || file.write(out.text) != out.text.size()
@@ -238,8 +282,10 @@ void TransferActions::exportFile(const QString &path, TransferFormat format)
             return;
         }
         job.exportOk = true;
-        job.exportMessage = tr("Exported %1 as %2 to %3")
-                                .arg(describe(config), formatName(format), path);
+        job.exportMessage =
+            tr("Exported %1 as %2 to %3").arg(describe(config), formatName(format), path);
+        if (keys == PrivateKeys::Include)
+            job.exportMessage += tr(", private keys included");
     };
     auto done = [this](Job &job) {
         Q_EMIT message(job.exportMessage);

@@ -12,6 +12,7 @@
 
 class QAction;
 class QMenu;
+class QMessageBox;
 class QProgressDialog;
 class QWidget;
 
@@ -49,7 +50,12 @@ public:
     // service an OpenAPI import adds routes to. importFile returns at once; importFinished
     // follows.
     void importFile(const QString &path, TransferFormat format, const QString &service = {});
-    void exportFile(const QString &path, TransferFormat format);
+    void exportFile(const QString &path, TransferFormat format,
+                    PrivateKeys keys = PrivateKeys::Omit);
+    // Exports to `path`, first asking (in a box it returns, opened) whether to include the
+    // certificates' private keys when the format is a native one and there are keys to include;
+    // null when there was nothing to ask and the export started at once.
+    QMessageBox *exportAskingForKeys(const QString &path, TransferFormat format);
     bool isBusy() const { return m_busy; }
     // Stops a running import before it writes anything (no effect once it is storing).
     void cancel();

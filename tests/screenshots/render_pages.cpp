@@ -2,7 +2,8 @@
 // them as PNGs:
 //   render_pages OUTPUT_DIR [--dark]
 // --dark renders them in a dark palette, as on a desktop with a dark theme.
-// The demo services and configuration, more consumers, keys and plans, and about twenty seconds
+// The demo services and configuration, more consumers, keys and plans, certificates from a local
+// CA in a temporary directory (one expiring soon), and about twenty seconds
 // of traffic of every kind (answers, 401s, 404s, 429s) through the real engine, so the charts,
 // tables and quota bars show what a user sees after a while. scripts/screenshots runs it under
 // Xvfb and writes docs/screenshots/.
@@ -14,6 +15,7 @@
 #include "pages/RoutesPage.h"
 #include "pages/TrafficPage.h"
 
+#include "certs/LocalCa.h"
 #include "config/ApiKeys.h"
 #include "config/ConfigService.h"
 #include "config/ConfigStore.h"
@@ -34,6 +36,7 @@
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStyleFactory>
+#include <QTemporaryDir>
 #include <QTableView>
 #include <QPalette>
 #include <QTimer>
@@ -58,6 +61,33 @@ const Caller kCallers[] = {
     {"/orders/1", nullptr, 3},           {"/reports", nullptr, 2},
     {"/users/99", nullptr, 2},           {"/payments/pay_2", "ci-key-0b9e", 6},
 };
+
+// Certificates from a local CA of its own (PORTICO_CA_DIR is a temporary directory): one for
+// localhost, one with hosts of its own, and one that expires in twelve days.
+void addCertificates(Config &c)
+{
+    QString error;
+    const std::optional<LocalCa> ca = LocalCa::loadOrCreate(LocalCa::defaultDirectory(), &error);
+    if (!ca)
+        qFatal("cannot create the local CA: %s", qPrintable(error));
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    auto add = [&](const char *name, QStringList names, QStringList hosts, QDateTime notBefore,
+                   QDateTime notAfter) {
+        const std::optional<IssuedCertificate> issued =
+            ca->issue(names, &error, notBefore, notAfter);
+        if (!issued)
+            qFatal("cannot issue: %s", qPrintable(error));
+        c.certificates.push_back({QString::fromLatin1(name), std::move(hosts),
+                                  QString::fromLatin1(issued->certificatePem),
+                                  QString::fromLatin1(issued->keyPem)});
+    };
+    add("localhost", {"localhost", "127.0.0.1", "::1"}, {}, {}, {});
+    add("api", {"api.example.test", "*.api.example.test"},
+        {"api.example.test", "*.api.example.test"}, now.addDays(-30), now.addDays(365));
+    add("staging", {"staging.app.test"}, {}, now.addDays(-813), now.addDays(12).addSecs(3600));
+    c.settings.listenTls = QStringLiteral("127.0.0.1:0");
+    c.settings.hstsMaxAgeS = 31'536'000;
+}
 
 Config screenshotConfig(const MockServices &mocks)
 {
@@ -91,6 +121,7 @@ Config screenshotConfig(const MockServices &mocks)
             route.rateLimit.minute = 300;
         }
     }
+    addCertificates(c);
     return c;
 }
 
@@ -201,6 +232,8 @@ int main(int argc, char *argv[])
     if (dark)
         useDarkPalette();
     const QDir out(QString::fromLocal8Bit(argv[1]));
+    QTemporaryDir caDir; // never the user's local CA
+    qputenv("PORTICO_CA_DIR", caDir.path().toLocal8Bit());
     if (!QDir().mkpath(out.path()))
         qFatal("cannot create %s", argv[1]);
 
@@ -246,6 +279,7 @@ int main(int argc, char *argv[])
                           {MainWindow::Page::Services, "services.png", "payments"},
                           {MainWindow::Page::Consumers, "consumers.png", "mobile-app"},
                           {MainWindow::Page::Plans, "plans.png", "free"},
+                          {MainWindow::Page::Certificates, "certificates.png", "staging"},
                           {MainWindow::Page::Settings, "settings.png", nullptr}};
     for (const Shot &shot : shots) {
         window.showPage(shot.page);

@@ -249,9 +249,9 @@ private Q_SLOTS:
         ControlRoomFixture fixture;
         MainWindow window(fixture.room()); // registers the icons' resources
         // Needs Qt's SVG icon plugin (libqt6svg6): without it every icon is blank.
-        for (const char *name : {"dashboard", "traffic", "routes", "services", "consumers",
-                                 "plans", "settings", "add", "key", "undo", "pause", "play",
-                                 "follow", "clear", "replay", "send"}) {
+        for (const char *name : {"dashboard", "traffic", "routes", "services", "consumers", "plans",
+                                 "certificates", "settings", "star", "add", "key", "undo", "pause",
+                                 "play", "follow", "clear", "replay", "send"}) {
             const QImage image = portIcon(name).pixmap(QSize(48, 48)).toImage();
             QVERIFY2(!image.isNull(), name);
             bool drawn = false;
@@ -275,6 +275,8 @@ private Q_SLOTS:
         QTest::keyClick(&window, Qt::Key_4, Qt::ControlModifier);
         QCOMPARE(window.currentPage(), MainWindow::Page::Services);
         QTest::keyClick(&window, Qt::Key_7, Qt::ControlModifier);
+        QCOMPARE(window.currentPage(), MainWindow::Page::Certificates);
+        QTest::keyClick(&window, Qt::Key_8, Qt::ControlModifier);
         QCOMPARE(window.currentPage(), MainWindow::Page::Settings);
         QTest::keyClick(&window, Qt::Key_1, Qt::ControlModifier);
         QCOMPARE(window.currentPage(), MainWindow::Page::Dashboard);

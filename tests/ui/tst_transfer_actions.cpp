@@ -1,14 +1,18 @@
 // File ▸ Import and Export: the work runs on a thread of its own and reports back; an import
 // stores everything or nothing (into a store file through a connection of its own, or into an
 // in-memory store from the GUI thread), can be cancelled before it writes, and an export says
-// what its format could not carry.
+// what its format could not carry, and leaves certificates' private keys out unless asked.
 
 #include "ControlRoomFixture.h"
 #include "TransferActions.h"
 
+#include "certs/LocalCa.h"
 #include "config/DeclarativeFormat.h"
 
+#include <QCheckBox>
 #include <QFile>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -178,6 +182,66 @@ private Q_SLOTS:
         QVERIFY(!report.stored);
         QCOMPARE(fixture.config->revision(), 1);
         QCOMPARE(fixture.config->config().consumers.size(), 0);
+    }
+
+    void privateKeysAreExportedOnlyWhenAskedFor()
+    {
+        QTemporaryDir dir;
+        QTemporaryDir caDir;
+        QString error;
+        const std::optional<LocalCa> ca = LocalCa::loadOrCreate(caDir.path(), &error);
+        QVERIFY2(ca, qPrintable(error));
+        const std::optional<IssuedCertificate> issued =
+            ca->issue({QStringLiteral("localhost")}, &error);
+        QVERIFY2(issued, qPrintable(error));
+        Config config = twoRoutes();
+        config.certificates.push_back({QStringLiteral("local"),
+                                       {},
+                                       QString::fromLatin1(issued->certificatePem),
+                                       QString::fromLatin1(issued->keyPem)});
+        ControlRoomFixture fixture(config);
+        QWidget window;
+        TransferActions transfer(fixture.room(), &window);
+        QSignalSpy exported(&transfer, &TransferActions::exportFinished);
+        const auto exportedText = [&](const QString &name) {
+            QFile file(dir.filePath(name));
+            return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+        };
+
+        // Asked, unchecked by default: the key stays out.
+        QMessageBox *box = transfer.exportAskingForKeys(dir.filePath(QStringLiteral("a.yaml")),
+                                                        TransferFormat::NativeYaml);
+        QVERIFY(box);
+        auto *include = box->findChild<QCheckBox *>(QStringLiteral("includePrivateKeys"));
+        QVERIFY(include);
+        QVERIFY(!include->isChecked());
+        box->findChild<QPushButton *>(QStringLiteral("exportKeysQuestionExport"))->click();
+        QVERIFY(exported.wait(10'000));
+        QVERIFY(exportedText(QStringLiteral("a.yaml")).contains("BEGIN CERTIFICATE"));
+        QVERIFY(!exportedText(QStringLiteral("a.yaml")).contains("PRIVATE KEY"));
+
+        // Checked: the key is in the file, and it imports anywhere.
+        box = transfer.exportAskingForKeys(dir.filePath(QStringLiteral("b.json")),
+                                           TransferFormat::NativeJson);
+        QVERIFY(box);
+        box->findChild<QCheckBox *>(QStringLiteral("includePrivateKeys"))->setChecked(true);
+        box->findChild<QPushButton *>(QStringLiteral("exportKeysQuestionExport"))->click();
+        QVERIFY(exported.wait(10'000));
+        QVERIFY(exported.last().at(1).toString().contains(QStringLiteral("private keys included")));
+        QVERIFY(exportedText(QStringLiteral("b.json")).contains("PRIVATE KEY"));
+
+        // Cancel: nothing written.
+        box = transfer.exportAskingForKeys(dir.filePath(QStringLiteral("c.yaml")),
+                                           TransferFormat::NativeYaml);
+        box->button(QMessageBox::Cancel)->click();
+        QTest::qWait(50);
+        QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("c.yaml"))));
+
+        // A foreign format has no keys to offer, and the call exports at once.
+        QVERIFY(!transfer.exportAskingForKeys(dir.filePath(QStringLiteral("n.conf")),
+                                              TransferFormat::Nginx));
+        QVERIFY(exported.wait(10'000));
+        QCOMPARE(exported.size(), 3);
     }
 };
 

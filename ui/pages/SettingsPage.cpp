@@ -140,7 +140,8 @@ QWidget *SettingsPage::buildGateway()
     m_workers->setSpecialValueText(tr("one per core (%1)").arg(QThread::idealThreadCount()));
     m_errors.addRow(form, tr("Listen on:"), m_listen, QStringLiteral("settings.listen"));
     m_errors.addRow(form, tr("Worker threads:"), m_workers, QStringLiteral("settings.workers"));
-    auto *note = new QLabel(tr("Changes here take effect when Portico starts again."));
+    auto *note = new QLabel(tr("Changes here take effect when Portico starts again. HTTPS is set "
+                               "up on the Certificates page."));
     note->setForegroundRole(QPalette::PlaceholderText);
     note->setWordWrap(true);
     form->addRow(note);
