@@ -26,6 +26,7 @@
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPainter>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -43,6 +44,26 @@ namespace {
 
 // A page's object name is this and its name ("page-traffic"); the name is what the layout saves.
 constexpr QLatin1String kPagePrefix("page-");
+
+// The page's icon, and for the selected page the same shape in the selection's text colour:
+// the icons' own blue would vanish on the selection's blue.
+QIcon navigationIcon(const char *name)
+{
+    const QIcon drawn = portIcon(name);
+    const QColor selectedText = QApplication::palette().color(QPalette::HighlightedText);
+    QIcon icon; // of pixmaps: an SVG icon would tint its selected state with the selection blue
+    for (const int side : {22, 44}) {
+        const QPixmap normal = drawn.pixmap(side, side);
+        QPixmap tinted = normal;
+        QPainter painter(&tinted);
+        painter.setCompositionMode(QPainter::CompositionMode_SourceIn);
+        painter.fillRect(tinted.rect(), selectedText);
+        painter.end();
+        icon.addPixmap(normal, QIcon::Normal);
+        icon.addPixmap(tinted, QIcon::Selected);
+    }
+    return icon;
+}
 
 } // namespace
 
@@ -142,7 +163,7 @@ void MainWindow::addPage(Page page, const char *icon, const QString &title, QWid
 {
     Q_ASSERT(int(page) == m_pages->count());
     widget->setObjectName(kPagePrefix + QLatin1String(icon));
-    auto *item = new QListWidgetItem(portIcon(icon), title, m_navigation);
+    auto *item = new QListWidgetItem(navigationIcon(icon), title, m_navigation);
     item->setToolTip(tr("%1 (Ctrl+%2)").arg(title).arg(int(page) + 1));
     m_pages->addWidget(widget);
 }
