@@ -1,6 +1,8 @@
 // porticod as a program: options, exit codes, error messages, serving, graceful SIGTERM and
 // SIGHUP reloads. Drives the real binary ($PORTICOD_BINARY) against in-process backends.
 #include "PorticodProcess.h"
+#include "certs/LocalCa.h"
+#include "config/DeclarativeFormat.h"
 #include "TestCertificate.h"
 #include "RawHttpClient.h"
 #include "TestBackend.h"
@@ -78,6 +80,7 @@ private Q_SLOTS:
     void tlsCertificateFromFiles();
     void localCaServesHttps();
     void exportLeavesPrivateKeysOut();
+    void expiringCertificatesAreLogged();
 
 private:
     QString writeConfig(const QString &name, const QByteArray &content);
@@ -512,6 +515,37 @@ void TestPorticodCli::exportLeavesPrivateKeysOut()
     run = runPorticod({"--config", config, "--include-keys"});
     QCOMPARE(run.exitCode, 2);
     QVERIFY(run.err.contains("--include-keys goes with --export"));
+}
+
+void TestPorticodCli::expiringCertificatesAreLogged()
+{
+    QTemporaryDir caDir;
+    QString error;
+    const std::optional<LocalCa> ca = LocalCa::create(caDir.path(), &error);
+    QVERIFY2(ca, qPrintable(error));
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const std::optional<IssuedCertificate> old =
+        ca->issue({QStringLiteral("old.test")}, &error, now.addDays(-90), now.addDays(-3));
+    QVERIFY2(old, qPrintable(error));
+    const std::optional<IssuedCertificate> fresh = ca->issue({QStringLiteral("new.test")}, &error);
+    QVERIFY2(fresh, qPrintable(error));
+    Config config;
+    config.settings.listen = QStringLiteral("127.0.0.1:0");
+    config.settings.adminListen.clear();
+    config.certificates = {
+        {QStringLiteral("old"), {}, QString::fromUtf8(old->certificatePem),
+         QString::fromUtf8(old->keyPem)},
+        {QStringLiteral("new"), {}, QString::fromUtf8(fresh->certificatePem),
+         QString::fromUtf8(fresh->keyPem)}};
+    const QString path = writeConfig(QStringLiteral("expiring.yaml"),
+                                     toDeclarativeYaml(config, PrivateKeys::Include));
+
+    PorticodProcess daemon;
+    QVERIFY2(daemon.start({"--config", path}), qPrintable(daemon.errorString()));
+    QVERIFY2(daemon.waitForOutput("config warning: certificate \"old\" expired on "),
+             daemon.stderrText().constData());
+    QVERIFY(!daemon.stderrText().contains("certificate \"new\""));
+    QCOMPARE(daemon.terminate(), 0);
 }
 
 QTEST_MAIN(TestPorticodCli)
