@@ -3,6 +3,7 @@
 #include "views/FieldErrorLabel.h"
 #include "views/StatusColors.h"
 #include "views/PageHeader.h"
+#include "views/SettingsEdit.h"
 
 #include "config/ConfigService.h"
 #include "config/ConfigValidator.h"
@@ -350,20 +351,10 @@ bool SettingsPage::apply()
     if (!m_apply->isEnabled())
         return false;
     const SettingsConfig wanted = editedSettings();
-    const StoreResult result = m_room.config->edit(
-        ConfigSource::Gui, tr("settings updated"), m_loadedRevision, [&](Config &c) {
-            c.settings = wanted;
-            return EditOutcome{};
-        });
-    if (result.status == StoreResult::Status::Conflict) {
-        m_notice->setText(tr("Not applied: the settings were changed elsewhere meanwhile. "
-                             "Revert shows them."));
+    if (!storeSettingsEdit(
+            m_room, tr("settings updated"), m_loadedRevision,
+            [&](SettingsConfig &settings) { settings = wanted; }, m_notice, m_errors))
         return false;
-    }
-    if (!result.ok()) {
-        m_errors.show(result.errors);
-        return false;
-    }
     load();
     m_notice->setText(tr("Applied."));
     return true;

@@ -1,6 +1,7 @@
 #include "HttpsListenerPanel.h"
 
 #include "views/FieldErrorLabel.h"
+#include "views/SettingsEdit.h"
 
 #include "config/ConfigService.h"
 #include "config/ConfigValidator.h"
@@ -193,20 +194,11 @@ bool HttpsListenerPanel::apply()
     if (!m_apply->isEnabled())
         return false;
     const SettingsConfig wanted = editedSettings();
-    const StoreResult result = m_room.config->edit(ConfigSource::Gui, tr("HTTPS settings updated"),
-                                                   m_loadedRevision, [&](Config &c) {
-                                                       copyHttpsFields(wanted, c.settings);
-                                                       return EditOutcome{};
-                                                   });
-    if (result.status == StoreResult::Status::Conflict) {
-        m_notice->setText(tr("Not applied: the settings were changed elsewhere meanwhile. "
-                             "Revert shows them."));
+    if (!storeSettingsEdit(
+            m_room, tr("HTTPS settings updated"), m_loadedRevision,
+            [&](SettingsConfig &settings) { copyHttpsFields(wanted, settings); }, m_notice,
+            m_errors))
         return false;
-    }
-    if (!result.ok()) {
-        m_errors.show(result.errors);
-        return false;
-    }
     load();
     m_notice->setText(tr("Applied."));
     return true;
