@@ -50,7 +50,8 @@ struct ImportOutcome
     bool ok() const { return errors.empty(); }
 };
 // Native and Kong documents replace the configuration (keeping of `current` only the private
-// keys of certificates the document names without one); an OpenAPI document adds (or replaces, by name) routes to `service` in `current`.
+// keys of certificates the document names without one); an OpenAPI document adds (or
+// replaces, by name) routes to `service` in `current`.
 ImportOutcome importConfig(const QByteArray &text, TransferFormat format, const Config &current,
                            const QString &service = QString());
 
