@@ -3,6 +3,7 @@
 #include "GatewayRuntime.h"
 
 #include "certs/LocalCa.h"
+#include "config/CertificatePlacement.h"
 #include "config/ConfigStore.h"
 #include "config/ConfigValidator.h"
 #include "config/DeclarativeFormat.h"
@@ -28,19 +29,6 @@ std::optional<LocalCa> localCa(QString *error)
                                 "--export-ca FILE")
                      .arg(directory));
     return ca;
-}
-
-// `config` with `certificate` in place of the one of its name, or appended.
-void putCertificate(Config &config, const CertificateConfig &certificate)
-{
-    for (CertificateConfig &c : config.certificates) {
-        if (c.name == certificate.name) {
-            c.certificate = certificate.certificate;
-            c.key = certificate.key;
-            return; // its hosts stay as the user set them
-        }
-    }
-    config.certificates.push_back(certificate);
 }
 
 // A file whose only fault is an HTTPS listener with nothing to serve yet: what issuing its
@@ -87,7 +75,7 @@ int issueCertificate(Program program, const CommandLineOptions &options)
         ConfigLoadResult loaded = loadDeclarativeFile(options.configFile);
         if (!loaded.ok() && !onlyLacksCertificates(loaded.errors))
             return printConfigErrors(loaded.errors);
-        putCertificate(loaded.config, certificate);
+        placeCertificate(loaded.config.certificates, certificate);
         const ConfigErrors errors = validateConfig(loaded.config);
         if (!errors.empty())
             return printConfigErrors(errors);
@@ -111,7 +99,7 @@ int issueCertificate(Program program, const CommandLineOptions &options)
             return 1;
         }
         Config config = opened.store->config();
-        putCertificate(config, certificate);
+        placeCertificate(config.certificates, certificate);
         const StoreResult result = opened.store->replace(
             config, ConfigSource::Admin,
             QStringLiteral("certificate \"%1\" issued by the local CA").arg(certificate.name));

@@ -22,7 +22,8 @@ class Worker;
 // routing and the route's policies, hands it to a ProxyExchange and writes the answer back.
 // Requests are served one at a time; pipelined ones wait, unread, in the socket buffer, so their
 // responses go out in order and read-ahead stays bounded. The connection speaks to a ByteStream
-// (plain TCP today; a TLS stream implements the same interface).
+// (plain TCP or TLS). Its answering half (response heads and bodies, local replies, counting
+// and capture of each answer) is in ClientResponse.cpp.
 class ClientConnection : public QObject,
                          private HttpParserListener,
                          private DownstreamSink,

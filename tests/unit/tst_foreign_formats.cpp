@@ -882,13 +882,13 @@ void TestForeignFormats::kongCertificates()
     // A certificate without snis, with snis as objects.
     const QByteArray deck = "_format_version: \"3.0\"\ncertificates:\n  - cert: |\n"
         + indentedPem(made.certificatePem) + "    key: |\n" + indentedPem(made.keyPem)
-        + "    snis: [{name: api.test}]\n  - cert: |\n" + indentedPem(made.certificatePem)
+        + "    snis: [{name: \"*.api.test\"}]\n  - cert: |\n" + indentedPem(made.certificatePem)
         + "    key: |\n" + indentedPem(made.keyPem);
     const ForeignImport two = importKong(deck);
     QVERIFY2(two.ok(), qPrintable(describe(two.errors)));
     QCOMPARE(two.config.certificates.size(), size_t(2));
-    QCOMPARE(two.config.certificates[0].name, QStringLiteral("api.test"));
-    QCOMPARE(two.config.certificates[0].hosts, QStringList{QStringLiteral("api.test")});
+    QCOMPARE(two.config.certificates[0].name, QStringLiteral("wildcard.api.test"));
+    QCOMPARE(two.config.certificates[0].hosts, QStringList{QStringLiteral("*.api.test")});
     QCOMPARE(two.config.certificates[1].name, QStringLiteral("certificate-2"));
 }
 

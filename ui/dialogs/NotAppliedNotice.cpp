@@ -19,6 +19,18 @@ QString notAppliedNotice(const StoreResult &result, qint64 revision, QString app
     return QObject::tr("Not applied: %1").arg(messages.join(u'\n'));
 }
 
+QString pageActionNotice(const StoreResult &result, const QString &shown)
+{
+    if (result.status == StoreResult::Status::Conflict)
+        return QObject::tr("Not applied: the configuration was changed elsewhere meanwhile. The "
+                           "%1 now shows the current version; check it and try again.")
+            .arg(shown);
+    QStringList messages;
+    for (const ConfigError &e : result.errors)
+        messages.append(e.toString());
+    return QObject::tr("Not applied: %1").arg(messages.join(QStringLiteral("; ")));
+}
+
 QString editSummary(const QString &kind, const QString &original, const QString &name)
 {
     if (original.isEmpty())

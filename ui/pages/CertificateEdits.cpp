@@ -42,21 +42,6 @@ StoreResult putCertificate(ConfigService &config, qint64 revision,
     });
 }
 
-CertificatePlace placeCertificate(std::vector<CertificateConfig> &list,
-                                  const CertificateConfig &certificate)
-{
-    const auto it = findByName(list, certificate.name);
-    if (it == list.end()) {
-        list.push_back(certificate);
-        return {list.size() - 1, false};
-    }
-    it->certificate = certificate.certificate;
-    it->key = certificate.key;
-    if (!certificate.hosts.isEmpty())
-        it->hosts = certificate.hosts;
-    return {size_t(it - list.begin()), true};
-}
-
 ConfigErrors certificateErrors(const Config &config, const CertificateConfig &certificate,
                                QString *prefix)
 {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "config/CertificatePlacement.h"
 #include "config/ConfigStore.h"
 
 #include <QString>
@@ -13,8 +14,7 @@ class ConfigService;
 // step of the history, applied to the running gateway's HTTPS listener at once), made against
 // the revision the page shows so a change made elsewhere meanwhile is not overwritten.
 
-// Adds `certificate`, or replaces the chain and key of the one of that name (a renewal); a
-// replaced certificate keeps its hosts unless `certificate.hosts` names some.
+// Adds `certificate`, or renews the one of that name (placeCertificate).
 StoreResult putCertificate(ConfigService &config, qint64 revision,
                            const CertificateConfig &certificate, const QString &how);
 StoreResult setCertificateHosts(ConfigService &config, qint64 revision, const QString &name,
@@ -23,14 +23,6 @@ StoreResult setCertificateHosts(ConfigService &config, qint64 revision, const QS
 StoreResult makeDefaultCertificate(ConfigService &config, qint64 revision, const QString &name);
 StoreResult removeCertificate(ConfigService &config, qint64 revision, const QString &name);
 
-// Where putCertificate would put `certificate` in `list` (its index), and whether it replaces one.
-struct CertificatePlace
-{
-    size_t index = 0;
-    bool replaces = false;
-};
-CertificatePlace placeCertificate(std::vector<CertificateConfig> &list,
-                                  const CertificateConfig &certificate);
 // What validation says about `certificate` put into `config` (added, or renewing the one of its
 // name), for a dialog to show before storing: its own errors are at `prefix`
 // ("certificates[2]"), and other certificates are named in messages.

@@ -5,6 +5,7 @@
 #include "dialogs/ConfirmAction.h"
 #include "dialogs/ImportCertificateDialog.h"
 #include "dialogs/LocalCaCertificateDialog.h"
+#include "dialogs/NotAppliedNotice.h"
 #include "dialogs/TrustInstructionsDialog.h"
 #include "models/CertificateTableModel.h"
 #include "views/CertificateDetails.h"
@@ -224,14 +225,7 @@ bool CertificatesPage::report(const StoreResult &result)
         m_message->setMessage(QString());
         return true;
     }
-    QStringList messages;
-    for (const ConfigError &e : result.errors)
-        messages.append(e.toString());
-    m_message->setMessage(
-        result.status == StoreResult::Status::Conflict
-            ? tr("Not applied: the configuration was changed elsewhere meanwhile. The page now "
-                 "shows the current version; check it and try again.")
-            : tr("Not applied: %1").arg(messages.join(QStringLiteral("; "))));
+    m_message->setMessage(pageActionNotice(result, tr("page")));
     reload();
     return false;
 }

@@ -2,6 +2,7 @@
 
 #include "LoadDemo.h"
 #include "dialogs/ConfirmAction.h"
+#include "dialogs/NotAppliedNotice.h"
 #include "dialogs/RouteEditorDialog.h"
 #include "dialogs/RouteTesterDialog.h"
 #include "models/RouteTableModel.h"
@@ -257,16 +258,7 @@ bool RoutesPage::report(const StoreResult &result)
         m_message->setMessage(QString());
         return true;
     }
-    QStringList messages;
-    for (const ConfigError &e : result.errors)
-        messages.append(e.toString());
-    QString text;
-    if (result.status == StoreResult::Status::Conflict)
-        text = tr("Not applied: the configuration was changed elsewhere meanwhile. The table "
-                  "now shows the current version; check it and try again.");
-    else
-        text = tr("Not applied: %1").arg(messages.join(QStringLiteral("; ")));
-    m_message->setMessage(text);
+    m_message->setMessage(pageActionNotice(result, tr("table")));
     reload();
     return false;
 }

@@ -2,6 +2,7 @@
 
 #include "LoadDemo.h"
 #include "dialogs/ConfirmAction.h"
+#include "dialogs/NotAppliedNotice.h"
 #include "dialogs/ServiceEditorDialog.h"
 #include "models/ServiceTableModel.h"
 #include "models/TargetTableModel.h"
@@ -238,13 +239,7 @@ bool ServicesPage::report(const StoreResult &result)
         m_message->setMessage(QString());
         return true;
     }
-    QStringList messages;
-    for (const ConfigError &e : result.errors)
-        messages.append(e.toString());
-    m_message->setMessage(result.status == StoreResult::Status::Conflict
-            ? tr("Not applied: the configuration was changed elsewhere meanwhile. The page now "
-                 "shows the current version; check it and try again.")
-            : tr("Not applied: %1").arg(messages.join(QStringLiteral("; "))));
+    m_message->setMessage(pageActionNotice(result, tr("page")));
     reload();
     return false;
 }

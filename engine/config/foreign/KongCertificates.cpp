@@ -68,7 +68,8 @@ void readKongCertificates(const YAML::Node &list, const QString &path, ForeignYa
         }
         certificate.name = certificate.hosts.isEmpty()
             ? QStringLiteral("certificate-%1").arg(i + 1)
-            : certificate.hosts.first().replace(QStringLiteral("*."), QStringLiteral("wildcard."));
+            : QString(certificate.hosts.constFirst())
+                  .replace(QStringLiteral("*."), QStringLiteral("wildcard."));
         out.push_back(std::move(certificate));
         sources.push_back(at);
     }
